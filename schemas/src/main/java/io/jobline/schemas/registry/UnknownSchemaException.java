@@ -1,0 +1,7 @@
+package io.jobline.schemas.registry;
+
+public class UnknownSchemaException extends RuntimeException {
+    public UnknownSchemaException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,53 @@
+package io.jobline.schemas.topic;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.avro.Schema;
+import org.apache.kafka.common.serialization.Serdes;
+
+import io.jobline.schemas.command.JobCommand;
+import io.jobline.schemas.event.JobEvent;
+import io.jobline.schemas.registry.SchemaRegistry;
+import io.jobline.schemas.serde.ConfluentAvroSerde;
+
+/**
+ * The service's topics. Keys are job ids as UTF-8 strings; values are Avro in the Confluent wire format, subject
+ * {@code <topic>-value}. Built once from the configured schema registry.
+ */
+public final class JobTopics {
+
+    /** Commands: requests to change a job, keyed by job id. */
+    public static final String COMMANDS = "job-commands";
+    /** Events: the source of truth, keyed by job id. */
+    public static final String EVENTS = "job-events";
+
+    private final Topic<String, JobCommand> commands;
+    private final Topic<String, JobEvent> events;
+
+    public JobTopics(SchemaRegistry registry) {
+        this.commands = new Topic<>(COMMANDS, Serdes.String(), ConfluentAvroSerde.forValues(registry, JobCommand.getClassSchema()));
+        this.events = new Topic<>(EVENTS, Serdes.String(), ConfluentAvroSerde.forValues(registry, JobEvent.getClassSchema()));
+    }
+
+    public Topic<String, JobCommand> commands() {
+        return commands;
+    }
+
+    public Topic<String, JobEvent> events() {
+        return events;
+    }
+
+    public List<String> names() {
+        return List.of(COMMANDS, EVENTS);
+    }
+
+    /** The value schema the code writes to each topic, by subject. */
+    public static Map<String, Schema> valueSchemasBySubject() {
+        Map<String, Schema> schemas = new LinkedHashMap<>();
+        schemas.put(COMMANDS + "-value", JobCommand.getClassSchema());
+        schemas.put(EVENTS + "-value", JobEvent.getClassSchema());
+        return schemas;
+    }
+}
