@@ -1,0 +1,58 @@
+package io.jobline.processor;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import org.apache.kafka.streams.KafkaStreams;
+
+import io.jobline.processor.command.JobCommands;
+import io.jobline.processor.command.KafkaCommandSender;
+import io.jobline.processor.decider.DeciderTopology;
+import io.jobline.processor.files.FileStore;
+import io.jobline.processor.jobtype.JobTypes;
+import io.jobline.processor.runner.JobRunner;
+import io.jobline.processor.system.KafkaSettings;
+import io.jobline.processor.system.StreamsConfigs;
+import io.jobline.schemas.topic.JobTopics;
+
+/** The running processor: the decider topology on Kafka Streams plus the runner for the partitions it owns. */
+public final class JobProcessor implements AutoCloseable {
+
+    public static final String APPLICATION_ID = "jobline-decider";
+
+    private final KafkaCommandSender sender;
+    private final JobRunner runner;
+    private final KafkaStreams streams;
+
+    private JobProcessor(KafkaCommandSender sender, JobRunner runner, KafkaStreams streams) {
+        this.sender = sender;
+        this.runner = runner;
+        this.streams = streams;
+    }
+
+    public static JobProcessor start(KafkaSettings kafka, JobTopics topics, JobTypes types, FileStore files,
+                                     String workerId, int concurrency) {
+        Clock clock = Clock.systemUTC();
+        KafkaCommandSender sender = new KafkaCommandSender(topics.commands(), kafka.clientConfig());
+        JobRunner runner = new JobRunner(workerId, concurrency, types, files, sender, new JobCommands(clock));
+        KafkaStreams streams = new KafkaStreams(DeciderTopology.build(topics, runner, clock),
+                StreamsConfigs.exactlyOnce(kafka, APPLICATION_ID));
+        streams.start();
+        return new JobProcessor(sender, runner, streams);
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public JobRunner runner() {
+        return runner;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        runner.close();
+        streams.close(Duration.ofSeconds(30));
+        sender.close();
+    }
+}

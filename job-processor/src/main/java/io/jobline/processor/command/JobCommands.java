@@ -1,0 +1,73 @@
+package io.jobline.processor.command;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+import io.jobline.processor.files.StoredFile;
+import io.jobline.schemas.command.CancelJob;
+import io.jobline.schemas.command.CompleteJob;
+import io.jobline.schemas.command.CompleteStage;
+import io.jobline.schemas.command.DeleteJob;
+import io.jobline.schemas.command.FailJob;
+import io.jobline.schemas.command.JobCommand;
+import io.jobline.schemas.command.ReportProgress;
+import io.jobline.schemas.command.StartJob;
+import io.jobline.schemas.command.StartStage;
+import io.jobline.schemas.command.SubmitJob;
+
+/** Builds command envelopes: a fresh command id, the time, and who issued it. */
+public final class JobCommands {
+
+    private final Clock clock;
+
+    public JobCommands(Clock clock) {
+        this.clock = clock;
+    }
+
+    public JobCommand submit(String jobId, String owner, String type, String input, List<StoredFile> files, List<String> stages) {
+        return envelope(jobId, owner, new SubmitJob(type, owner, input, StoredFile.toRefs(files), stages));
+    }
+
+    public JobCommand cancel(String jobId, String issuedBy, String reason) {
+        return envelope(jobId, issuedBy, new CancelJob(reason));
+    }
+
+    public JobCommand delete(String jobId, String issuedBy, String reason) {
+        return envelope(jobId, issuedBy, new DeleteJob(reason));
+    }
+
+    public JobCommand start(String jobId, String workerId, int expectedAttempt) {
+        return envelope(jobId, workerId, new StartJob(expectedAttempt, workerId));
+    }
+
+    public JobCommand startStage(String jobId, String workerId, int attempt, int stage, String name) {
+        return envelope(jobId, workerId, new StartStage(attempt, stage, name));
+    }
+
+    public JobCommand progress(String jobId, String workerId, int attempt, int stage, int progress, String message) {
+        return envelope(jobId, workerId, new ReportProgress(attempt, stage, progress, message));
+    }
+
+    public JobCommand completeStage(String jobId, String workerId, int attempt, int stage, String checkpoint) {
+        return envelope(jobId, workerId, new CompleteStage(attempt, stage, checkpoint));
+    }
+
+    public JobCommand complete(String jobId, String workerId, int attempt, String resultJson, List<StoredFile> artifacts) {
+        return envelope(jobId, workerId, new CompleteJob(attempt, resultJson, StoredFile.toRefs(artifacts)));
+    }
+
+    public JobCommand fail(String jobId, String workerId, int attempt, String error, Integer stage) {
+        return envelope(jobId, workerId, new FailJob(attempt, error, stage, false));
+    }
+
+    private JobCommand envelope(String jobId, String issuedBy, Object payload) {
+        return JobCommand.newBuilder()
+                .setCommandId(UUID.randomUUID().toString())
+                .setJobId(jobId)
+                .setTimestamp(clock.instant())
+                .setIssuedBy(issuedBy)
+                .setPayload(payload)
+                .build();
+    }
+}

@@ -1,0 +1,38 @@
+package io.jobline.processor.decider;
+
+import java.time.Clock;
+import java.util.UUID;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+import io.jobline.processor.support.JsonSerde;
+import io.jobline.schemas.topic.JobTopics;
+
+/**
+ * job-commands → decide against the job's state → job-events. The only writer of job-events: one task per
+ * partition, so each job's commands are decided one at a time, and with exactly_once_v2 the events, the state and
+ * the consumed offsets commit together.
+ */
+public final class DeciderTopology {
+
+    public static final String STATE_STORE = "job-decider-state";
+
+    private DeciderTopology() {
+    }
+
+    public static Topology build(JobTopics topics, DecisionListener listener, Clock clock) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), new JsonSerde<>(JobState.class)));
+        JobDecider decider = new JobDecider(() -> UUID.randomUUID().toString());
+        builder.stream(topics.commands().name(), Consumed.with(topics.commands().keySerde(), topics.commands().valueSerde()))
+                .process(() -> new DeciderProcessor(decider, listener, clock), STATE_STORE)
+                .to(topics.events().name(), Produced.with(topics.events().keySerde(), topics.events().valueSerde()));
+        return builder.build();
+    }
+}

@@ -1,0 +1,194 @@
+package io.jobline.processor.decider;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+import io.jobline.processor.lifecycle.EventStatus;
+import io.jobline.processor.lifecycle.JobStatus;
+import io.jobline.schemas.command.CancelJob;
+import io.jobline.schemas.command.CompleteJob;
+import io.jobline.schemas.command.CompleteStage;
+import io.jobline.schemas.command.DeleteJob;
+import io.jobline.schemas.command.FailJob;
+import io.jobline.schemas.command.JobCommand;
+import io.jobline.schemas.command.ReportProgress;
+import io.jobline.schemas.command.StartJob;
+import io.jobline.schemas.command.StartStage;
+import io.jobline.schemas.command.SubmitJob;
+import io.jobline.schemas.event.JobCancelled;
+import io.jobline.schemas.event.JobCompleted;
+import io.jobline.schemas.event.JobDeleted;
+import io.jobline.schemas.event.JobEvent;
+import io.jobline.schemas.event.JobFailed;
+import io.jobline.schemas.event.JobStarted;
+import io.jobline.schemas.event.JobSubmitted;
+import io.jobline.schemas.event.ProgressReported;
+import io.jobline.schemas.event.StageCompleted;
+import io.jobline.schemas.event.StageStarted;
+
+/**
+ * Decides a command against a job's state: a pure function from (state, command) to the events it causes. Every
+ * event gets the next per-job sequence number and the job's attempt; a command from a stale attempt, or one the
+ * lifecycle does not allow, is rejected and changes nothing.
+ */
+public final class JobDecider {
+
+    private final Supplier<String> eventIds;
+
+    public JobDecider(Supplier<String> eventIds) {
+        this.eventIds = eventIds;
+    }
+
+    public Decision decide(JobState state, JobCommand command, Instant now) {
+        Object payload = command.getPayload();
+        List<Object> decided = new ArrayList<>();
+        String rejection = route(state, payload, decided);
+        if (rejection != null) {
+            return new Decision(state, List.of(), rejection);
+        }
+        List<JobEvent> events = new ArrayList<>(decided.size());
+        JobState current = state;
+        for (Object eventPayload : decided) {
+            if (!EventStatus.mayFollow(current.status(), eventPayload)) {
+                return new Decision(state, List.of(), eventPayload.getClass().getSimpleName()
+                        + " may not follow status " + current.status());
+            }
+            JobEvent event = JobEvent.newBuilder()
+                    .setEventId(eventIds.get())
+                    .setJobId(command.getJobId())
+                    .setTimestamp(now)
+                    .setAttempt(eventPayload instanceof JobStarted ? current.attempt() + 1 : current.attempt())
+                    .setSequence(current.sequence() + 1)
+                    .setPayload(eventPayload)
+                    .build();
+            events.add(event);
+            current = current.apply(event);
+        }
+        return new Decision(current, List.copyOf(events), null);
+    }
+
+    private static String route(JobState state, Object payload, List<Object> decided) {
+        if (payload instanceof SubmitJob submit) {
+            return submit(state, submit, decided);
+        } else if (payload instanceof CancelJob cancel) {
+            return cancel(state, cancel, decided);
+        } else if (payload instanceof DeleteJob delete) {
+            return delete(state, delete, decided);
+        } else if (payload instanceof StartJob start) {
+            return start(state, start, decided);
+        } else if (payload instanceof StartStage startStage) {
+            return startStage(state, startStage, decided);
+        } else if (payload instanceof ReportProgress report) {
+            return progress(state, report, decided);
+        } else if (payload instanceof CompleteStage complete) {
+            return completeStage(state, complete, decided);
+        } else if (payload instanceof CompleteJob complete) {
+            return completeJob(state, complete, decided);
+        } else if (payload instanceof FailJob fail) {
+            return whenCurrentAttempt(state, fail.getAttempt(), () -> {
+                decided.add(new JobFailed(fail.getError(), fail.getStage(), fail.getRetryable()));
+                return null;
+            });
+        }
+        return "unknown command " + payload.getClass().getSimpleName();
+    }
+
+    private static String cancel(JobState state, CancelJob cancel, List<Object> decided) {
+        if (!state.isActive()) {
+            return "cannot cancel a job that is " + (state.exists() ? state.status() : "unknown");
+        }
+        decided.add(new JobCancelled(cancel.getReason()));
+        return null;
+    }
+
+    private static String submit(JobState state, SubmitJob submit, List<Object> decided) {
+        if (state.exists()) {
+            return "job " + state.jobId() + " already exists";
+        }
+        if (submit.getStages().isEmpty()) {
+            return "a job needs at least one stage";
+        }
+        decided.add(new JobSubmitted(submit.getType(), submit.getOwner(), submit.getInput(), submit.getFiles(),
+                submit.getStages()));
+        return null;
+    }
+
+    private static String delete(JobState state, DeleteJob delete, List<Object> decided) {
+        if (!state.exists() || state.status() == JobStatus.DELETED) {
+            return "job " + state.jobId() + " does not exist";
+        }
+        if (state.isActive()) {
+            decided.add(new JobCancelled("deleted"));
+        }
+        decided.add(new JobDeleted(delete.getReason()));
+        return null;
+    }
+
+    private static String start(JobState state, StartJob start, List<Object> decided) {
+        if (!state.isActive()) {
+            return "job is " + state.status() + ", not pending or running";
+        }
+        if (start.getExpectedAttempt() != state.attempt()) {
+            return "attempt " + state.attempt() + " already started; expected " + start.getExpectedAttempt();
+        }
+        decided.add(new JobStarted(start.getWorkerId(), state.completedStages() + 1, state.checkpoint()));
+        return null;
+    }
+
+    private static String startStage(JobState state, StartStage startStage, List<Object> decided) {
+        return whenCurrentAttempt(state, startStage.getAttempt(), () -> {
+            int expected = Math.max(state.stage(), state.completedStages()) + 1;
+            if (startStage.getStage() != expected || expected > state.stages().size()) {
+                return "stage " + startStage.getStage() + " cannot start; next stage is " + expected;
+            }
+            decided.add(new StageStarted(startStage.getStage(), state.stages().get(expected - 1)));
+            return null;
+        });
+    }
+
+    private static String progress(JobState state, ReportProgress report, List<Object> decided) {
+        return whenCurrentAttempt(state, report.getAttempt(), () -> {
+            if (report.getStage() != state.stage() || state.stage() <= state.completedStages()) {
+                return "stage " + report.getStage() + " is not running";
+            }
+            if (report.getProgress() < 0 || report.getProgress() > 100) {
+                return "progress " + report.getProgress() + " is outside 0..100";
+            }
+            decided.add(new ProgressReported(report.getStage(), report.getProgress(), report.getMessage()));
+            return null;
+        });
+    }
+
+    private static String completeStage(JobState state, CompleteStage complete, List<Object> decided) {
+        return whenCurrentAttempt(state, complete.getAttempt(), () -> {
+            if (complete.getStage() != state.stage() || state.stage() <= state.completedStages()) {
+                return "stage " + complete.getStage() + " is not running";
+            }
+            decided.add(new StageCompleted(complete.getStage(), state.stages().get(state.stage() - 1),
+                    complete.getCheckpoint()));
+            return null;
+        });
+    }
+
+    private static String completeJob(JobState state, CompleteJob complete, List<Object> decided) {
+        return whenCurrentAttempt(state, complete.getAttempt(), () -> {
+            if (state.completedStages() != state.stages().size()) {
+                return "only " + state.completedStages() + " of " + state.stages().size() + " stages completed";
+            }
+            decided.add(new JobCompleted(complete.getResultJson(), complete.getArtifacts()));
+            return null;
+        });
+    }
+
+    private static String whenCurrentAttempt(JobState state, int attempt, Supplier<String> decide) {
+        if (state.status() != JobStatus.RUNNING) {
+            return "job is " + state.status() + ", not running";
+        }
+        if (attempt != state.attempt()) {
+            return "stale attempt " + attempt + "; the job is on attempt " + state.attempt();
+        }
+        return decide.get();
+    }
+}

@@ -1,0 +1,24 @@
+package io.jobline.processor.files;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+
+
+/** Where uploaded inputs and produced artifacts live. Kafka records carry only references to them. */
+public interface FileStore {
+
+    String INPUTS = "inputs";
+    String ARTIFACTS = "artifacts";
+
+    /** Stores {@code content} as file {@code name} of a job, in {@code folder} ({@link #INPUTS} or {@link #ARTIFACTS}). */
+    StoredFile save(String jobId, String folder, String name, String contentType, InputStream content) throws IOException;
+
+    /** The local file behind a reference. */
+    Path path(StoredFile ref);
+
+    InputStream open(StoredFile ref) throws IOException;
+
+    /** Removes every file of a job. */
+    void deleteJob(String jobId) throws IOException;
+}

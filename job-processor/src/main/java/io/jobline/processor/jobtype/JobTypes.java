@@ -1,0 +1,36 @@
+package io.jobline.processor.jobtype;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import io.jobline.processor.jobtype.csv.CsvReportJobType;
+import io.jobline.processor.jobtype.demo.DemoJobType;
+
+/** The job types this service runs, by name. */
+public final class JobTypes {
+
+    private final Map<String, JobType> byName = new LinkedHashMap<>();
+
+    public JobTypes(List<JobType> types) {
+        types.forEach(t -> {
+            if (byName.putIfAbsent(t.name(), t) != null) {
+                throw new IllegalArgumentException("Two job types named " + t.name());
+            }
+        });
+    }
+
+    public static JobTypes builtIn() {
+        return new JobTypes(List.of(new DemoJobType(), new CsvReportJobType()));
+    }
+
+    public Optional<JobType> find(String name) {
+        return Optional.ofNullable(name == null ? null : byName.get(name));
+    }
+
+    public Set<String> names() {
+        return byName.keySet();
+    }
+}

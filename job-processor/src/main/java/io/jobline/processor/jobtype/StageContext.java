@@ -1,0 +1,40 @@
+package io.jobline.processor.jobtype;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+import io.jobline.processor.files.StoredFile;
+import tools.jackson.databind.JsonNode;
+
+/** What a running stage sees of its job and how it talks back. */
+public interface StageContext {
+
+    String jobId();
+
+    JsonNode input();
+
+    List<StoredFile> files();
+
+    /** 1-based number of this stage. */
+    int stage();
+
+    int stagesTotal();
+
+    /** The previous stage's checkpoint; a null node for the first stage. */
+    JsonNode checkpoint();
+
+    /**
+     * Reports how far this stage is (0.0 to 1.0) with a message for the user.
+     *
+     * @throws JobCancelledException when the job was cancelled: the stage stops here
+     */
+    void progress(double fractionOfStage, String message);
+
+    boolean isCancelled();
+
+    InputStream openFile(StoredFile file) throws IOException;
+
+    /** Stores a file produced by the job; it is listed with the result and downloadable. */
+    StoredFile writeArtifact(String name, String contentType, InputStream content) throws IOException;
+}

@@ -1,0 +1,203 @@
+package io.jobline.processor.runner;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.jobline.processor.command.CommandSender;
+import io.jobline.processor.command.JobCommands;
+import io.jobline.processor.decider.JobState;
+import io.jobline.processor.files.FileStore;
+import io.jobline.processor.files.StoredFile;
+import io.jobline.processor.jobtype.JobCancelledException;
+import io.jobline.processor.jobtype.JobType;
+import io.jobline.processor.jobtype.StageContext;
+import io.jobline.processor.support.Json;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One attempt of one job on this worker: runs the remaining stages in order, each reporting progress, and hands
+ * each stage's checkpoint to the next. Stops at the next progress report or stage boundary once cancelled.
+ */
+final class JobExecution implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(JobExecution.class);
+    static final int RESULT_INLINE_LIMIT = 64 * 1024;
+    private static final long MIN_REPORT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final int partition;
+    private final JobState job;
+    private final JobType type;
+    private final FileStore files;
+    private final CommandSender sender;
+    private final JobCommands commands;
+    private final String workerId;
+    private final Runnable onFinished;
+    private final List<StoredFile> artifacts = new ArrayList<>();
+    private volatile boolean cancelled;
+
+    JobExecution(int partition, JobState job, JobType type, FileStore files, CommandSender sender,
+                 JobCommands commands, String workerId, Runnable onFinished) {
+        this.partition = partition;
+        this.job = job;
+        this.type = type;
+        this.files = files;
+        this.sender = sender;
+        this.commands = commands;
+        this.workerId = workerId;
+        this.onFinished = onFinished;
+    }
+
+    boolean partition(int p) {
+        return partition == p;
+    }
+
+    void cancel() {
+        cancelled = true;
+    }
+
+    @Override
+    public void run() {
+        int stage = job.completedStages();
+        try {
+            if (type == null) {
+                send(commands.fail(job.jobId(), workerId, job.attempt(), "No job type '" + job.type() + "' on worker " + workerId, null));
+                return;
+            }
+            JsonNode input = Json.parse(job.input());
+            JsonNode checkpoint = Json.parse(job.checkpoint());
+            int total = job.stages().size();
+            while (stage < total && !cancelled) {
+                stage++;
+                send(commands.startStage(job.jobId(), workerId, job.attempt(), stage, job.stages().get(stage - 1)));
+                JsonNode output = type.runStage(new Context(input, stage, total, checkpoint));
+                if (cancelled) {
+                    return;
+                }
+                checkpoint = output == null ? Json.MAPPER.nullNode() : output;
+                send(commands.completeStage(job.jobId(), workerId, job.attempt(), stage, Json.write(checkpoint)));
+            }
+            if (!cancelled) {
+                complete(checkpoint);
+            }
+        } catch (JobCancelledException e) {
+            log.debug("Job {} stopped after cancellation", job.jobId());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception | Error e) {
+            if (!cancelled) {
+                String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                log.info("Job {} failed in stage {}: {}", job.jobId(), stage, error);
+                send(commands.fail(job.jobId(), workerId, job.attempt(), error, stage == 0 ? null : stage));
+            }
+        } finally {
+            onFinished.run();
+        }
+    }
+
+    private void complete(JsonNode result) throws IOException {
+        String json = Json.write(result);
+        if (json.length() > RESULT_INLINE_LIMIT) {
+            artifacts.add(files.save(job.jobId(), FileStore.ARTIFACTS, "result.json", "application/json",
+                    new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))));
+            json = null;
+        }
+        send(commands.complete(job.jobId(), workerId, job.attempt(), json, artifacts));
+    }
+
+    private void send(io.jobline.schemas.command.JobCommand command) {
+        CompletableFuture<Void> acked = sender.send(command);
+        acked.whenComplete((ok, error) -> {
+            if (error != null) {
+                log.warn("Job {}: command {} not appended: {}", job.jobId(),
+                        command.getPayload().getClass().getSimpleName(), error.toString());
+            }
+        });
+    }
+
+    private final class Context implements StageContext {
+        private final JsonNode input;
+        private final int stage;
+        private final int total;
+        private final JsonNode checkpoint;
+        private int lastProgress = -1;
+        private long lastReportNanos;
+
+        Context(JsonNode input, int stage, int total, JsonNode checkpoint) {
+            this.input = input;
+            this.stage = stage;
+            this.total = total;
+            this.checkpoint = checkpoint;
+        }
+
+        @Override
+        public String jobId() {
+            return job.jobId();
+        }
+
+        @Override
+        public JsonNode input() {
+            return input;
+        }
+
+        @Override
+        public List<StoredFile> files() {
+            return job.files();
+        }
+
+        @Override
+        public int stage() {
+            return stage;
+        }
+
+        @Override
+        public int stagesTotal() {
+            return total;
+        }
+
+        @Override
+        public JsonNode checkpoint() {
+            return checkpoint;
+        }
+
+        @Override
+        public void progress(double fractionOfStage, String message) {
+            if (cancelled) {
+                throw new JobCancelledException(job.jobId());
+            }
+            double fraction = Math.max(0, Math.min(1, fractionOfStage));
+            int overall = (int) Math.floor(((stage - 1) + fraction) * 100 / total);
+            long now = System.nanoTime();
+            if (overall != lastProgress || now - lastReportNanos >= MIN_REPORT_INTERVAL_NANOS) {
+                lastProgress = overall;
+                lastReportNanos = now;
+                send(commands.progress(job.jobId(), workerId, job.attempt(), stage, overall, message));
+            }
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled;
+        }
+
+        @Override
+        public InputStream openFile(StoredFile file) throws IOException {
+            return files.open(file);
+        }
+
+        @Override
+        public StoredFile writeArtifact(String name, String contentType, InputStream content) throws IOException {
+            StoredFile stored = files.save(job.jobId(), FileStore.ARTIFACTS, name, contentType, content);
+            artifacts.add(stored);
+            return stored;
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.jobline.processor.runner;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.jobline.processor.command.CommandSender;
+import io.jobline.processor.command.JobCommands;
+import io.jobline.processor.decider.Decision;
+import io.jobline.processor.decider.DecisionListener;
+import io.jobline.processor.decider.JobState;
+import io.jobline.processor.files.FileStore;
+import io.jobline.processor.jobtype.JobTypes;
+import io.jobline.schemas.command.JobCommand;
+import io.jobline.schemas.command.StartJob;
+import io.jobline.schemas.event.JobStarted;
+
+/**
+ * Runs the jobs of the partitions this instance's decider owns, at most {@code concurrency} at a time. A waiting job
+ * gets a slot, then asks the decider to start its next attempt (StartJob with the attempt it saw); only when the
+ * decider grants it to this worker (JobStarted naming it) do the stages run. A job whose partition moves elsewhere
+ * is stopped here and restarted there as a new attempt; its stale reports are rejected by the decider.
+ */
+public final class JobRunner implements DecisionListener, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+    private final String workerId;
+    private final int concurrency;
+    private final JobTypes types;
+    private final FileStore files;
+    private final CommandSender sender;
+    private final JobCommands commands;
+    private final ExecutorService pool;
+
+    private final Map<String, Waiting> waiting = new LinkedHashMap<>();
+    private final Map<String, Waiting> requested = new HashMap<>();
+    private final Map<String, JobExecution> running = new HashMap<>();
+
+    private record Waiting(int partition, JobState state) {
+    }
+
+    public JobRunner(String workerId, int concurrency, JobTypes types, FileStore files, CommandSender sender, JobCommands commands) {
+        this.workerId = workerId;
+        this.concurrency = concurrency;
+        this.types = types;
+        this.files = files;
+        this.sender = sender;
+        this.commands = commands;
+        AtomicInteger threads = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(concurrency, r -> {
+            Thread t = new Thread(r, "job-worker-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
+    @Override
+    public synchronized void partitionAssigned(int partition, List<JobState> activeJobs) {
+        for (JobState job : activeJobs) {
+            if (!running.containsKey(job.jobId()) && !requested.containsKey(job.jobId())) {
+                waiting.put(job.jobId(), new Waiting(partition, job));
+            }
+        }
+        log.info("Partition {} assigned with {} active job(s)", partition, activeJobs.size());
+        fillSlots();
+    }
+
+    @Override
+    public synchronized void decided(int partition, JobCommand command, Decision decision) {
+        String jobId = command.getJobId();
+        if (decision.isRejected()) {
+            if (command.getPayload() instanceof StartJob start && workerId.equals(start.getWorkerId())) {
+                requested.remove(jobId);
+                fillSlots();
+            }
+            return;
+        }
+        JobState state = decision.state();
+        boolean startedHere = decision.events().stream()
+                .anyMatch(e -> e.getPayload() instanceof JobStarted s && workerId.equals(s.getWorkerId()));
+        Waiting granted = startedHere ? requested.remove(jobId) : null;
+        if (granted != null) {
+            JobExecution execution = new JobExecution(granted.partition(), state, types.find(state.type()).orElse(null), files, sender,
+                    commands, workerId, () -> finished(jobId));
+            running.put(jobId, execution);
+            pool.execute(execution);
+        } else if (state.isActive() && state.attempt() == 0 && !running.containsKey(jobId)) {
+            waiting.putIfAbsent(jobId, new Waiting(partition, state));
+        } else if (!state.isActive() || !workerId.equals(state.workerId())) {
+            stop(jobId);
+        }
+        fillSlots();
+    }
+
+    @Override
+    public synchronized void partitionClosed(int partition) {
+        waiting.values().removeIf(w -> w.partition() == partition);
+        requested.values().removeIf(w -> w.partition() == partition);
+        running.values().stream().filter(e -> e.partition(partition)).toList().forEach(JobExecution::cancel);
+        log.info("Partition {} closed", partition);
+    }
+
+    /** Jobs running on this worker now. */
+    public synchronized int runningCount() {
+        return running.size();
+    }
+
+    private void stop(String jobId) {
+        waiting.remove(jobId);
+        requested.remove(jobId);
+        JobExecution execution = running.get(jobId);
+        if (execution != null) {
+            execution.cancel();
+        }
+    }
+
+    private synchronized void finished(String jobId) {
+        running.remove(jobId);
+        fillSlots();
+    }
+
+    private void fillSlots() {
+        var next = waiting.entrySet().iterator();
+        while (running.size() + requested.size() < concurrency && next.hasNext()) {
+            var entry = next.next();
+            next.remove();
+            JobState job = entry.getValue().state();
+            requested.put(job.jobId(), entry.getValue());
+            sender.send(commands.start(job.jobId(), workerId, job.attempt())).whenComplete((ok, error) -> {
+                if (error != null) {
+                    log.warn("Could not ask to start job {}: {}", job.jobId(), error.toString());
+                    retryLater(job.jobId());
+                }
+            });
+        }
+    }
+
+    private synchronized void retryLater(String jobId) {
+        Waiting request = requested.remove(jobId);
+        if (request != null) {
+            waiting.put(jobId, request);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        synchronized (this) {
+            running.values().forEach(JobExecution::cancel);
+        }
+        pool.shutdownNow();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,28 @@
+package io.jobline.processor.system;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+
+/**
+ * How this process reaches Kafka and lays out topics: shared by the processor, the projections and the API.
+ *
+ * @param replicationFactor of the topics the service creates (1 on the embedded single broker)
+ * @param commitIntervalMs  Streams commit interval: under exactly-once, how often events become visible downstream
+ */
+public record KafkaSettings(
+        String bootstrapServers,
+        int partitions,
+        short replicationFactor,
+        long commitIntervalMs,
+        Path stateDir,
+        String schemaRegistryUrl) {
+
+    public Map<String, Object> clientConfig() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return config;
+    }
+}

@@ -1,0 +1,161 @@
+package io.jobline.processor.decider;
+
+import static io.jobline.processor.decider.DeciderFixture.COMMANDS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.jobline.processor.lifecycle.JobStatus;
+import io.jobline.processor.testing.EventLog;
+import io.jobline.schemas.command.JobCommand;
+import io.jobline.schemas.event.JobCancelled;
+import io.jobline.schemas.event.JobEvent;
+import io.jobline.schemas.event.JobStarted;
+import io.jobline.schemas.event.JobSubmitted;
+import io.jobline.schemas.event.ProgressReported;
+import io.jobline.schemas.event.StageStarted;
+import io.jobline.schemas.registry.SchemaRegistry;
+import io.jobline.schemas.topic.JobTopics;
+
+class DeciderTopologyTest {
+
+    private final JobTopics topics = new JobTopics(SchemaRegistry.forUrl(null));
+    private final RecordingListener listener = new RecordingListener();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, JobCommand> commands;
+    private TestOutputTopic<String, JobEvent> events;
+
+    @BeforeEach
+    void startDriver() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "decider-test");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        driver = new TopologyTestDriver(DeciderTopology.build(topics, listener, Clock.fixed(EventLog.T0, ZoneOffset.UTC)), props);
+        commands = driver.createInputTopic(JobTopics.COMMANDS, topics.commands().keySerde().serializer(),
+                topics.commands().valueSerde().serializer());
+        events = driver.createOutputTopic(JobTopics.EVENTS, topics.events().keySerde().deserializer(),
+                topics.events().valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void closeDriver() {
+        driver.close();
+    }
+
+    @Test
+    void shouldTurnASubmitIntoAJobSubmittedEventKeyedByJobId() {
+        send(COMMANDS.submit("j1", "alice", "demo", "{\"stages\":2}", List.of(), List.of("stage-1", "stage-2")));
+
+        var record = events.readRecord();
+        assertThat(record.key()).isEqualTo("j1");
+        assertThat(record.value().getPayload()).isInstanceOf(JobSubmitted.class);
+        assertThat(record.value().getSequence()).isEqualTo(1);
+        assertThat(state("j1").status()).isEqualTo(JobStatus.PENDING);
+    }
+
+    @Test
+    void shouldKeepJobsApartAndNumberEachOnItsOwn() {
+        send(COMMANDS.submit("j1", "alice", "demo", "{}", List.of(), List.of("s")));
+        send(COMMANDS.submit("j2", "bob", "demo", "{}", List.of(), List.of("s")));
+        send(COMMANDS.start("j2", "w", 0));
+
+        assertThat(events.readRecordsToList()).extracting(r -> r.key() + "#" + r.value().getSequence())
+                .containsExactly("j1#1", "j2#1", "j2#2");
+    }
+
+    @Test
+    void shouldAppendNothingForADuplicateCommand() {
+        JobCommand submit = COMMANDS.submit("j1", "alice", "demo", "{}", List.of(), List.of("s"));
+        send(submit);
+        send(submit);
+        send(COMMANDS.start("j1", "w", 0));
+        send(COMMANDS.start("j1", "w", 0));
+
+        assertThat(payloadTypes()).containsExactly(JobSubmitted.class, JobStarted.class);
+    }
+
+    @Test
+    void shouldIgnoreReportsFromAStaleAttempt() {
+        send(COMMANDS.submit("j1", "alice", "demo", "{}", List.of(), List.of("s1", "s2")));
+        send(COMMANDS.start("j1", "old", 0));
+        send(COMMANDS.start("j1", "new", 1));
+        send(COMMANDS.startStage("j1", "old", 1, 1, "s1"));
+        send(COMMANDS.startStage("j1", "new", 2, 1, "s1"));
+        send(COMMANDS.progress("j1", "old", 1, 1, 40, "zombie"));
+        send(COMMANDS.progress("j1", "new", 2, 1, 20, "live"));
+
+        List<JobEvent> all = events.readValuesToList();
+        assertThat(all.stream().<Class<?>>map(e -> e.getPayload().getClass()).toList())
+                .containsExactly(JobSubmitted.class, JobStarted.class, JobStarted.class, StageStarted.class, ProgressReported.class);
+        assertThat(((ProgressReported) all.get(4).getPayload()).getMessage()).isEqualTo("live");
+        assertThat(all.get(4).getAttempt()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldAppendNothingAfterATerminalEvent() {
+        send(COMMANDS.submit("j1", "alice", "demo", "{}", List.of(), List.of("s1")));
+        send(COMMANDS.start("j1", "w", 0));
+        send(COMMANDS.cancel("j1", "alice", null));
+        send(COMMANDS.startStage("j1", "w", 1, 1, "s1"));
+        send(COMMANDS.progress("j1", "w", 1, 1, 50, "late"));
+        send(COMMANDS.complete("j1", "w", 1, null, List.of()));
+        send(COMMANDS.cancel("j1", "alice", null));
+
+        assertThat(payloadTypes()).containsExactly(JobSubmitted.class, JobStarted.class, JobCancelled.class);
+        assertThat(listener.rejections).hasSize(4);
+    }
+
+    @Test
+    void shouldTellTheListenerEveryDecision() {
+        send(COMMANDS.submit("j1", "alice", "demo", "{}", List.of(), List.of("s1")));
+        send(COMMANDS.cancel("j1", "alice", null));
+
+        assertThat(listener.accepted).containsExactly("j1:JobSubmitted", "j1:JobCancelled");
+    }
+
+    @Test
+    void shouldSkipACommandWhoseKeyIsNotItsJobId() {
+        commands.pipeInput("other-key", COMMANDS.submit("j1", "alice", "demo", "{}", List.of(), List.of("s1")));
+
+        assertThat(events.isEmpty()).isTrue();
+    }
+
+    private void send(JobCommand command) {
+        commands.pipeInput(command.getJobId(), command);
+    }
+
+    private List<Class<?>> payloadTypes() {
+        return events.readValuesToList().stream().<Class<?>>map(e -> e.getPayload().getClass()).toList();
+    }
+
+    private JobState state(String jobId) {
+        KeyValueStore<String, JobState> store = driver.getKeyValueStore(DeciderTopology.STATE_STORE);
+        return store.get(jobId);
+    }
+
+    private static final class RecordingListener implements DecisionListener {
+        final List<String> accepted = new ArrayList<>();
+        final List<String> rejections = new ArrayList<>();
+
+        @Override
+        public void decided(int partition, JobCommand command, Decision decision) {
+            if (decision.isRejected()) {
+                rejections.add(decision.rejection());
+            }
+            decision.events().forEach(e -> accepted.add(e.getJobId() + ":" + e.getPayload().getClass().getSimpleName()));
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.jobline.processor.jobtype.csv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.jobline.processor.files.FileStore;
+import io.jobline.processor.files.LocalFileStore;
+import io.jobline.processor.files.StoredFile;
+import io.jobline.processor.jobtype.InvalidJobInputException;
+import io.jobline.processor.support.Json;
+import io.jobline.processor.testing.FakeStageContext;
+import tools.jackson.databind.JsonNode;
+
+class CsvReportJobTypeTest {
+
+    @TempDir
+    Path dir;
+
+    private final CsvReportJobType csv = new CsvReportJobType();
+
+    @Test
+    void shouldProfileEveryColumn() throws Exception {
+        JsonNode report = analyze("""
+                id,price,city,active,note
+                1,9.5,Paris,true,
+                2,10.5,Oslo,false,x
+                3,11,Paris,TRUE,
+                4,-1,"Rome, IT",false,
+                """);
+
+        assertThat(report.get("rows").asLong()).isEqualTo(4);
+        JsonNode id = column(report, "id");
+        assertThat(id.get("type").asString()).isEqualTo("integer");
+        assertThat(id.get("min").asLong()).isEqualTo(1);
+        assertThat(id.get("max").asLong()).isEqualTo(4);
+        assertThat(id.get("mean").asDouble()).isEqualTo(2.5);
+        JsonNode price = column(report, "price");
+        assertThat(price.get("type").asString()).isEqualTo("number");
+        assertThat(price.get("min").asDouble()).isEqualTo(-1.0);
+        assertThat(price.get("mean").asDouble()).isEqualTo(7.5);
+        JsonNode city = column(report, "city");
+        assertThat(city.get("type").asString()).isEqualTo("string");
+        assertThat(city.get("distinct").asLong()).isEqualTo(3);
+        assertThat(city.get("distinct_is_estimate").asBoolean()).isFalse();
+        assertThat(city.get("top_values").get(0).get("value").asString()).isEqualTo("Paris");
+        assertThat(city.get("top_values").get(0).get("count").asLong()).isEqualTo(2);
+        assertThat(city.has("mean")).isFalse();
+        assertThat(column(report, "active").get("type").asString()).isEqualTo("boolean");
+        assertThat(column(report, "note").get("non_empty").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldReadQuotedFieldsWithDelimitersQuotesAndLineBreaks() throws Exception {
+        JsonNode report = analyze("a,b\r\n\"x,1\",\"say \"\"hi\"\"\"\r\n\"multi\nline\",2\r\n");
+
+        assertThat(report.get("rows").asLong()).isEqualTo(2);
+        assertThat(column(report, "a").get("top_values").findValuesAsString("value")).containsExactlyInAnyOrder("x,1", "multi\nline");
+        assertThat(column(report, "b").get("top_values").findValuesAsString("value")).contains("say \"hi\"");
+    }
+
+    @Test
+    void shouldNameTheLineOfARowWithTooManyFields() {
+        assertThatThrownBy(() -> analyze("a,b\n1,2\n\"two\nlines\",3\n4,5,6\n"))
+                .isInstanceOf(MalformedCsvException.class)
+                .hasMessageContaining("line 5")
+                .hasMessageContaining("expected 2 fields but found 3");
+    }
+
+    @Test
+    void shouldNameTheLineOfAnUnclosedQuote() {
+        assertThatThrownBy(() -> analyze("a,b\n1,2\n3,\"open\n4,5\n"))
+                .isInstanceOf(MalformedCsvException.class)
+                .hasMessageContaining("line 3")
+                .hasMessageContaining("never closed");
+    }
+
+    @Test
+    void shouldRejectAnEmptyFile() {
+        assertThatThrownBy(() -> analyze("")).hasMessageContaining("empty");
+    }
+
+    @Test
+    void shouldReportProgressUpToTheWholeFile() throws Exception {
+        StringBuilder big = new StringBuilder("n,text\n");
+        for (int i = 0; i < 60_000; i++) {
+            big.append(i).append(",row number ").append(i).append('\n');
+        }
+        FakeStageContext context = contextFor(big.toString(), "{}");
+
+        JsonNode report = csv.runStage(context);
+
+        assertThat(report.get("rows").asLong()).isEqualTo(60_000);
+        assertThat(context.progress).isSorted().last().isEqualTo(1.0);
+        assertThat(context.progress.size()).isGreaterThan(1);
+        assertThat(column(report, "n").get("distinct").asLong()).isBetween(57_000L, 63_000L);
+        assertThat(column(report, "n").get("distinct_is_estimate").asBoolean()).isTrue();
+    }
+
+    @Test
+    void shouldUseTheConfiguredDelimiterAndGenerateNamesWithoutHeader() throws Exception {
+        JsonNode report = csv.runStage(contextFor("1;2\n3;4\n", "{\"delimiter\": \";\", \"header\": false}"));
+
+        assertThat(report.get("rows").asLong()).isEqualTo(2);
+        assertThat(column(report, "column_2").get("max").asLong()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldWriteTheReportAsAnArtifactInTheSecondStage() throws Exception {
+        FileStore store = new LocalFileStore(dir);
+        JsonNode stats = Json.parse("{\"rows\": 1, \"columns\": []}");
+        FakeStageContext context = new FakeStageContext(store, "{}", List.of(), 2, 2, stats);
+
+        JsonNode result = csv.runStage(context);
+
+        assertThat(result).isEqualTo(stats);
+        assertThat(context.artifacts).singleElement().extracting(StoredFile::name).isEqualTo("report.json");
+        assertThat(Json.MAPPER.readTree(store.path(context.artifacts.get(0)).toFile())).isEqualTo(stats);
+    }
+
+    @Test
+    void shouldRequireExactlyOneFile() {
+        assertThatThrownBy(() -> csv.plan(Json.parse("{}"), List.of()))
+                .isInstanceOf(InvalidJobInputException.class).hasMessageContaining("exactly one");
+        assertThatThrownBy(() -> csv.plan(Json.parse("{\"delimiter\": \"ab\"}"), List.of()))
+                .isInstanceOf(InvalidJobInputException.class).hasMessageContaining("delimiter");
+    }
+
+    private JsonNode analyze(String content) throws Exception {
+        return csv.runStage(contextFor(content, "{}"));
+    }
+
+    private FakeStageContext contextFor(String content, String input) throws IOException {
+        FileStore store = new LocalFileStore(dir);
+        StoredFile file = store.save("job-1", FileStore.INPUTS, "data.csv", "text/csv",
+                new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
+        return new FakeStageContext(store, input, List.of(file), 1, 2, null);
+    }
+
+    private static JsonNode column(JsonNode report, String name) {
+        for (JsonNode column : report.get("columns")) {
+            if (column.get("name").asString().equals(name)) {
+                return column;
+            }
+        }
+        throw new AssertionError("no column " + name + " in " + report);
+    }
+}

@@ -1,0 +1,113 @@
+package io.jobline.processor.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.jobline.processor.command.CommandSender;
+import io.jobline.processor.command.JobCommands;
+import io.jobline.processor.decider.JobState;
+import io.jobline.processor.files.LocalFileStore;
+import io.jobline.processor.jobtype.demo.DemoJobType;
+import io.jobline.processor.testing.EventLog;
+import io.jobline.schemas.command.CompleteJob;
+import io.jobline.schemas.command.CompleteStage;
+import io.jobline.schemas.command.FailJob;
+import io.jobline.schemas.command.JobCommand;
+import io.jobline.schemas.command.ReportProgress;
+import io.jobline.schemas.command.StartStage;
+
+class JobExecutionTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<JobCommand> sent = new CopyOnWriteArrayList<>();
+    private final CommandSender sender = command -> {
+        sent.add(command);
+        return CompletableFuture.completedFuture(null);
+    };
+
+    @Test
+    void shouldRunEveryStageReportProgressAndComplete() {
+        AtomicBoolean finished = new AtomicBoolean();
+        execution(runningJob("{\"stages\": 2, \"stage_ms\": 0}", 0), () -> finished.set(true)).run();
+
+        assertThat(types()).startsWith(StartStage.class).endsWith(CompleteStage.class, CompleteJob.class);
+        assertThat(progressValues()).isSorted().contains(50, 100);
+        assertThat(sent).allSatisfy(c -> assertThat(c.getIssuedBy()).isEqualTo("worker-a"));
+        CompleteJob complete = (CompleteJob) sent.get(sent.size() - 1).getPayload();
+        assertThat(complete.getAttempt()).isEqualTo(1);
+        assertThat(complete.getResultJson()).isEqualTo("{\"stages_completed\":2}");
+        assertThat(finished).isTrue();
+    }
+
+    @Test
+    void shouldFailWithTheStageErrorWhenAStageThrows() {
+        execution(runningJob("{\"stages\": 3, \"stage_ms\": 0, \"fail_at_stage\": 2}", 0), () -> { }).run();
+
+        FailJob fail = (FailJob) sent.get(sent.size() - 1).getPayload();
+        assertThat(fail.getStage()).isEqualTo(2);
+        assertThat(fail.getError()).contains("stage 2 of 3");
+        assertThat(types()).doesNotContain(CompleteJob.class);
+    }
+
+    @Test
+    void shouldResumeAfterTheLastCompletedStage() {
+        execution(runningJob("{\"stages\": 3, \"stage_ms\": 0}", 2), () -> { }).run();
+
+        assertThat(sent).filteredOn(c -> c.getPayload() instanceof StartStage)
+                .extracting(c -> ((StartStage) c.getPayload()).getStage()).containsExactly(3);
+        assertThat(progressValues()).allSatisfy(p -> assertThat(p).isGreaterThanOrEqualTo(66));
+    }
+
+    @Test
+    void shouldStopAtTheNextProgressReportOnceCancelled() throws Exception {
+        JobExecution execution = execution(runningJob("{\"stages\": 2, \"stage_ms\": 2000}", 0), () -> { });
+        Thread worker = new Thread(execution);
+        worker.start();
+        execution.cancel();
+        worker.join(5_000);
+
+        assertThat(worker.isAlive()).isFalse();
+        assertThat(types()).doesNotContain(CompleteJob.class, FailJob.class, CompleteStage.class);
+    }
+
+    @Test
+    void shouldFailAJobWhoseTypeThisWorkerDoesNotHave() {
+        new JobExecution(0, runningJob("{}", 0), null, new LocalFileStore(dir), sender,
+                new JobCommands(Clock.systemUTC()), "worker-a", () -> { }).run();
+
+        assertThat(((FailJob) sent.get(0).getPayload()).getError()).contains("No job type 'demo'");
+    }
+
+    private JobExecution execution(JobState job, Runnable onFinished) {
+        return new JobExecution(0, job, new DemoJobType(), new LocalFileStore(dir), sender,
+                new JobCommands(Clock.fixed(EventLog.T0, ZoneOffset.UTC)), "worker-a", onFinished);
+    }
+
+    private static JobState runningJob(String input, int completedStages) {
+        int stages = io.jobline.processor.support.Json.parse(input).path("stages").asInt(3);
+        List<String> names = java.util.stream.IntStream.rangeClosed(1, stages).mapToObj(i -> "stage-" + i).toList();
+        return new JobState("job-1", io.jobline.processor.lifecycle.JobStatus.RUNNING, "demo", "alice", input,
+                List.of(), names, 1, 5, "worker-a", completedStages, completedStages, completedStages > 0 ? "{}" : null);
+    }
+
+    private List<Class<?>> types() {
+        return sent.stream().<Class<?>>map(c -> c.getPayload().getClass()).toList();
+    }
+
+    private List<Integer> progressValues() {
+        return sent.stream().filter(c -> c.getPayload() instanceof ReportProgress)
+                .map(c -> ((ReportProgress) c.getPayload()).getProgress()).toList();
+    }
+}
