@@ -1,0 +1,50 @@
+package io.jobline.projections;
+
+import java.time.Duration;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+
+import io.jobline.processor.system.KafkaSettings;
+import io.jobline.processor.system.StreamsConfigs;
+import io.jobline.projections.query.JobQueries;
+import io.jobline.projections.query.StoreJobQueries;
+import io.jobline.schemas.topic.JobTopics;
+
+/** The running projections: {@link JobsTopology} on Kafka Streams, queried through {@link #queries()}. */
+public final class JobProjections implements AutoCloseable {
+
+    public static final String APPLICATION_ID = "jobline-projections";
+
+    private final KafkaStreams streams;
+    private final JobQueries queries;
+
+    private JobProjections(KafkaStreams streams) {
+        this.streams = streams;
+        this.queries = new StoreJobQueries(
+                () -> streams.store(StoreQueryParameters.fromNameAndType(JobsTopology.JOBS_STORE,
+                        QueryableStoreTypes.<String, io.jobline.projections.view.JobView>keyValueStore()).enableStaleStores()),
+                () -> streams.store(StoreQueryParameters.fromNameAndType(JobsTopology.HISTORY_STORE,
+                        QueryableStoreTypes.<String, io.jobline.schemas.event.JobEvent>keyValueStore()).enableStaleStores()));
+    }
+
+    public static JobProjections start(KafkaSettings kafka, JobTopics topics) {
+        KafkaStreams streams = new KafkaStreams(JobsTopology.build(topics), StreamsConfigs.exactlyOnce(kafka, APPLICATION_ID));
+        streams.start();
+        return new JobProjections(streams);
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public JobQueries queries() {
+        return queries;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}

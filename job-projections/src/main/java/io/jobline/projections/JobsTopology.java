@@ -1,0 +1,91 @@
+package io.jobline.projections;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+import io.jobline.processor.support.JsonSerde;
+import io.jobline.projections.view.JobView;
+import io.jobline.projections.view.JobViewFold;
+import io.jobline.schemas.event.JobEvent;
+import io.jobline.schemas.topic.JobTopics;
+
+/**
+ * job-events → two queryable stores: {@link #JOBS_STORE} (job id → current view) and {@link #HISTORY_STORE}
+ * (job id + sequence → event, for a job's timeline). A deleted job leaves both.
+ */
+public final class JobsTopology {
+
+    public static final String JOBS_STORE = "jobs";
+    public static final String HISTORY_STORE = "job-history";
+
+    private JobsTopology() {
+    }
+
+    public static Topology build(JobTopics topics) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(JOBS_STORE), Serdes.String(), new JsonSerde<>(JobView.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(HISTORY_STORE), Serdes.String(), topics.events().valueSerdeForStores()));
+        builder.stream(topics.events().name(), Consumed.with(topics.events().keySerde(), topics.events().valueSerde()))
+                .process(FoldEvents::new, JOBS_STORE, HISTORY_STORE);
+        return builder.build();
+    }
+
+    /** History keys sort by job, then by sequence: {@code <job id>/<sequence, 19 digits>}. */
+    public static String historyKey(String jobId, long sequence) {
+        return String.format("%s/%019d", jobId, sequence);
+    }
+
+    public static String historyPrefix(String jobId) {
+        return jobId + "/";
+    }
+
+    private static final class FoldEvents implements Processor<String, JobEvent, Void, Void> {
+        private KeyValueStore<String, JobView> jobs;
+        private KeyValueStore<String, JobEvent> history;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            jobs = context.getStateStore(JOBS_STORE);
+            history = context.getStateStore(HISTORY_STORE);
+        }
+
+        @Override
+        public void process(Record<String, JobEvent> record) {
+            JobEvent event = record.value();
+            if (event == null) {
+                return;
+            }
+            String jobId = event.getJobId();
+            JobView before = jobs.get(jobId);
+            JobView after = JobViewFold.apply(before, event);
+            if (after == before) {
+                return;
+            }
+            if (after == null) {
+                jobs.delete(jobId);
+                forgetHistory(jobId);
+            } else {
+                jobs.put(jobId, after);
+                history.put(historyKey(jobId, event.getSequence()), event);
+            }
+        }
+
+        private void forgetHistory(String jobId) {
+            java.util.List<String> keys = new java.util.ArrayList<>();
+            try (KeyValueIterator<String, JobEvent> events = history.prefixScan(historyPrefix(jobId), Serdes.String().serializer())) {
+                events.forEachRemaining(kv -> keys.add(kv.key));
+            }
+            keys.forEach(history::delete);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.jobline.projections.query;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.jobline.projections.view.JobView;
+import io.jobline.schemas.event.JobEvent;
+
+/** Reads of the job projections, wherever the stores are. */
+public interface JobQueries {
+
+    Optional<JobView> find(String jobId);
+
+    /** Matching jobs, newest first. */
+    JobPage list(JobFilter filter, int limit, int offset);
+
+    /** The job's events in order; empty when the job is unknown or deleted. */
+    List<JobEvent> history(String jobId);
+}

@@ -1,0 +1,43 @@
+package io.jobline.projections.view;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.jobline.processor.files.StoredFile;
+import io.jobline.processor.lifecycle.JobStatus;
+
+/**
+ * A job as clients see it: the fold of its events by {@link JobViewFold}.
+ *
+ * @param stage        name of the current (or last) stage, null before the first
+ * @param stageNumber  1-based number of that stage, 0 before the first
+ * @param resultJson   the result as JSON text when it was small enough to travel in the event
+ * @param lastSequence sequence number of the last event folded in
+ */
+public record JobView(
+        String jobId,
+        String type,
+        String owner,
+        JobStatus status,
+        int progress,
+        String progressMessage,
+        String stage,
+        int stageNumber,
+        int stagesTotal,
+        List<StageView> stages,
+        int attempt,
+        String error,
+        String input,
+        List<StoredFile> files,
+        List<StoredFile> artifacts,
+        String resultJson,
+        Instant createdAt,
+        Instant startedAt,
+        Instant completedAt,
+        Instant updatedAt,
+        long lastSequence) {
+
+    public boolean isFinished() {
+        return status.isFinished();
+    }
+}

@@ -1,0 +1,202 @@
+package io.jobline.projections;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Properties;
+
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.jobline.processor.lifecycle.JobStatus;
+import io.jobline.processor.testing.EventLog;
+import io.jobline.projections.query.JobFilter;
+import io.jobline.projections.query.JobPage;
+import io.jobline.projections.query.StoreJobQueries;
+import io.jobline.projections.view.JobView;
+import io.jobline.projections.view.StageView;
+import io.jobline.schemas.common.FileRef;
+import io.jobline.schemas.event.JobEvent;
+import io.jobline.schemas.event.ProgressReported;
+import io.jobline.schemas.event.StageStarted;
+import io.jobline.schemas.registry.SchemaRegistry;
+import io.jobline.schemas.topic.JobTopics;
+
+class JobsTopologyTest {
+
+    private final JobTopics topics = new JobTopics(SchemaRegistry.forUrl(null));
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, JobEvent> events;
+    private StoreJobQueries queries;
+
+    @BeforeEach
+    void startDriver() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "projections-test");
+        driver = new TopologyTestDriver(JobsTopology.build(topics), props);
+        events = driver.createInputTopic(JobTopics.EVENTS, topics.events().keySerde().serializer(),
+                topics.events().valueSerde().serializer());
+        queries = new StoreJobQueries(() -> driver.getKeyValueStore(JobsTopology.JOBS_STORE),
+                () -> driver.getKeyValueStore(JobsTopology.HISTORY_STORE));
+    }
+
+    @AfterEach
+    void closeDriver() {
+        driver.close();
+    }
+
+    @Test
+    void shouldShowASubmittedJobAsPending() {
+        pipe(EventLog.of("j1").submitted("demo", "alice", "stage-1", "stage-2"));
+
+        JobView job = job("j1");
+        assertThat(job.status()).isEqualTo(JobStatus.PENDING);
+        assertThat(job.owner()).isEqualTo("alice");
+        assertThat(job.stagesTotal()).isEqualTo(2);
+        assertThat(job.progress()).isZero();
+        assertThat(job.createdAt()).isEqualTo(EventLog.T0.plusSeconds(1));
+        assertThat(job.startedAt()).isNull();
+    }
+
+    @Test
+    void shouldFollowARunThroughStagesAndProgressToCompletion() {
+        EventLog log = EventLog.of("j1").submittedDemo(2).started("w").stageStarted(1).progress(1, 30, "reading");
+        pipe(log);
+        JobView running = job("j1");
+        assertThat(running.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(running.progress()).isEqualTo(30);
+        assertThat(running.progressMessage()).isEqualTo("reading");
+        assertThat(running.stage()).isEqualTo("stage-1");
+        assertThat(running.stageNumber()).isEqualTo(1);
+        assertThat(running.attempt()).isEqualTo(1);
+        assertThat(running.startedAt()).isEqualTo(EventLog.T0.plusSeconds(2));
+
+        EventLog rest = EventLog.of("j1").submittedDemo(2).started("w").stageStarted(1).progress(1, 30, "reading")
+                .stageCompleted(1, null).stageStarted(2).progress(2, 90, "almost").stageCompleted(2, null)
+                .completed("{\"answer\":42}", List.of(new FileRef("report.json", "jobs/j1/artifacts/report.json", 10L, "application/json")));
+        pipeFrom(rest, 4);
+
+        JobView done = job("j1");
+        assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(done.progress()).isEqualTo(100);
+        assertThat(done.resultJson()).isEqualTo("{\"answer\":42}");
+        assertThat(done.artifacts()).singleElement().satisfies(a -> assertThat(a.name()).isEqualTo("report.json"));
+        assertThat(done.completedAt()).isEqualTo(rest.last().getTimestamp());
+        assertThat(done.stages()).extracting(StageView::completedAt).doesNotContainNull();
+        assertThat(done.lastSequence()).isEqualTo(rest.last().getSequence());
+    }
+
+    @Test
+    void shouldRecordTheErrorOfAFailedJob() {
+        pipe(EventLog.of("j1").submittedDemo(2).started("w").stageStarted(1).failed("bad input on line 7", 1));
+
+        JobView job = job("j1");
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.error()).isEqualTo("bad input on line 7");
+        assertThat(job.completedAt()).isNotNull();
+    }
+
+    @Test
+    void shouldShowACancelledJob() {
+        pipe(EventLog.of("j1").submittedDemo(2).cancelled("user asked"));
+
+        assertThat(job("j1").status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(job("j1").progressMessage()).contains("user asked");
+    }
+
+    @Test
+    void shouldIgnoreADuplicatedEvent() {
+        EventLog log = EventLog.of("j1").submittedDemo(1).started("w").stageStarted(1).progress(1, 40, "forty");
+        pipe(log);
+        JobView before = job("j1");
+
+        events.pipeInput("j1", log.events().get(1));
+        events.pipeInput("j1", log.last());
+
+        assertThat(job("j1")).isEqualTo(before);
+        assertThat(queries.history("j1")).hasSize(4);
+    }
+
+    @Test
+    void shouldIgnoreProgressFromAStaleAttempt() {
+        EventLog log = EventLog.of("j1").submittedDemo(2).started("w1").stageStarted(1).stageCompleted(1, "{}")
+                .started("w2").stageStarted(2).progress(2, 60, "live");
+        pipe(log);
+
+        events.pipeInput("j1", EventLog.of("j1").raw(new ProgressReported(1, 99, "zombie"), 1, 9).last());
+
+        assertThat(job("j1").progress()).isEqualTo(60);
+        assertThat(job("j1").progressMessage()).isEqualTo("live");
+        assertThat(job("j1").attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldIgnoreWorkReportedAfterATerminalEvent() {
+        EventLog log = EventLog.of("j1").submittedDemo(2).started("w").cancelled(null);
+        pipe(log);
+
+        events.pipeInput("j1", EventLog.of("j1").raw(new StageStarted(1, "stage-1"), 1, 4).last());
+        events.pipeInput("j1", EventLog.of("j1").raw(new ProgressReported(1, 50, "late"), 1, 5).last());
+
+        assertThat(job("j1").status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(job("j1").progress()).isZero();
+        assertThat(queries.history("j1")).hasSize(3);
+    }
+
+    @Test
+    void shouldForgetADeletedJobAndItsHistory() {
+        pipe(EventLog.of("j1").submittedDemo(1).ranToCompletion("w", "{}").deleted());
+        pipe(EventLog.of("j2").submittedDemo(1));
+
+        assertThat(queries.find("j1")).isEmpty();
+        assertThat(queries.history("j1")).isEmpty();
+        assertThat(queries.list(JobFilter.ALL, 50, 0).count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepEachJobsHistoryInSequenceOrder() {
+        EventLog log = EventLog.of("j1").submittedDemo(2).ranToCompletion("w", "{}");
+        pipe(log);
+        pipe(EventLog.of("j10").submittedDemo(1));
+
+        assertThat(queries.history("j1")).extracting(JobEvent::getSequence)
+                .containsExactlyElementsOf(log.events().stream().map(JobEvent::getSequence).toList());
+    }
+
+    @Test
+    void shouldListNewestFirstWithFiltersAndPaging() {
+        for (int i = 1; i <= 5; i++) {
+            EventLog log = EventLog.of("job-" + i).submitted(i % 2 == 0 ? "csv-report" : "demo", i <= 3 ? "alice" : "bob", "s");
+            JobEvent submitted = log.last();
+            submitted.setTimestamp(EventLog.T0.plusSeconds(i * 10));
+            events.pipeInput(submitted.getJobId(), submitted);
+        }
+
+        assertThat(ids(queries.list(JobFilter.ALL, 50, 0))).containsExactly("job-5", "job-4", "job-3", "job-2", "job-1");
+        assertThat(ids(queries.list(new JobFilter(null, "demo", null), 50, 0))).containsExactly("job-5", "job-3", "job-1");
+        assertThat(ids(queries.list(new JobFilter(null, null, "alice"), 2, 1))).containsExactly("job-2", "job-1");
+        assertThat(queries.list(new JobFilter(null, null, "alice"), 2, 1).count()).isEqualTo(3);
+        assertThat(queries.list(new JobFilter(JobStatus.RUNNING, null, null), 50, 0).count()).isZero();
+        assertThat(queries.list(JobFilter.ALL, 50, 10).jobs()).isEmpty();
+    }
+
+    private static List<String> ids(JobPage page) {
+        return page.jobs().stream().map(JobView::jobId).toList();
+    }
+
+    private void pipe(EventLog log) {
+        log.events().forEach(e -> events.pipeInput(e.getJobId(), e));
+    }
+
+    private void pipeFrom(EventLog log, int fromIndex) {
+        log.events().subList(fromIndex, log.events().size()).forEach(e -> events.pipeInput(e.getJobId(), e));
+    }
+
+    private JobView job(String id) {
+        return queries.find(id).orElseThrow();
+    }
+}
