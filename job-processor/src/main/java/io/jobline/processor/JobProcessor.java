@@ -35,7 +35,7 @@ public final class JobProcessor implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         KafkaCommandSender sender = new KafkaCommandSender(topics.commands(), kafka.clientConfig());
         JobRunner runner = new JobRunner(workerId, concurrency, types, files, sender, new JobCommands(clock));
-        KafkaStreams streams = new KafkaStreams(DeciderTopology.build(topics, runner, clock),
+        KafkaStreams streams = new KafkaStreams(DeciderTopology.build(topics, runner),
                 StreamsConfigs.exactlyOnce(kafka, APPLICATION_ID));
         streams.start();
         return new JobProcessor(sender, runner, streams);

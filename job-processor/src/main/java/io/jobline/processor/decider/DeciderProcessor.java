@@ -1,6 +1,5 @@
 package io.jobline.processor.decider;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,15 +21,13 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
 
     private final JobDecider decider;
     private final DecisionListener listener;
-    private final Clock clock;
     private ProcessorContext<String, JobEvent> context;
     private KeyValueStore<String, JobState> states;
     private int partition;
 
-    DeciderProcessor(JobDecider decider, DecisionListener listener, Clock clock) {
+    DeciderProcessor(JobDecider decider, DecisionListener listener) {
         this.decider = decider;
         this.listener = listener;
-        this.clock = clock;
     }
 
     @Override
@@ -57,7 +54,7 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
             return;
         }
         JobState state = states.get(command.getJobId());
-        Decision decision = decider.decide(state == null ? JobState.empty(command.getJobId()) : state, command, clock.instant());
+        Decision decision = decider.decide(state == null ? JobState.empty(command.getJobId()) : state, command);
         if (decision.isRejected()) {
             log.debug("Rejected {} for job {}: {}", command.getPayload().getClass().getSimpleName(),
                     command.getJobId(), decision.rejection());

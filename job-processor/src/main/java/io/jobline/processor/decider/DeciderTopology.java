@@ -1,6 +1,5 @@
 package io.jobline.processor.decider;
 
-import java.time.Clock;
 import java.util.UUID;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -25,13 +24,13 @@ public final class DeciderTopology {
     private DeciderTopology() {
     }
 
-    public static Topology build(JobTopics topics, DecisionListener listener, Clock clock) {
+    public static Topology build(JobTopics topics, DecisionListener listener) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), new JsonSerde<>(JobState.class)));
         JobDecider decider = new JobDecider(() -> UUID.randomUUID().toString());
         builder.stream(topics.commands().name(), Consumed.with(topics.commands().keySerde(), topics.commands().valueSerde()))
-                .process(() -> new DeciderProcessor(decider, listener, clock), STATE_STORE)
+                .process(() -> new DeciderProcessor(decider, listener), STATE_STORE)
                 .to(topics.events().name(), Produced.with(topics.events().keySerde(), topics.events().valueSerde()));
         return builder.build();
     }

@@ -1,6 +1,5 @@
 package io.jobline.processor.decider;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -30,8 +29,9 @@ import io.jobline.schemas.event.StageStarted;
 
 /**
  * Decides a command against a job's state: a pure function from (state, command) to the events it causes. Every
- * event gets the next per-job sequence number and the job's attempt; a command from a stale attempt, or one the
- * lifecycle does not allow, is rejected and changes nothing.
+ * event gets the next per-job sequence number, the job's attempt and its command's timestamp (so deciding the same
+ * command again gives the same events); a command from a stale attempt, or one the lifecycle does not allow, is
+ * rejected and changes nothing.
  */
 public final class JobDecider {
 
@@ -41,7 +41,7 @@ public final class JobDecider {
         this.eventIds = eventIds;
     }
 
-    public Decision decide(JobState state, JobCommand command, Instant now) {
+    public Decision decide(JobState state, JobCommand command) {
         Object payload = command.getPayload();
         List<Object> decided = new ArrayList<>();
         String rejection = route(state, payload, decided);
@@ -58,7 +58,7 @@ public final class JobDecider {
             JobEvent event = JobEvent.newBuilder()
                     .setEventId(eventIds.get())
                     .setJobId(command.getJobId())
-                    .setTimestamp(now)
+                    .setTimestamp(command.getTimestamp())
                     .setAttempt(eventPayload instanceof JobStarted ? current.attempt() + 1 : current.attempt())
                     .setSequence(current.sequence() + 1)
                     .setPayload(eventPayload)

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
  *
  * @param replicationFactor of the topics the service creates (1 on the embedded single broker)
  * @param commitIntervalMs  Streams commit interval: under exactly-once, how often events become visible downstream
+ * @param instanceId        stable id of this instance, for static group membership; null for dynamic membership
  */
 public record KafkaSettings(
         String bootstrapServers,
@@ -18,7 +19,8 @@ public record KafkaSettings(
         short replicationFactor,
         long commitIntervalMs,
         Path stateDir,
-        String schemaRegistryUrl) {
+        String schemaRegistryUrl,
+        String instanceId) {
 
     public Map<String, Object> clientConfig() {
         Map<String, Object> config = new HashMap<>();

@@ -2,10 +2,14 @@ package io.jobline.processor.system;
 
 import java.util.Properties;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
-/** Streams settings every topology of the service shares: exactly-once v2, one thread, our replication factor. */
+/**
+ * Streams settings every topology of the service shares: exactly-once v2, one thread, our replication factor,
+ * static membership when the instance has a stable id.
+ */
 public final class StreamsConfigs {
 
     private StreamsConfigs() {
@@ -21,6 +25,10 @@ public final class StreamsConfigs {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         props.put(StreamsConfig.STATE_DIR_CONFIG, kafka.stateDir().resolve(applicationId).toString());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        if (kafka.instanceId() != null) {
+            // Static membership: Streams appends the thread index to this id.
+            props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), kafka.instanceId() + "-" + applicationId);
+        }
         return props;
     }
 }

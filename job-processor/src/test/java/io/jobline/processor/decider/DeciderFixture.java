@@ -39,7 +39,7 @@ final class DeciderFixture {
     }
 
     Decision when(JobCommand command) {
-        Decision decision = decider.decide(state, command, EventLog.T0.plusSeconds(100));
+        Decision decision = decider.decide(state, command);
         state = decision.state();
         return decision;
     }

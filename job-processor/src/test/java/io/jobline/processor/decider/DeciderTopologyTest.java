@@ -3,8 +3,6 @@ package io.jobline.processor.decider;
 import static io.jobline.processor.decider.DeciderFixture.COMMANDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.jobline.processor.lifecycle.JobStatus;
-import io.jobline.processor.testing.EventLog;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.event.JobCancelled;
 import io.jobline.schemas.event.JobEvent;
@@ -43,7 +40,7 @@ class DeciderTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "decider-test");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(DeciderTopology.build(topics, listener, Clock.fixed(EventLog.T0, ZoneOffset.UTC)), props);
+        driver = new TopologyTestDriver(DeciderTopology.build(topics, listener), props);
         commands = driver.createInputTopic(JobTopics.COMMANDS, topics.commands().keySerde().serializer(),
                 topics.commands().valueSerde().serializer());
         events = driver.createOutputTopic(JobTopics.EVENTS, topics.events().keySerde().deserializer(),

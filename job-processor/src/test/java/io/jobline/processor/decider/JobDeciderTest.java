@@ -49,6 +49,7 @@ class JobDeciderTest {
         assertThat(submitted.getAttempt()).isZero();
         assertThat(submitted.getJobId()).isEqualTo(JOB);
         assertThat(((JobSubmitted) submitted.getPayload()).getOwner()).isEqualTo("alice");
+        assertThat(submitted.getTimestamp()).isEqualTo(EventLog.T0);
     }
 
     @Test

@@ -1,0 +1,15 @@
+package io.jobline.api;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** The whole service in one process: API, projections and (by default) the processor, on an embedded broker. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class JoblineApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(JoblineApplication.class, args);
+    }
+}

@@ -1,0 +1,55 @@
+package io.jobline.api.files;
+
+import java.nio.file.Files;
+import java.util.stream.Stream;
+
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.jobline.api.problem.ApiException;
+import io.jobline.api.status.JobLookup;
+import io.jobline.processor.files.FileStore;
+import io.jobline.processor.files.StoredFile;
+import io.jobline.projections.view.JobView;
+
+/**
+ * Downloads a job's files, produced artifacts first, then uploaded inputs. Spring MVC answers Range requests on
+ * a Resource body with 206 and the requested byte ranges.
+ */
+@RestController
+class ArtifactController {
+
+    private final JobLookup lookup;
+    private final FileStore files;
+
+    ArtifactController(JobLookup lookup, FileStore files) {
+        this.lookup = lookup;
+        this.files = files;
+    }
+
+    @GetMapping("/api/jobs/{id}/artifacts/{name}")
+    ResponseEntity<Resource> download(@PathVariable String id, @PathVariable String name) {
+        JobView job = lookup.require(id);
+        StoredFile file = Stream.concat(job.artifacts().stream(), job.files().stream())
+                .filter(f -> f.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> ApiException.notFound("File not found", "Job " + job.jobId() + " has no file named '" + name + "'"));
+        var path = files.path(file);
+        if (!Files.isReadable(path)) {
+            throw ApiException.notFound("File not found", "The file '" + name + "' is no longer in the file store");
+        }
+        MediaType type = file.contentType() == null ? MediaType.APPLICATION_OCTET_STREAM : MediaType.parseMediaType(file.contentType());
+        return ResponseEntity.ok()
+                .contentType(type)
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(file.name()).build().toString())
+                .header(HttpHeaders.ACCEPT_RANGES, "bytes")
+                .body(new FileSystemResource(path));
+    }
+}

@@ -1,0 +1,48 @@
+package io.jobline.api.status;
+
+import java.util.Optional;
+
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.springframework.stereotype.Component;
+
+import io.jobline.api.problem.ApiException;
+import io.jobline.projections.query.JobQueries;
+import io.jobline.projections.view.JobView;
+
+/**
+ * Finds a job: in the projection, or among the jobs this process has just accepted (also while the projection
+ * stores are still starting).
+ */
+@Component
+public class JobLookup {
+
+    private final JobQueries queries;
+    private final RecentSubmissions recent;
+
+    JobLookup(JobQueries queries, RecentSubmissions recent) {
+        this.queries = queries;
+        this.recent = recent;
+    }
+
+    public Optional<JobView> find(String jobId) {
+        Optional<JobView> projected;
+        try {
+            projected = queries.find(jobId);
+        } catch (InvalidStateStoreException e) {
+            Optional<JobView> accepted = recent.find(jobId);
+            if (accepted.isPresent()) {
+                return accepted;
+            }
+            throw e;
+        }
+        if (projected.isPresent()) {
+            recent.forget(jobId);
+            return projected;
+        }
+        return recent.find(jobId);
+    }
+
+    public JobView require(String jobId) {
+        return find(JobIds.require(jobId)).orElseThrow(() -> ApiException.jobNotFound(jobId));
+    }
+}

@@ -1,0 +1,79 @@
+package io.jobline.api.status;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import io.jobline.processor.files.StoredFile;
+import io.jobline.processor.lifecycle.JobStatus;
+import io.jobline.processor.support.Json;
+import io.jobline.projections.view.JobView;
+import io.jobline.projections.view.StageView;
+import tools.jackson.databind.JsonNode;
+
+/** A job as the REST API shows it (field names become snake_case in JSON). */
+public record JobResponse(
+        String jobId,
+        String type,
+        String owner,
+        String status,
+        int progress,
+        String progressMessage,
+        String stage,
+        int stageNumber,
+        int stagesTotal,
+        List<StageResponse> stages,
+        int attempt,
+        String error,
+        Instant createdAt,
+        Instant startedAt,
+        Instant completedAt,
+        Instant updatedAt,
+        Double elapsedSeconds,
+        Double estimatedSecondsRemaining,
+        JsonNode input,
+        List<FileResponse> files,
+        List<FileResponse> artifacts) {
+
+    public record StageResponse(int number, String name, Instant startedAt, Instant completedAt) {
+    }
+
+    /** A downloadable file of the job, with its URL. */
+    public record FileResponse(String name, long size, String contentType, String url) {
+
+        static List<FileResponse> of(String jobId, List<StoredFile> files) {
+            return files.stream().map(f -> new FileResponse(f.name(), f.size(), f.contentType(),
+                    "/api/jobs/" + jobId + "/artifacts/" + f.name())).toList();
+        }
+    }
+
+    public static JobResponse of(JobView job, Instant now) {
+        Instant end = job.completedAt() != null ? job.completedAt() : now;
+        return new JobResponse(job.jobId(), job.type(), job.owner(), job.status().wireName(), job.progress(),
+                job.progressMessage(), job.stage(), job.stageNumber(), job.stagesTotal(),
+                job.stages().stream().map(s -> new StageResponse(s.number(), s.name(), s.startedAt(), s.completedAt())).toList(),
+                job.attempt(), job.error(), job.createdAt(), job.startedAt(), job.completedAt(), job.updatedAt(),
+                seconds(job.createdAt(), end), estimateRemaining(job, now), Json.parse(job.input()),
+                FileResponse.of(job.jobId(), job.files()), FileResponse.of(job.jobId(), job.artifacts()));
+    }
+
+    /** Time left at the rate progress has moved since the job started; null where there is no rate yet. */
+    private static Double estimateRemaining(JobView job, Instant now) {
+        if (job.status() == JobStatus.PENDING || job.status().isFinished() || job.startedAt() == null) {
+            return job.status().isFinished() ? 0.0 : null;
+        }
+        if (job.progress() <= 0 || job.progress() >= 100) {
+            return null;
+        }
+        double elapsed = seconds(job.startedAt(), now);
+        return round(elapsed * (100 - job.progress()) / job.progress());
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        return round(Math.max(0, Duration.between(from, to).toMillis()) / 1000.0);
+    }
+
+    private static double round(double seconds) {
+        return Math.round(seconds * 10) / 10.0;
+    }
+}

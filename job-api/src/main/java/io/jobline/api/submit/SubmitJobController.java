@@ -1,0 +1,111 @@
+package io.jobline.api.submit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.multipart.MultipartHttpServletRequest;
+
+import io.jobline.api.problem.ApiException;
+import io.jobline.processor.support.Json;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/** POST /api/jobs, as JSON or as multipart/form-data with files. */
+@RestController
+@RequestMapping("/api/jobs")
+class SubmitJobController {
+
+    static final String ANONYMOUS = "anonymous";
+    private static final Set<String> FIELDS = Set.of("type", "input");
+
+    private final JobSubmitter submitter;
+
+    SubmitJobController(JobSubmitter submitter) {
+        this.submitter = submitter;
+    }
+
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<SubmittedJob> submitJson(@RequestBody JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("The body must be a JSON object like {\"type\": \"demo\", \"input\": {}}");
+        }
+        for (String field : body.propertyNames()) {
+            if (!FIELDS.contains(field)) {
+                throw ApiException.badRequest("Unknown field '" + field + "'; a job has 'type' and 'input'");
+            }
+        }
+        JsonNode type = body.get("type");
+        if (type == null || !type.isString() || type.asString().isBlank()) {
+            throw ApiException.badRequest("'type' is required and must be a non-empty string");
+        }
+        return accepted(submitter.submit(type.asString(), input(body.get("input")), List.of(), ANONYMOUS));
+    }
+
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<SubmittedJob> submitMultipart(MultipartHttpServletRequest request) {
+        String type = request.getParameter("type");
+        if (type == null || type.isBlank()) {
+            throw ApiException.badRequest("The form needs a 'type' field");
+        }
+        String inputText = request.getParameter("input");
+        JsonNode input;
+        try {
+            input = input(inputText == null || inputText.isBlank() ? null : Json.parse(inputText));
+        } catch (JacksonException e) {
+            throw ApiException.badRequest("The 'input' field is not valid JSON: " + e.getOriginalMessage());
+        }
+        List<Upload> uploads = new ArrayList<>();
+        request.getMultiFileMap().values().forEach(parts -> parts.forEach(part -> uploads.add(upload(part))));
+        return accepted(submitter.submit(type, input, uploads, ANONYMOUS));
+    }
+
+    private static JsonNode input(JsonNode input) {
+        if (input == null || input.isNull()) {
+            return Json.MAPPER.createObjectNode();
+        }
+        if (!input.isObject()) {
+            throw ApiException.badRequest("'input' must be a JSON object");
+        }
+        return input;
+    }
+
+    private static ResponseEntity<SubmittedJob> accepted(SubmittedJob job) {
+        return ResponseEntity.accepted().location(URI.create("/api/jobs/" + job.jobId())).body(job);
+    }
+
+    private static Upload upload(MultipartFile part) {
+        return new Upload() {
+            @Override
+            public String name() {
+                return part.getOriginalFilename() == null || part.getOriginalFilename().isBlank()
+                        ? part.getName() : part.getOriginalFilename();
+            }
+
+            @Override
+            public long size() {
+                return part.getSize();
+            }
+
+            @Override
+            public String contentType() {
+                return part.getContentType();
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+                return part.getInputStream();
+            }
+        };
+    }
+}

@@ -1,0 +1,5 @@
+package io.jobline.api.submit;
+
+/** The answer to an accepted submit. */
+record SubmittedJob(String jobId, String status, String message) {
+}

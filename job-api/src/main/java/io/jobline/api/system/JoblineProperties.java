@@ -1,0 +1,39 @@
+package io.jobline.api.system;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The service's settings ({@code jobline.*} in application.yml, each with an environment variable).
+ *
+ * @param dataDir where the embedded broker, Streams state and the file store keep their data
+ */
+@ConfigurationProperties("jobline")
+public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, Submit submit) {
+
+    /**
+     * @param bootstrapServers an existing cluster; blank starts the embedded broker
+     * @param embeddedPort     client port of the embedded broker (0: any free port)
+     */
+    public record Kafka(String bootstrapServers, int embeddedPort, int partitions, short replicationFactor,
+                        long commitIntervalMs) {
+
+        public boolean embedded() {
+            return bootstrapServers == null || bootstrapServers.isBlank();
+        }
+    }
+
+    /**
+     * @param enabled     run the processor (decider and workers) in this process
+     * @param concurrency jobs this process runs at once
+     * @param workerId    this worker's name in events; blank: host name and a random suffix
+     */
+    public record Processor(boolean enabled, int concurrency, String workerId) {
+    }
+
+    /** @param ackTimeout how long a submit waits for the broker to acknowledge the command */
+    public record Submit(Duration ackTimeout) {
+    }
+}

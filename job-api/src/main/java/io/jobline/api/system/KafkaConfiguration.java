@@ -1,0 +1,127 @@
+package io.jobline.api.system;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.jobline.processor.JobProcessor;
+import io.jobline.processor.command.JobCommands;
+import io.jobline.processor.command.KafkaCommandSender;
+import io.jobline.processor.files.FileStore;
+import io.jobline.processor.files.LocalFileStore;
+import io.jobline.processor.jobtype.JobTypes;
+import io.jobline.processor.system.DataDirectory;
+import io.jobline.processor.system.EnsureTopicsTask;
+import io.jobline.processor.system.KafkaSettings;
+import io.jobline.projections.JobProjections;
+import io.jobline.projections.query.JobQueries;
+import io.jobline.schemas.registry.SchemaRegistry;
+import io.jobline.schemas.topic.JobTopics;
+
+/**
+ * Wires the service onto Kafka: the embedded broker when no cluster is configured, the topics, the processor
+ * (optional) and the projections this API reads. Spring closes them in reverse order.
+ */
+@Configuration(proxyBeanMethods = false)
+class KafkaConfiguration {
+
+    @Bean(destroyMethod = "close")
+    DataDirectory dataDirectory(JoblineProperties properties) {
+        return DataDirectory.open(properties.dataDir());
+    }
+
+    @Bean(destroyMethod = "close")
+    BrokerConnection brokerConnection(JoblineProperties properties, DataDirectory data) {
+        JoblineProperties.Kafka kafka = properties.kafka();
+        return kafka.embedded()
+                ? BrokerConnection.embedded(EmbeddedKafkaBroker.start(data.root(), kafka.embeddedPort()))
+                : BrokerConnection.external(kafka.bootstrapServers());
+    }
+
+    @Bean
+    KafkaSettings kafkaSettings(JoblineProperties properties, BrokerConnection broker, DataDirectory data,
+                                @Value("${schema.registry.url:}") String schemaRegistryUrl) {
+        JoblineProperties.Kafka kafka = properties.kafka();
+        KafkaSettings settings = new KafkaSettings(broker.bootstrapServers(), kafka.partitions(),
+                kafka.replicationFactor(), kafka.commitIntervalMs(), data.root().resolve("streams"),
+                schemaRegistryUrl, data.instanceId());
+        EnsureTopicsTask.run(settings);
+        return settings;
+    }
+
+    @Bean
+    SchemaRegistry schemaRegistry(KafkaSettings settings) {
+        return SchemaRegistry.forUrl(settings.schemaRegistryUrl());
+    }
+
+    @Bean
+    JobTopics jobTopics(SchemaRegistry registry) {
+        return new JobTopics(registry);
+    }
+
+    @Bean
+    FileStore fileStore(DataDirectory data) {
+        return new LocalFileStore(data.root().resolve("files"));
+    }
+
+    @Bean
+    JobTypes jobTypes() {
+        return JobTypes.builtIn();
+    }
+
+    @Bean
+    JobCommands jobCommands() {
+        return new JobCommands(Clock.systemUTC());
+    }
+
+    @Bean(destroyMethod = "close")
+    KafkaCommandSender commandSender(KafkaSettings settings, JobTopics topics, JoblineProperties properties) {
+        // Requests wait for the acknowledgement; bound the producer so a send fails within the same time.
+        int timeoutMs = (int) properties.submit().ackTimeout().toMillis();
+        Map<String, Object> config = settings.clientConfig();
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1000, timeoutMs - 500));
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs + 500);
+        return new KafkaCommandSender(topics.commands(), config);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "jobline.processor.enabled", havingValue = "true", matchIfMissing = true)
+    JobProcessor jobProcessor(KafkaSettings settings, JobTopics topics, JobTypes types, FileStore files,
+                              JoblineProperties properties) {
+        JoblineProperties.Processor processor = properties.processor();
+        return JobProcessor.start(settings, topics, types, files, workerId(processor.workerId()), processor.concurrency());
+    }
+
+    @Bean(destroyMethod = "close")
+    JobProjections jobProjections(KafkaSettings settings, JobTopics topics) {
+        return JobProjections.start(settings, topics);
+    }
+
+    @Bean
+    JobQueries jobQueries(JobProjections projections) {
+        return projections.queries();
+    }
+
+    private static String workerId(String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "worker";
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}
