@@ -1,9 +1,11 @@
 package io.jobline.processor.runner;
 
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +21,7 @@ import io.jobline.processor.decider.DecisionListener;
 import io.jobline.processor.decider.JobState;
 import io.jobline.processor.files.FileStore;
 import io.jobline.processor.jobtype.JobTypes;
+import io.jobline.processor.lifecycle.JobStatus;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.StartJob;
 import io.jobline.schemas.event.JobStarted;
@@ -89,6 +92,9 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
             return;
         }
         JobState state = decision.state();
+        if (state.status() == JobStatus.DELETED) {
+            deleteFiles(jobId);
+        }
         boolean startedHere = decision.events().stream()
                 .anyMatch(e -> e.getPayload() instanceof JobStarted s && workerId.equals(s.getWorkerId()));
         Waiting granted = startedHere ? requested.remove(jobId) : null;
@@ -125,6 +131,17 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         if (execution != null) {
             execution.cancel();
         }
+    }
+
+    /** A deleted job's uploads and artifacts go with it; off the Streams thread, as it touches the disk. */
+    private void deleteFiles(String jobId) {
+        CompletableFuture.runAsync(() -> {
+            try {
+                files.deleteJob(jobId);
+            } catch (IOException e) {
+                log.warn("Could not delete the files of deleted job {}: {}", jobId, e.toString());
+            }
+        });
     }
 
     private synchronized void finished(String jobId) {

@@ -1,0 +1,39 @@
+package io.jobline.projections;
+
+import java.util.concurrent.CountDownLatch;
+
+import io.jobline.processor.system.DataDirectory;
+import io.jobline.processor.system.EnsureTopicsTask;
+import io.jobline.processor.system.Environment;
+import io.jobline.processor.system.KafkaSettings;
+import io.jobline.schemas.registry.SchemaRegistry;
+import io.jobline.schemas.topic.JobTopics;
+
+/**
+ * The projections on their own, against the cluster in KAFKA_BOOTSTRAP_SERVERS: keeps the job stores (and their
+ * changelogs) up to date, e.g. to rebuild them from job-events after a reset, apart from the API.
+ */
+public final class JobProjectionsMain {
+
+    private JobProjectionsMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        DataDirectory data = Environment.dataDirectory();
+        KafkaSettings kafka = Environment.kafkaSettings(data);
+        EnsureTopicsTask.run(kafka);
+        JobProjections projections = JobProjections.start(kafka, new JobTopics(SchemaRegistry.forUrl(kafka.schemaRegistryUrl())));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                projections.close();
+                data.close();
+            } catch (Exception e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                stopped.countDown();
+            }
+        }, "jobline-projections-shutdown"));
+        stopped.await();
+    }
+}
