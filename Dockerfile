@@ -1,0 +1,14 @@
+# Builds the service image: the all-in-one job-api jar. The same image runs the standalone processor
+# (see docker-compose.yml) through Spring Boot's PropertiesLauncher.
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY . .
+RUN ./mvnw -q -B -DskipTests package
+
+FROM eclipse-temurin:17-jre
+WORKDIR /app
+COPY --from=build /src/job-api/target/job-api-*.jar /app/jobline.jar
+ENV JOBLINE_DATA_DIR=/data
+VOLUME /data
+EXPOSE 8080
+ENTRYPOINT ["java", "-jar", "/app/jobline.jar"]
