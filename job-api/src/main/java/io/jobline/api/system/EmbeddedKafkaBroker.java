@@ -98,6 +98,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("auto.create.topics.enable", "false");
         props.put("num.partitions", "1");
         props.put("default.replication.factor", "1");
+        // Only small compacted topics here (offsets, changelogs): the 128 MB default dedupe buffer is wasted heap.
+        props.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
         return props;
     }
 

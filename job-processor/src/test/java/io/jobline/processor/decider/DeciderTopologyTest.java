@@ -116,6 +116,30 @@ class DeciderTopologyTest {
     }
 
     @Test
+    void shouldAppendEveryEventTypeOverAJobsWholeLife() {
+        send(COMMANDS.submit("ok", "alice", "demo", "{}", List.of(), List.of("s1")));
+        send(COMMANDS.start("ok", "w", 0));
+        send(COMMANDS.startStage("ok", "w", 1, 1, "s1"));
+        send(COMMANDS.progress("ok", "w", 1, 1, 50, "half"));
+        send(COMMANDS.completeStage("ok", "w", 1, 1, "{\"n\":1}"));
+        send(COMMANDS.complete("ok", "w", 1, "{\"n\":1}", List.of()));
+        send(COMMANDS.delete("ok", "alice", null));
+        send(COMMANDS.submit("bad", "alice", "demo", "{}", List.of(), List.of("s1")));
+        send(COMMANDS.start("bad", "w", 0));
+        send(COMMANDS.fail("bad", "w", 1, "boom", null));
+
+        List<JobEvent> all = events.readValuesToList();
+
+        assertThat(all.stream().map(e -> e.getPayload().getClass().getSimpleName()).toList()).containsExactly(
+                "JobSubmitted", "JobStarted", "StageStarted", "ProgressReported", "StageCompleted", "JobCompleted",
+                "JobDeleted", "JobSubmitted", "JobStarted", "JobFailed");
+        assertThat(state("ok").status()).isEqualTo(JobStatus.DELETED);
+        assertThat(state("bad").status()).isEqualTo(JobStatus.FAILED);
+        assertThat(all.stream().filter(e -> e.getJobId().equals("ok")).map(JobEvent::getSequence).toList())
+                .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+    }
+
+    @Test
     void shouldTellTheListenerEveryDecision() {
         send(COMMANDS.submit("j1", "alice", "demo", "{}", List.of(), List.of("s1")));
         send(COMMANDS.cancel("j1", "alice", null));
