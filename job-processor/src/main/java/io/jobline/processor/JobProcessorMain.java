@@ -1,13 +1,12 @@
 package io.jobline.processor;
 
-import java.util.concurrent.CountDownLatch;
-
 import io.jobline.processor.files.LocalFileStore;
 import io.jobline.processor.jobtype.JobTypes;
 import io.jobline.processor.system.DataDirectory;
 import io.jobline.processor.system.EnsureTopicsTask;
 import io.jobline.processor.system.Environment;
 import io.jobline.processor.system.KafkaSettings;
+import io.jobline.processor.system.Shutdown;
 import io.jobline.schemas.registry.SchemaRegistry;
 import io.jobline.schemas.topic.JobTopics;
 
@@ -30,17 +29,6 @@ public final class JobProcessorMain {
         JobProcessor processor = JobProcessor.start(kafka, topics, JobTypes.builtIn(), files,
                 Environment.get("JOBLINE_WORKER_ID", data.instanceId()),
                 Integer.parseInt(Environment.get("JOBLINE_PROCESSOR_CONCURRENCY", "4")));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                processor.close();
-                data.close();
-            } catch (Exception e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                stopped.countDown();
-            }
-        }, "jobline-processor-shutdown"));
-        stopped.await();
+        Shutdown.awaitThenClose(processor, data);
     }
 }

@@ -1,11 +1,10 @@
 package io.jobline.projections;
 
-import java.util.concurrent.CountDownLatch;
-
 import io.jobline.processor.system.DataDirectory;
 import io.jobline.processor.system.EnsureTopicsTask;
 import io.jobline.processor.system.Environment;
 import io.jobline.processor.system.KafkaSettings;
+import io.jobline.processor.system.Shutdown;
 import io.jobline.schemas.registry.SchemaRegistry;
 import io.jobline.schemas.topic.JobTopics;
 
@@ -23,17 +22,6 @@ public final class JobProjectionsMain {
         KafkaSettings kafka = Environment.kafkaSettings(data);
         EnsureTopicsTask.run(kafka);
         JobProjections projections = JobProjections.start(kafka, new JobTopics(SchemaRegistry.forUrl(kafka.schemaRegistryUrl())));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                projections.close();
-                data.close();
-            } catch (Exception e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                stopped.countDown();
-            }
-        }, "jobline-projections-shutdown"));
-        stopped.await();
+        Shutdown.awaitThenClose(projections, data);
     }
 }

@@ -2,9 +2,6 @@ package io.jobline.api.control;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -13,14 +10,12 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.jobline.api.command.CommandAppender;
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobLookup;
 import io.jobline.api.status.RecentSubmissions;
-import io.jobline.api.system.JoblineProperties;
-import io.jobline.processor.command.CommandSender;
 import io.jobline.processor.command.JobCommands;
 import io.jobline.projections.view.JobView;
-import io.jobline.schemas.command.JobCommand;
 
 /** Cancel and delete: checked against the job's current state, then appended as commands for the decider. */
 @RestController
@@ -31,17 +26,14 @@ class JobControlController {
 
     private final JobLookup lookup;
     private final RecentSubmissions recent;
-    private final CommandSender sender;
+    private final CommandAppender appender;
     private final JobCommands commands;
-    private final long ackTimeoutMs;
 
-    JobControlController(JobLookup lookup, RecentSubmissions recent, CommandSender sender, JobCommands commands,
-                         JoblineProperties properties) {
+    JobControlController(JobLookup lookup, RecentSubmissions recent, CommandAppender appender, JobCommands commands) {
         this.lookup = lookup;
         this.recent = recent;
-        this.sender = sender;
+        this.appender = appender;
         this.commands = commands;
-        this.ackTimeoutMs = properties.submit().ackTimeout().toMillis();
     }
 
     @PostMapping("/{id}/cancel")
@@ -54,7 +46,7 @@ class JobControlController {
             throw ApiException.conflict("Job cannot be cancelled",
                     "Job " + job.jobId() + " is already " + job.status().wireName(), properties);
         }
-        append(commands.cancel(job.jobId(), CALLER, "cancelled by " + CALLER));
+        appender.append(commands.cancel(job.jobId(), CALLER, "cancelled by " + CALLER));
         return ResponseEntity.accepted().body(answer(job, "cancelling",
                 "Cancellation accepted; a running job stops at its next progress report"));
     }
@@ -62,7 +54,7 @@ class JobControlController {
     @DeleteMapping("/{id}")
     ResponseEntity<Map<String, Object>> delete(@PathVariable String id) {
         JobView job = lookup.require(id);
-        append(commands.delete(job.jobId(), CALLER, "deleted by " + CALLER));
+        appender.append(commands.delete(job.jobId(), CALLER, "deleted by " + CALLER));
         recent.forget(job.jobId());
         return ResponseEntity.accepted().body(answer(job, "deleting",
                 job.status().isActive() ? "The job is cancelled, then deleted" : "Deletion accepted"));
@@ -74,16 +66,5 @@ class JobControlController {
         body.put("status", status);
         body.put("message", message);
         return body;
-    }
-
-    private void append(JobCommand command) {
-        try {
-            sender.send(command).get(ackTimeoutMs, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            throw ApiException.unavailable("Kafka did not acknowledge the request within " + ackTimeoutMs + " ms; try again");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.unavailable("Interrupted while appending the request");
-        }
     }
 }

@@ -7,18 +7,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
+import io.jobline.api.command.CommandAppender;
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.RecentSubmissions;
-import io.jobline.api.system.JoblineProperties;
-import io.jobline.processor.command.CommandSender;
 import io.jobline.processor.command.JobCommands;
 import io.jobline.processor.files.FileNames;
 import io.jobline.processor.files.FileStore;
@@ -44,19 +40,16 @@ class JobSubmitter {
 
     private final JobTypes types;
     private final FileStore files;
-    private final CommandSender sender;
+    private final CommandAppender appender;
     private final JobCommands commands;
     private final RecentSubmissions recent;
-    private final long ackTimeoutMs;
 
-    JobSubmitter(JobTypes types, FileStore files, CommandSender sender, JobCommands commands,
-                 RecentSubmissions recent, JoblineProperties properties) {
+    JobSubmitter(JobTypes types, FileStore files, CommandAppender appender, JobCommands commands, RecentSubmissions recent) {
         this.types = types;
         this.files = files;
-        this.sender = sender;
+        this.appender = appender;
         this.commands = commands;
         this.recent = recent;
-        this.ackTimeoutMs = properties.submit().ackTimeout().toMillis();
     }
 
     SubmittedJob submit(String typeName, JsonNode input, List<Upload> uploads, String owner) {
@@ -67,7 +60,7 @@ class JobSubmitter {
         String jobId = UUID.randomUUID().toString();
         List<StoredFile> stored = store(jobId, uploads);
         JobCommand command = commands.submit(jobId, owner, type.name(), Json.write(input), stored, stages);
-        append(command);
+        appender.append(command);
         recent.remember(JobViewFold.apply(null, asSubmittedEvent(command)));
         return new SubmittedJob(jobId, "pending", "Job accepted. Follow it at /api/jobs/" + jobId);
     }
@@ -102,18 +95,6 @@ class JobSubmitter {
         } catch (IOException e) {
             deleteFiles(jobId);
             throw ApiException.unavailable("Could not store the uploaded files: " + e.getMessage());
-        }
-    }
-
-    private void append(JobCommand command) {
-        try {
-            sender.send(command).get(ackTimeoutMs, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            log.warn("Submit of job {} not acknowledged: {}", command.getJobId(), e.toString());
-            throw ApiException.unavailable("Kafka did not acknowledge the job within " + ackTimeoutMs + " ms; try again");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.unavailable("Interrupted while appending the job");
         }
     }
 
