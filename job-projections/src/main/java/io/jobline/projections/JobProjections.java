@@ -26,11 +26,17 @@ public final class JobProjections implements AutoCloseable {
                 () -> streams.store(StoreQueryParameters.fromNameAndType(JobsTopology.JOBS_STORE,
                         QueryableStoreTypes.<String, io.jobline.projections.view.JobView>keyValueStore()).enableStaleStores()),
                 () -> streams.store(StoreQueryParameters.fromNameAndType(JobsTopology.HISTORY_STORE,
-                        QueryableStoreTypes.<String, io.jobline.schemas.event.JobEvent>keyValueStore()).enableStaleStores()));
+                        QueryableStoreTypes.<String, io.jobline.schemas.event.JobEvent>keyValueStore()).enableStaleStores()),
+                () -> streams.store(StoreQueryParameters.fromNameAndType(JobsTopology.STATS_STORE,
+                        QueryableStoreTypes.<String, io.jobline.projections.stats.TypeStats>keyValueStore()).enableStaleStores()));
     }
 
     public static JobProjections start(KafkaSettings kafka, JobTopics topics) {
-        KafkaStreams streams = new KafkaStreams(JobsTopology.build(topics), StreamsConfigs.exactlyOnce(kafka, APPLICATION_ID));
+        return start(kafka, topics, ViewListener.NONE);
+    }
+
+    public static JobProjections start(KafkaSettings kafka, JobTopics topics, ViewListener listener) {
+        KafkaStreams streams = new KafkaStreams(JobsTopology.build(topics, listener), StreamsConfigs.exactlyOnce(kafka, APPLICATION_ID));
         streams.start();
         return new JobProjections(streams);
     }

@@ -12,31 +12,41 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 import io.jobline.processor.support.JsonSerde;
+import io.jobline.projections.stats.TypeStats;
 import io.jobline.projections.view.JobView;
 import io.jobline.projections.view.JobViewFold;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.topic.JobTopics;
 
 /**
- * job-events → two queryable stores: {@link #JOBS_STORE} (job id → current view) and {@link #HISTORY_STORE}
- * (job id + sequence → event, for a job's timeline). A deleted job leaves both.
+ * job-events → queryable stores: {@link #JOBS_STORE} (job id → current view), {@link #HISTORY_STORE} (job id +
+ * sequence → event, for a job's timeline) and {@link #STATS_STORE} (job type → counts by status and run time,
+ * updated from each view's before and after). A deleted job leaves the first two and is uncounted. After each
+ * fold the {@link ViewListener} is told.
  */
 public final class JobsTopology {
 
     public static final String JOBS_STORE = "jobs";
     public static final String HISTORY_STORE = "job-history";
+    public static final String STATS_STORE = "job-stats";
 
     private JobsTopology() {
     }
 
     public static Topology build(JobTopics topics) {
+        return build(topics, ViewListener.NONE);
+    }
+
+    public static Topology build(JobTopics topics, ViewListener listener) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(JOBS_STORE), Serdes.String(), new JsonSerde<>(JobView.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(HISTORY_STORE), Serdes.String(), topics.events().valueSerdeForStores()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(STATS_STORE), Serdes.String(), new JsonSerde<>(TypeStats.class)));
         builder.stream(topics.events().name(), Consumed.with(topics.events().keySerde(), topics.events().valueSerde()))
-                .process(FoldEvents::new, JOBS_STORE, HISTORY_STORE);
+                .process(() -> new FoldEvents(listener), JOBS_STORE, HISTORY_STORE, STATS_STORE);
         return builder.build();
     }
 
@@ -50,13 +60,20 @@ public final class JobsTopology {
     }
 
     private static final class FoldEvents implements Processor<String, JobEvent, Void, Void> {
+        private final ViewListener listener;
         private KeyValueStore<String, JobView> jobs;
         private KeyValueStore<String, JobEvent> history;
+        private KeyValueStore<String, TypeStats> stats;
+
+        FoldEvents(ViewListener listener) {
+            this.listener = listener;
+        }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
             jobs = context.getStateStore(JOBS_STORE);
             history = context.getStateStore(HISTORY_STORE);
+            stats = context.getStateStore(STATS_STORE);
         }
 
         @Override
@@ -78,6 +95,10 @@ public final class JobsTopology {
                 jobs.put(jobId, after);
                 history.put(historyKey(jobId, event.getSequence()), event);
             }
+            String type = after != null ? after.type() : before.type();
+            TypeStats typeStats = stats.get(type);
+            stats.put(type, (typeStats == null ? TypeStats.empty(type) : typeStats).apply(before, after));
+            listener.folded(event, after);
         }
 
         private void forgetHistory(String jobId) {

@@ -32,16 +32,17 @@ class JobsTopologyTest {
     private TopologyTestDriver driver;
     private TestInputTopic<String, JobEvent> events;
     private StoreJobQueries queries;
+    private final List<String> folded = new java.util.ArrayList<>();
 
     @BeforeEach
     void startDriver() {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "projections-test");
-        driver = new TopologyTestDriver(JobsTopology.build(topics), props);
+        driver = new TopologyTestDriver(JobsTopology.build(topics, (event, view) -> folded.add(event.getSequence() + ":" + (view == null ? "deleted" : view.status().wireName()))), props);
         events = driver.createInputTopic(JobTopics.EVENTS, topics.events().keySerde().serializer(),
                 topics.events().valueSerde().serializer());
         queries = new StoreJobQueries(() -> driver.getKeyValueStore(JobsTopology.JOBS_STORE),
-                () -> driver.getKeyValueStore(JobsTopology.HISTORY_STORE));
+                () -> driver.getKeyValueStore(JobsTopology.HISTORY_STORE), () -> driver.getKeyValueStore(JobsTopology.STATS_STORE));
     }
 
     @AfterEach
@@ -182,6 +183,34 @@ class JobsTopologyTest {
         assertThat(queries.list(new JobFilter(null, null, "alice"), 2, 1).count()).isEqualTo(3);
         assertThat(queries.list(new JobFilter(JobStatus.RUNNING, null, null), 50, 0).count()).isZero();
         assertThat(queries.list(JobFilter.ALL, 50, 10).jobs()).isEmpty();
+    }
+
+    @Test
+    void shouldTellTheListenerEachFoldButNotAnIgnoredEvent() {
+        EventLog log = EventLog.of("j1").submittedDemo(1).started("w").stageStarted(1).cancelled(null).deleted();
+        pipe(log);
+        events.pipeInput("j1", log.events().get(1));
+
+        assertThat(folded).containsExactly("1:pending", "2:running", "3:running", "4:cancelled", "5:deleted");
+    }
+
+    @Test
+    void shouldCountJobsByTypeAndStatusWithSuccessRateAndDuration() {
+        pipe(EventLog.of("a").submittedDemo(1).ranToCompletion("w", "{}"));
+        pipe(EventLog.of("b").submittedDemo(1).ranToCompletion("w", "{}"));
+        pipe(EventLog.of("c").submittedDemo(1).started("w").failed("boom", 1));
+        pipe(EventLog.of("d").submittedDemo(1));
+        pipe(EventLog.of("e").submitted("csv-report", "bob", "analyze", "report"));
+        pipe(EventLog.of("f").submittedDemo(1).ranToCompletion("w", "{}").deleted());
+
+        java.util.Map<String, io.jobline.projections.stats.TypeStats> byType = new java.util.HashMap<>();
+        queries.stats().forEach(s -> byType.put(s.type(), s));
+        var demo = byType.get("demo");
+        assertThat(demo.counts()).isEqualTo(java.util.Map.of("completed", 2L, "failed", 1L, "pending", 1L));
+        assertThat(demo.successRate()).isEqualTo(2.0 / 3);
+        assertThat(demo.averageDurationSeconds()).as("started at +2 s, completed at +6 s").isEqualTo(4.0);
+        assertThat(byType.get("csv-report").counts()).isEqualTo(java.util.Map.of("pending", 1L));
+        assertThat(byType.get("csv-report").successRate()).isNull();
     }
 
     private static List<String> ids(JobPage page) {

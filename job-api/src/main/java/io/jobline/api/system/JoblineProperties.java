@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param dataDir where the embedded broker, Streams state and the file store keep their data
  */
 @ConfigurationProperties("jobline")
-public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, Submit submit) {
+public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, Submit submit, Live live) {
 
     /**
      * @param bootstrapServers an existing cluster; blank starts the embedded broker
@@ -35,5 +35,9 @@ public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, 
 
     /** @param ackTimeout how long a submit waits for the broker to acknowledge the command */
     public record Submit(Duration ackTimeout) {
+    }
+
+    /** @param queueCapacity messages that may wait for one push client before it is disconnected as too slow */
+    public record Live(int queueCapacity) {
     }
 }

@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.jobline.api.live.LiveHub;
 import io.jobline.processor.JobProcessor;
 import io.jobline.processor.command.JobCommands;
 import io.jobline.processor.command.KafkaCommandSender;
@@ -103,8 +104,8 @@ class KafkaConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    JobProjections jobProjections(KafkaSettings settings, JobTopics topics) {
-        return JobProjections.start(settings, topics);
+    JobProjections jobProjections(KafkaSettings settings, JobTopics topics, LiveHub live) {
+        return JobProjections.start(settings, topics, live);
     }
 
     @Bean

@@ -1,9 +1,11 @@
 package io.jobline.api.support;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.awaitility.Awaitility;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -20,6 +22,8 @@ public final class RunningService implements AutoCloseable {
         this.context = context;
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
         this.client = new ServiceClient("http://127.0.0.1:" + port);
+        Awaitility.await("service healthy").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> client.get("/actuator/health").status() == 200);
     }
 
     /** Starts on {@code dataDir} with an embedded broker on a free port; {@code extra} overrides settings. */

@@ -21,7 +21,7 @@ public final class SharedService implements BeforeAllCallback {
         synchronized (SharedService.class) {
             if (service == null) {
                 Path dir = Files.createTempDirectory("jobline-it-");
-                RunningService started = RunningService.start(dir, Map.of());
+                RunningService started = RunningService.start(dir, Map.of("jobline.live.queue-capacity", 100));
                 context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
                         .put(SharedService.class.getName(), (AutoCloseable) started::close);
                 service = started;

@@ -3,6 +3,7 @@ package io.jobline.projections.query;
 import java.util.List;
 import java.util.Optional;
 
+import io.jobline.projections.stats.TypeStats;
 import io.jobline.projections.view.JobView;
 import io.jobline.schemas.event.JobEvent;
 
@@ -16,4 +17,7 @@ public interface JobQueries {
 
     /** The job's events in order; empty when the job is unknown or deleted. */
     List<JobEvent> history(String jobId);
+
+    /** Counts by status and run times, per job type. */
+    List<TypeStats> stats();
 }

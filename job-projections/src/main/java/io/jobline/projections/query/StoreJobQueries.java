@@ -11,6 +11,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import io.jobline.projections.JobsTopology;
+import io.jobline.projections.stats.TypeStats;
 import io.jobline.projections.view.JobView;
 import io.jobline.schemas.event.JobEvent;
 
@@ -25,11 +26,23 @@ public final class StoreJobQueries implements JobQueries {
 
     private final Supplier<ReadOnlyKeyValueStore<String, JobView>> jobs;
     private final Supplier<ReadOnlyKeyValueStore<String, JobEvent>> history;
+    private final Supplier<ReadOnlyKeyValueStore<String, TypeStats>> stats;
 
     public StoreJobQueries(Supplier<ReadOnlyKeyValueStore<String, JobView>> jobs,
-                           Supplier<ReadOnlyKeyValueStore<String, JobEvent>> history) {
+                           Supplier<ReadOnlyKeyValueStore<String, JobEvent>> history,
+                           Supplier<ReadOnlyKeyValueStore<String, TypeStats>> stats) {
         this.jobs = jobs;
         this.history = history;
+        this.stats = stats;
+    }
+
+    @Override
+    public List<TypeStats> stats() {
+        List<TypeStats> all = new ArrayList<>();
+        try (KeyValueIterator<String, TypeStats> it = stats.get().all()) {
+            it.forEachRemaining(kv -> all.add(kv.value));
+        }
+        return all;
     }
 
     @Override

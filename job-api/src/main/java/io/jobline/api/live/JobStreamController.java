@@ -1,0 +1,68 @@
+package io.jobline.api.live;
+
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import io.jobline.api.problem.ApiException;
+import io.jobline.api.status.JobLookup;
+
+/** Server-Sent Events with the WebSocket protocol's payloads; Last-Event-ID resumes where the client left off. */
+@RestController
+class JobStreamController {
+
+    private static final long TIMEOUT_MS = TimeUnit.HOURS.toMillis(1);
+
+    private final LiveHub hub;
+    private final LiveSubscriptions subscriptions;
+    private final LiveMessages messages;
+    private final JobLookup lookup;
+
+    JobStreamController(LiveHub hub, LiveSubscriptions subscriptions, LiveMessages messages, JobLookup lookup) {
+        this.hub = hub;
+        this.subscriptions = subscriptions;
+        this.messages = messages;
+        this.lookup = lookup;
+    }
+
+    @GetMapping(path = "/api/jobs/{id}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter job(@PathVariable String id, @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
+        String jobId = lookup.require(id).jobId();
+        Long after = null;
+        if (lastEventId != null && !lastEventId.isBlank()) {
+            try {
+                after = Long.parseLong(lastEventId.trim());
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("Last-Event-ID of a job stream is the job's sequence number");
+            }
+        }
+        SseEmitter emitter = new SseEmitter(TIMEOUT_MS);
+        Subscriber subscriber = register(emitter, true);
+        subscriptions.subscribe(subscriber, jobId, after);
+        return emitter;
+    }
+
+    @GetMapping(path = "/api/jobs/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter all(@RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
+        SseEmitter emitter = new SseEmitter(TIMEOUT_MS);
+        Subscriber subscriber = register(emitter, false);
+        String after = lastEventId == null || lastEventId.isBlank() ? null : lastEventId.trim();
+        if (!subscriptions.subscribeAll(subscriber, after, after == null)) {
+            subscriber.send(messages.resync("Updates after " + after + " are no longer available; fetch /api/jobs again"));
+        }
+        return emitter;
+    }
+
+    private Subscriber register(SseEmitter emitter, boolean oneJob) {
+        Subscriber subscriber = hub.newSubscriber(new SseSink(emitter, oneJob));
+        emitter.onCompletion(() -> subscriber.closeQuietly("completed"));
+        emitter.onTimeout(() -> subscriber.closeQuietly("timed out"));
+        emitter.onError(e -> subscriber.closeQuietly("error"));
+        return subscriber;
+    }
+}

@@ -1,0 +1,171 @@
+package io.jobline.api.live;
+
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+import io.jobline.api.system.JoblineProperties;
+import io.jobline.processor.lifecycle.JobStatus;
+import io.jobline.projections.ViewListener;
+import io.jobline.projections.view.JobView;
+import io.jobline.schemas.event.JobEvent;
+
+/**
+ * Fans every folded event out to the clients that follow its job (or every job). It numbers the stream of all
+ * updates in this process ({@code <epoch>-<n>}) and keeps the last {@value #RECENT} of them, so an all-jobs stream
+ * that reconnects with the last id it saw gets exactly what it missed. The projection calls it on its Streams
+ * thread; it only enqueues, never sends.
+ */
+@Component
+public class LiveHub implements ViewListener, DisposableBean {
+
+    static final int RECENT = 10_000;
+    static final long HEARTBEAT_SECONDS = 15;
+
+    private final LiveMessages messages;
+    private final int queueCapacity;
+    private final String epoch = UUID.randomUUID().toString().substring(0, 8);
+    private final Map<String, Set<Subscriber>> byJob = new ConcurrentHashMap<>();
+    private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private final Set<Subscriber> everyJob = ConcurrentHashMap.newKeySet();
+    private final ArrayDeque<LiveMessage> recent = new ArrayDeque<>();
+    private final AtomicLong counter = new AtomicLong();
+    private final AtomicInteger ids = new AtomicInteger();
+    private final ExecutorService senders;
+    private final ScheduledExecutorService heartbeats;
+
+    LiveHub(LiveMessages messages, JoblineProperties properties) {
+        this.messages = messages;
+        this.queueCapacity = properties.live().queueCapacity();
+        AtomicInteger threads = new AtomicInteger();
+        this.senders = Executors.newFixedThreadPool(8, r -> daemon(r, "live-sender-" + threads.incrementAndGet()));
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "live-heartbeat"));
+        heartbeats.scheduleAtFixedRate(() -> subscribers.forEach(Subscriber::heartbeat),
+                HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    Subscriber newSubscriber(Sink sink) {
+        Subscriber subscriber = new Subscriber("s" + ids.incrementAndGet(), sink, senders, queueCapacity);
+        subscriber.onClose(() -> remove(subscriber));
+        subscribers.add(subscriber);
+        return subscriber;
+    }
+
+    void follow(Subscriber subscriber, String jobId) {
+        subscriber.follow(jobId);
+        byJob.computeIfAbsent(jobId, id -> ConcurrentHashMap.newKeySet()).add(subscriber);
+    }
+
+    void unfollow(Subscriber subscriber, String jobId) {
+        if ("*".equals(jobId)) {
+            everyJob.remove(subscriber);
+        } else {
+            byJob.computeIfPresent(jobId, (id, set) -> {
+                set.remove(subscriber);
+                return set.isEmpty() ? null : set;
+            });
+        }
+        subscriber.unfollow(jobId);
+    }
+
+    /**
+     * Follows every job. With {@code afterStreamId} from this process's stream and still in the recent window,
+     * first sends what came after it; otherwise returns false (the client has to refetch what it shows).
+     */
+    boolean followAll(Subscriber subscriber, String afterStreamId) {
+        synchronized (recent) {
+            boolean resumed = afterStreamId == null || replayAfter(subscriber, afterStreamId);
+            subscriber.follow("*");
+            everyJob.add(subscriber);
+            return resumed;
+        }
+    }
+
+    void remove(Subscriber subscriber) {
+        subscribers.remove(subscriber);
+        everyJob.remove(subscriber);
+        subscriber.followedJobs().forEach(jobId -> unfollow(subscriber, jobId));
+    }
+
+    public int subscriberCount() {
+        return subscribers.size();
+    }
+
+    @Override
+    public void folded(JobEvent event, JobView view) {
+        LiveMessage message = messages.forEvent(event, view);
+        boolean finished = view == null || view.status().isFinished() || view.status() == JobStatus.DELETED;
+        synchronized (recent) {
+            message = message.withStreamId(epoch + "-" + counter.incrementAndGet());
+            recent.addLast(message);
+            if (recent.size() > RECENT) {
+                recent.removeFirst();
+            }
+            for (Subscriber subscriber : everyJob) {
+                subscriber.deliver(message);
+                if (finished) {
+                    subscriber.forgetFinished(event.getJobId());
+                }
+            }
+        }
+        Set<Subscriber> followers = byJob.get(event.getJobId());
+        if (followers != null) {
+            for (Subscriber subscriber : followers) {
+                if (!everyJob.contains(subscriber)) {
+                    subscriber.deliver(message);
+                }
+            }
+        }
+    }
+
+    private boolean replayAfter(Subscriber subscriber, String afterStreamId) {
+        int dash = afterStreamId.lastIndexOf('-');
+        if (dash < 0 || !afterStreamId.substring(0, dash).equals(epoch)) {
+            return false;
+        }
+        long after;
+        try {
+            after = Long.parseLong(afterStreamId.substring(dash + 1));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        LiveMessage oldest = recent.peekFirst();
+        if (after < counter.get() && (oldest == null || streamNumber(oldest) > after + 1)) {
+            return false;
+        }
+        for (LiveMessage message : recent) {
+            if (streamNumber(message) > after) {
+                subscriber.send(message);
+            }
+        }
+        return true;
+    }
+
+    private static long streamNumber(LiveMessage message) {
+        return Long.parseLong(message.streamId().substring(message.streamId().lastIndexOf('-') + 1));
+    }
+
+    @Override
+    public void destroy() {
+        subscribers.forEach(s -> s.closeQuietly("server shutting down"));
+        heartbeats.shutdownNow();
+        senders.shutdownNow();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

@@ -1,0 +1,42 @@
+package io.jobline.api.live;
+
+import java.io.IOException;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * A Server-Sent Events response as a sink. Each event is named after the message type and carries an id: the
+ * job's sequence number on a one-job stream, the stream position on the all-jobs stream, so a reconnecting
+ * EventSource sends it back as Last-Event-ID.
+ */
+final class SseSink implements Sink {
+
+    private final SseEmitter emitter;
+    private final boolean oneJob;
+
+    SseSink(SseEmitter emitter, boolean oneJob) {
+        this.emitter = emitter;
+        this.oneJob = oneJob;
+    }
+
+    @Override
+    public synchronized void send(LiveMessage message) throws IOException {
+        SseEmitter.SseEventBuilder event = SseEmitter.event().name(message.type()).data(message.json(), MediaType.APPLICATION_JSON);
+        String id = oneJob ? (message.seq() > 0 ? Long.toString(message.seq()) : null) : message.streamId();
+        if (id != null) {
+            event.id(id);
+        }
+        emitter.send(event);
+    }
+
+    @Override
+    public synchronized void heartbeat() throws IOException {
+        emitter.send(SseEmitter.event().comment("keep-alive"));
+    }
+
+    @Override
+    public void close(String reason) {
+        emitter.complete();
+    }
+}

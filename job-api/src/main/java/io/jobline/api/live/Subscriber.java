@@ -1,0 +1,205 @@
+package io.jobline.api.live;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connected client. Messages wait in a bounded queue and are sent by a shared pool, one at a time per client,
+ * so a slow client only ever delays itself; when its queue is full it is disconnected. Per job it keeps the last
+ * sequence number sent: nothing older or repeated goes out, and while a job's missed updates are replayed, its live
+ * updates are held back and sent after them in order.
+ */
+final class Subscriber {
+
+    private static final Logger log = LoggerFactory.getLogger(Subscriber.class);
+
+    private final String id;
+    private final Sink sink;
+    private final Executor sender;
+    private final int capacity;
+    private final ArrayDeque<LiveMessage> queue = new ArrayDeque<>();
+    private final Map<String, Long> lastSeq = new HashMap<>();
+    private final Map<String, List<LiveMessage>> heldBack = new HashMap<>();
+    private final Set<String> jobs = new HashSet<>();
+    private boolean allJobs;
+    private boolean sending;
+    private boolean closed;
+    private Runnable onClose = () -> { };
+
+    Subscriber(String id, Sink sink, Executor sender, int capacity) {
+        this.id = id;
+        this.sink = sink;
+        this.sender = sender;
+        this.capacity = capacity;
+    }
+
+    String id() {
+        return id;
+    }
+
+    synchronized void onClose(Runnable action) {
+        this.onClose = action;
+    }
+
+    synchronized boolean follows(String jobId) {
+        return allJobs || jobs.contains(jobId);
+    }
+
+    synchronized void follow(String jobId) {
+        if ("*".equals(jobId)) {
+            allJobs = true;
+        } else {
+            jobs.add(jobId);
+        }
+    }
+
+    synchronized void unfollow(String jobId) {
+        if ("*".equals(jobId)) {
+            allJobs = false;
+        } else {
+            jobs.remove(jobId);
+            lastSeq.remove(jobId);
+        }
+    }
+
+    synchronized Set<String> followedJobs() {
+        return Set.copyOf(jobs);
+    }
+
+    /** A live update: held back during a replay of its job, dropped if not newer than what was sent. */
+    synchronized void deliver(LiveMessage message) {
+        List<LiveMessage> held = heldBack.get(message.jobId());
+        if (held != null) {
+            held.add(message);
+            return;
+        }
+        sendIfNewer(message);
+    }
+
+    /** From now until {@link #endReplay}, live updates of this job wait. */
+    synchronized void beginReplay(String jobId) {
+        heldBack.putIfAbsent(jobId, new ArrayList<>());
+    }
+
+    /** Sends the live updates that came during the replay and are newer than it. */
+    synchronized void endReplay(String jobId) {
+        List<LiveMessage> held = heldBack.remove(jobId);
+        if (held != null) {
+            held.forEach(this::sendIfNewer);
+        }
+    }
+
+    /** A message of a replay or snapshot: subject to the same per-job ordering, never held back. */
+    synchronized void sendIfNewer(LiveMessage message) {
+        if (message.jobId() != null && message.seq() > 0) {
+            Long last = lastSeq.get(message.jobId());
+            if (last != null && message.seq() <= last) {
+                return;
+            }
+            if (allJobs || jobs.contains(message.jobId()) || heldBack.containsKey(message.jobId())) {
+                lastSeq.put(message.jobId(), message.seq());
+            }
+        }
+        send(message);
+    }
+
+    /** A job's current state: always sent, and nothing older of that job after it. */
+    synchronized void sendSnapshot(LiveMessage message) {
+        lastSeq.merge(message.jobId(), message.seq(), Math::max);
+        send(message);
+    }
+
+    /** A reply (connection, subscribed, error): always sent, in order with everything else. */
+    synchronized void send(LiveMessage message) {
+        if (closed) {
+            return;
+        }
+        if (queue.size() >= capacity) {
+            log.info("Disconnecting subscriber {}: {} messages waiting, it does not keep up", id, queue.size());
+            closeQuietly("Client too slow: more than " + capacity + " messages waiting");
+            return;
+        }
+        queue.add(message);
+        if (!sending) {
+            sending = true;
+            sender.execute(this::drain);
+        }
+    }
+
+    synchronized void forgetFinished(String jobId) {
+        if (!jobs.contains(jobId)) {
+            lastSeq.remove(jobId);
+        }
+    }
+
+    /** Sends a keep-alive from the pool (never on the caller's thread), unless messages are flowing anyway. */
+    void heartbeat() {
+        synchronized (this) {
+            if (closed || sending) {
+                return;
+            }
+        }
+        sender.execute(() -> {
+            try {
+                sink.heartbeat();
+            } catch (Exception e) {
+                closeQuietly("heartbeat failed");
+            }
+        });
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Stops sending and forgets the client. The connection itself is closed from the pool: closing a stalled
+     * socket can block, and this may be called on the projection's thread.
+     */
+    void closeQuietly(String reason) {
+        Runnable action;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.clear();
+            action = onClose;
+        }
+        action.run();
+        try {
+            sender.execute(() -> sink.close(reason));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            sink.close(reason);
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            LiveMessage next;
+            synchronized (this) {
+                next = closed ? null : queue.poll();
+                if (next == null) {
+                    sending = false;
+                    return;
+                }
+            }
+            try {
+                sink.send(next);
+            } catch (Exception e) {
+                log.debug("Subscriber {} gone: {}", id, e.toString());
+                closeQuietly("send failed");
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.jobline.api.live;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PingMessage;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
+
+/** A WebSocket session as a sink; a send that blocks longer than {@link #SEND_TIMEOUT_MS} fails and disconnects. */
+final class WebSocketSink implements Sink {
+
+    static final long SEND_TIMEOUT_MS = 5_000;
+
+    private final WebSocketSession session;
+    private final ReentrantLock writing = new ReentrantLock();
+
+    WebSocketSink(WebSocketSession session) {
+        this.session = session;
+        if (session instanceof StandardWebSocketSession standard && standard.getNativeSession() != null) {
+            standard.getNativeSession().getUserProperties().put("org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT", SEND_TIMEOUT_MS);
+        }
+    }
+
+    @Override
+    public void send(LiveMessage message) throws IOException {
+        writing.lock();
+        try {
+            session.sendMessage(new TextMessage(message.json()));
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    @Override
+    public void heartbeat() throws IOException {
+        if (writing.tryLock()) {
+            try {
+                session.sendMessage(new PingMessage(ByteBuffer.allocate(0)));
+            } finally {
+                writing.unlock();
+            }
+        }
+    }
+
+    @Override
+    public void close(String reason) {
+        try {
+            session.close(CloseStatus.POLICY_VIOLATION.withReason(reason.length() > 120 ? reason.substring(0, 120) : reason));
+        } catch (IOException | RuntimeException e) {
+            // already gone
+        }
+    }
+}
