@@ -213,6 +213,20 @@ class JobsTopologyTest {
         assertThat(byType.get("csv-report").successRate()).isNull();
     }
 
+    @Test
+    void shouldAddUpTheStatsOfEveryPartitionOfAType() {
+        var a = io.jobline.projections.stats.TypeStats.empty("demo").apply(null, null);
+        var first = new io.jobline.projections.stats.TypeStats("demo", java.util.Map.of("completed", 2L), 4000);
+        var second = new io.jobline.projections.stats.TypeStats("demo", java.util.Map.of("completed", 1L, "failed", 1L), 2000);
+
+        var sum = first.plus(second);
+
+        assertThat(sum.counts()).isEqualTo(java.util.Map.of("completed", 3L, "failed", 1L));
+        assertThat(sum.averageDurationSeconds()).isEqualTo(2.0);
+        assertThat(sum.successRate()).isEqualTo(0.75);
+        assertThat(a.counts()).isEmpty();
+    }
+
     private static List<String> ids(JobPage page) {
         return page.jobs().stream().map(JobView::jobId).toList();
     }

@@ -36,13 +36,14 @@ public final class StoreJobQueries implements JobQueries {
         this.stats = stats;
     }
 
+    /** Each partition keeps its own stats per type; they are added up here. */
     @Override
     public List<TypeStats> stats() {
-        List<TypeStats> all = new ArrayList<>();
+        java.util.Map<String, TypeStats> byType = new java.util.TreeMap<>();
         try (KeyValueIterator<String, TypeStats> it = stats.get().all()) {
-            it.forEachRemaining(kv -> all.add(kv.value));
+            it.forEachRemaining(kv -> byType.merge(kv.value.type(), kv.value, TypeStats::plus));
         }
-        return all;
+        return List.copyOf(byType.values());
     }
 
     @Override

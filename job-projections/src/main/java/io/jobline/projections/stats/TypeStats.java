@@ -34,6 +34,13 @@ public record TypeStats(String type, Map<String, Long> counts, long completedDur
         return new TypeStats(type, Map.copyOf(next), duration);
     }
 
+    /** The stats of two partitions of the same type, added up. */
+    public TypeStats plus(TypeStats other) {
+        Map<String, Long> sum = new TreeMap<>(counts);
+        other.counts.forEach((status, n) -> sum.merge(status, n, Long::sum));
+        return new TypeStats(type, Map.copyOf(sum), completedDurationMs + other.completedDurationMs);
+    }
+
     public long count(JobStatus status) {
         return counts.getOrDefault(status.wireName(), 0L);
     }
