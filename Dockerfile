@@ -7,7 +7,7 @@ RUN ./mvnw -q -B -DskipTests package
 
 FROM eclipse-temurin:17-jre
 WORKDIR /app
-COPY --from=build /src/job-api/target/job-api-*.jar /app/jobline.jar
+COPY --from=build /src/job-api/target/job-api-*-exec.jar /app/jobline.jar
 ENV JOBLINE_DATA_DIR=/data
 VOLUME /data
 EXPOSE 8080

@@ -10,6 +10,8 @@ import io.jobline.api.status.JobResponse;
 import io.jobline.projections.view.JobView;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.ProgressReported;
+import io.jobline.schemas.event.StageCompleted;
+import io.jobline.schemas.event.StageStarted;
 import tools.jackson.databind.ObjectMapper;
 
 /** Builds the messages of the push protocol, with the same JSON mapper (snake_case) as the REST API. */
@@ -50,24 +52,39 @@ public class LiveMessages {
         return reply(RESYNC, null, message);
     }
 
-    /** The message for a folded event: progress for a progress report, the whole job for anything else. */
+    /**
+     * The message for a folded event: the whole job (job_status) when its status changed; otherwise, for progress
+     * reports and stage boundaries, the compact job_progress with the job's progress and message after the event.
+     */
     public LiveMessage forEvent(JobEvent event, JobView view) {
-        if (event.getPayload() instanceof ProgressReported progress && view != null) {
+        if (view == null) {
+            return deleted(event.getJobId(), event.getSequence());
+        }
+        Object payload = event.getPayload();
+        if (payload instanceof ProgressReported progress) {
             return progress(event, progress, view);
         }
-        return view == null ? deleted(event.getJobId(), event.getSequence()) : status(view);
+        if (payload instanceof StageStarted || payload instanceof StageCompleted) {
+            return progress(event.getJobId(), event.getSequence(), view.progress(), view.progressMessage(), view.stage());
+        }
+        return status(view);
     }
 
     public LiveMessage progress(JobEvent event, ProgressReported progress, JobView view) {
+        int stage = progress.getStage();
+        String stageName = stage >= 1 && stage <= view.stages().size() ? view.stages().get(stage - 1).name() : null;
+        return progress(event.getJobId(), event.getSequence(), progress.getProgress(), progress.getMessage(), stageName);
+    }
+
+    private LiveMessage progress(String jobId, long seq, int progress, String message, String stage) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", JOB_PROGRESS);
-        body.put("job_id", event.getJobId());
-        body.put("progress", progress.getProgress());
-        body.put("message", progress.getMessage());
-        int stage = progress.getStage();
-        body.put("stage", stage >= 1 && stage <= view.stages().size() ? view.stages().get(stage - 1).name() : null);
-        body.put("seq", event.getSequence());
-        return new LiveMessage(JOB_PROGRESS, event.getJobId(), event.getSequence(), null, json.writeValueAsString(body));
+        body.put("job_id", jobId);
+        body.put("progress", progress);
+        body.put("message", message);
+        body.put("stage", stage);
+        body.put("seq", seq);
+        return new LiveMessage(JOB_PROGRESS, jobId, seq, null, json.writeValueAsString(body));
     }
 
     public LiveMessage status(JobView view) {

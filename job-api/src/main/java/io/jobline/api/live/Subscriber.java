@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 final class Subscriber {
 
     private static final Logger log = LoggerFactory.getLogger(Subscriber.class);
+    private static final int MAX_BATCH = 256;
 
     private final String id;
     private final Sink sink;
@@ -185,16 +186,18 @@ final class Subscriber {
 
     private void drain() {
         while (true) {
-            LiveMessage next;
+            List<LiveMessage> batch = new ArrayList<>();
             synchronized (this) {
-                next = closed ? null : queue.poll();
-                if (next == null) {
+                while (!closed && !queue.isEmpty() && batch.size() < MAX_BATCH) {
+                    batch.add(queue.poll());
+                }
+                if (batch.isEmpty()) {
                     sending = false;
                     return;
                 }
             }
             try {
-                sink.send(next);
+                sink.send(batch);
             } catch (Exception e) {
                 log.debug("Subscriber {} gone: {}", id, e.toString());
                 closeQuietly("send failed");

@@ -2,7 +2,10 @@ package io.jobline.api.live;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+
+import jakarta.websocket.RemoteEndpoint;
 
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PingMessage;
@@ -31,6 +34,27 @@ final class WebSocketSink implements Sink {
         try {
             session.sendMessage(new TextMessage(message.json()));
         } finally {
+            writing.unlock();
+        }
+    }
+
+    /** Frames batched in the container's buffer and flushed once: one write instead of one per message. */
+    @Override
+    public void send(List<LiveMessage> messages) throws IOException {
+        if (messages.size() == 1 || !(session instanceof StandardWebSocketSession standard) || standard.getNativeSession() == null) {
+            Sink.super.send(messages);
+            return;
+        }
+        RemoteEndpoint.Basic remote = standard.getNativeSession().getBasicRemote();
+        writing.lock();
+        try {
+            remote.setBatchingAllowed(true);
+            for (LiveMessage message : messages) {
+                remote.sendText(message.json());
+            }
+            remote.flushBatch();
+        } finally {
+            remote.setBatchingAllowed(false);
             writing.unlock();
         }
     }

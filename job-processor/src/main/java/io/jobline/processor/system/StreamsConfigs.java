@@ -3,6 +3,7 @@ package io.jobline.processor.system;
 import java.util.Properties;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
@@ -25,6 +26,10 @@ public final class StreamsConfigs {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         props.put(StreamsConfig.STATE_DIR_CONFIG, kafka.stateDir().resolve(applicationId).toString());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        // Right after a commit, the next transaction's first write can be refused (CONCURRENT_TRANSACTIONS) until the
+        // markers of the previous one are written: retry within milliseconds, not the default 100 ms and up.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG), 50);
         if (kafka.instanceId() != null) {
             // Static membership: Streams appends the thread index to this id.
             props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), kafka.instanceId() + "-" + applicationId);
