@@ -24,14 +24,21 @@ import io.jobline.schemas.event.JobEvent;
 /**
  * Fans every folded event out to the clients that follow its job (or every job). It numbers the stream of all
  * updates in this process ({@code <epoch>-<n>}) and keeps the last {@value #RECENT} of them, so an all-jobs stream
- * that reconnects with the last id it saw gets exactly what it missed. The projection calls it on its Streams
- * thread; it only enqueues, never sends.
+ * that reconnects with the last id it saw gets exactly what it missed.
+ *
+ * <p>The projection only hands each folded event to a bounded queue; one dispatcher thread builds the messages and
+ * fans them out, so push load never slows the projection that REST reads depend on. Should the queue ever fill,
+ * every push client is disconnected: clients reconnect and resume from the event log.
  */
 @Component
 public class LiveHub implements ViewListener, DisposableBean {
 
     static final int RECENT = 10_000;
     static final long HEARTBEAT_SECONDS = 15;
+    static final int FOLDED_QUEUE = 100_000;
+
+    private record Folded(JobEvent event, JobView view) {
+    }
 
     private final LiveMessages messages;
     private final int queueCapacity;
@@ -44,6 +51,8 @@ public class LiveHub implements ViewListener, DisposableBean {
     private final AtomicInteger ids = new AtomicInteger();
     private final ExecutorService senders;
     private final ScheduledExecutorService heartbeats;
+    private final java.util.concurrent.BlockingQueue<Folded> folded = new java.util.concurrent.ArrayBlockingQueue<>(FOLDED_QUEUE);
+    private final Thread dispatcher;
 
     LiveHub(LiveMessages messages, JoblineProperties properties) {
         this.messages = messages;
@@ -53,6 +62,8 @@ public class LiveHub implements ViewListener, DisposableBean {
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "live-heartbeat"));
         heartbeats.scheduleAtFixedRate(() -> subscribers.forEach(Subscriber::heartbeat),
                 HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+        this.dispatcher = daemon(this::dispatch, "live-dispatcher");
+        dispatcher.start();
     }
 
     Subscriber newSubscriber(Sink sink) {
@@ -102,8 +113,29 @@ public class LiveHub implements ViewListener, DisposableBean {
         return subscribers.size();
     }
 
+    /** Called by the projection: only enqueues. */
     @Override
     public void folded(JobEvent event, JobView view) {
+        if (!folded.offer(new Folded(event, view))) {
+            folded.clear();
+            subscribers.forEach(s -> s.closeQuietly("Server overloaded: reconnect and resume with your last seq"));
+        }
+    }
+
+    private void dispatch() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Folded next = folded.take();
+                fanOut(next.event(), next.view());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(LiveHub.class).warn("Could not push an update: {}", e.toString());
+            }
+        }
+    }
+
+    private void fanOut(JobEvent event, JobView view) {
         LiveMessage message = messages.forEvent(event, view);
         boolean finished = view == null || view.status().isFinished() || view.status() == JobStatus.DELETED;
         synchronized (recent) {
@@ -158,6 +190,7 @@ public class LiveHub implements ViewListener, DisposableBean {
 
     @Override
     public void destroy() {
+        dispatcher.interrupt();
         subscribers.forEach(s -> s.closeQuietly("server shutting down"));
         heartbeats.shutdownNow();
         senders.shutdownNow();

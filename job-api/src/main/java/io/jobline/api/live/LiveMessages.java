@@ -70,6 +70,25 @@ public class LiveMessages {
         return status(view);
     }
 
+    /**
+     * A missed event replayed from the log as job_progress: progress reports as they were, stage boundaries with
+     * the progress they stand for. Null for events that are not progress (status changes come as the snapshot).
+     */
+    public LiveMessage replayed(JobEvent event, JobView view) {
+        Object payload = event.getPayload();
+        int total = Math.max(1, view.stagesTotal());
+        if (payload instanceof ProgressReported progress) {
+            return progress(event, progress, view);
+        } else if (payload instanceof StageStarted started) {
+            return progress(event.getJobId(), event.getSequence(), (started.getStage() - 1) * 100 / total,
+                    "Started " + started.getName(), started.getName());
+        } else if (payload instanceof StageCompleted completed) {
+            return progress(event.getJobId(), event.getSequence(), completed.getStage() * 100 / total,
+                    "Completed " + completed.getName(), completed.getName());
+        }
+        return null;
+    }
+
     public LiveMessage progress(JobEvent event, ProgressReported progress, JobView view) {
         int stage = progress.getStage();
         String stageName = stage >= 1 && stage <= view.stages().size() ? view.stages().get(stage - 1).name() : null;

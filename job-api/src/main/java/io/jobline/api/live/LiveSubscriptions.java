@@ -9,7 +9,6 @@ import io.jobline.api.status.JobLookup;
 import io.jobline.projections.query.JobQueries;
 import io.jobline.projections.view.JobView;
 import io.jobline.schemas.event.JobEvent;
-import io.jobline.schemas.event.ProgressReported;
 
 /**
  * Subscribing to one job: confirm, replay what the client missed after the sequence number it last saw (from the
@@ -51,9 +50,10 @@ class LiveSubscriptions {
         subscriber.send(messages.subscribed(jobId));
         if (afterSeq != null) {
             for (JobEvent event : queries.history(jobId)) {
-                if (event.getSequence() > afterSeq && event.getSequence() <= view.lastSequence()
-                        && event.getPayload() instanceof ProgressReported progress) {
-                    subscriber.sendIfNewer(messages.progress(event, progress, view));
+                LiveMessage missed = event.getSequence() > afterSeq && event.getSequence() <= view.lastSequence()
+                        ? messages.replayed(event, view) : null;
+                if (missed != null) {
+                    subscriber.sendIfNewer(missed);
                 }
             }
         }

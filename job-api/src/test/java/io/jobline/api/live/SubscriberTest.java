@@ -1,0 +1,125 @@
+package io.jobline.api.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The per-client queue: bounded, ordered, deduplicated per job, and never blocking the caller. */
+class SubscriberTest {
+
+    private final ExecutorService pool = Executors.newFixedThreadPool(2);
+
+    @AfterEach
+    void stopPool() {
+        pool.shutdownNow();
+    }
+
+    @Test
+    void shouldDisconnectAClientWhoseQueueOverflowsWithoutBlockingTheCaller() {
+        BlockingSink stalled = new BlockingSink();
+        Subscriber subscriber = new Subscriber("s1", stalled, pool, 10);
+        subscriber.follow("*");
+        boolean[] removed = {false};
+        subscriber.onClose(() -> removed[0] = true);
+
+        long started = System.nanoTime();
+        for (int seq = 1; seq <= 50; seq++) {
+            subscriber.deliver(message("job-1", seq));
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(took).as("delivering never waits for the client").isLessThan(Duration.ofSeconds(1));
+        assertThat(subscriber.isClosed()).isTrue();
+        assertThat(removed[0]).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> stalled.closedWith != null);
+        assertThat(stalled.closedWith).contains("too slow");
+        stalled.release.countDown();
+    }
+
+    @Test
+    void shouldSendEachJobsUpdatesOnceAndInOrder() {
+        RecordingSink sink = new RecordingSink();
+        Subscriber subscriber = new Subscriber("s1", sink, pool, 100);
+        subscriber.follow("job-1");
+
+        for (long seq : new long[] {1, 2, 2, 3, 1, 4}) {
+            subscriber.deliver(message("job-1", seq));
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> sink.seqs.size() == 4);
+        assertThat(sink.seqs).containsExactly(1L, 2L, 3L, 4L);
+    }
+
+    @Test
+    void shouldHoldLiveUpdatesBackDuringAReplayAndSendThemAfterIt() {
+        RecordingSink sink = new RecordingSink();
+        Subscriber subscriber = new Subscriber("s1", sink, pool, 100);
+        subscriber.beginReplay("job-1");
+        subscriber.follow("job-1");
+
+        subscriber.deliver(message("job-1", 7));
+        subscriber.deliver(message("job-1", 8));
+        subscriber.sendIfNewer(message("job-1", 5));
+        subscriber.sendSnapshot(message("job-1", 7));
+        subscriber.endReplay("job-1");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> sink.seqs.size() == 3);
+        assertThat(sink.seqs).containsExactly(5L, 7L, 8L);
+    }
+
+    private static LiveMessage message(String jobId, long seq) {
+        return new LiveMessage("job_progress", jobId, seq, null, "{\"seq\":" + seq + "}");
+    }
+
+    private static final class RecordingSink implements Sink {
+        final List<Long> seqs = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void send(LiveMessage message) {
+            seqs.add(message.seq());
+        }
+
+        @Override
+        public void heartbeat() {
+        }
+
+        @Override
+        public void close(String reason) {
+        }
+    }
+
+    /** A client that has stopped reading: every send blocks until released. */
+    private static final class BlockingSink implements Sink {
+        final CountDownLatch release = new CountDownLatch(1);
+        volatile String closedWith;
+
+        @Override
+        public void send(LiveMessage message) throws IOException {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+
+        @Override
+        public void heartbeat() {
+        }
+
+        @Override
+        public void close(String reason) {
+            closedWith = reason;
+        }
+    }
+}
