@@ -134,7 +134,7 @@ public final class PushLatencyBenchmark {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("Job " + id + " did not complete in time");
                 }
-                Thread.sleep(50);
+                Thread.sleep(500);
             }
         }
         return ids;

@@ -60,7 +60,16 @@ public final class JobsTopology {
     }
 
     private static final class FoldEvents implements Processor<String, JobEvent, Void, Void> {
+        private static final int CACHED_VIEWS = 10_000;
+
         private final ViewListener listener;
+        /** Views as last written, so a job's next event does not read and parse its view again (this is the store's only writer). */
+        private final java.util.Map<String, JobView> recentViews = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, JobView> eldest) {
+                return size() > CACHED_VIEWS;
+            }
+        };
         private KeyValueStore<String, JobView> jobs;
         private KeyValueStore<String, JobEvent> history;
         private KeyValueStore<String, TypeStats> stats;
@@ -83,15 +92,17 @@ public final class JobsTopology {
                 return;
             }
             String jobId = event.getJobId();
-            JobView before = jobs.get(jobId);
+            JobView before = recentViews.containsKey(jobId) ? recentViews.get(jobId) : jobs.get(jobId);
             JobView after = JobViewFold.apply(before, event);
             if (after == before) {
                 return;
             }
             if (after == null) {
+                recentViews.remove(jobId);
                 jobs.delete(jobId);
                 forgetHistory(jobId);
             } else {
+                recentViews.put(jobId, after);
                 jobs.put(jobId, after);
                 history.put(historyKey(jobId, event.getSequence()), event);
             }

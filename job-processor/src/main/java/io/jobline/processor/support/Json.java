@@ -2,12 +2,20 @@ package io.jobline.processor.support;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The JSON mapper shared by job inputs, checkpoints, results and state stores. */
+/**
+ * The JSON mapper shared by job inputs, checkpoints, results and state stores. Instants are written as epoch
+ * milliseconds: formatting ISO text was a visible share of the projection's CPU (it reads both forms).
+ */
 public final class Json {
 
-    public static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DateTimeFeature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS)
+            .disable(DateTimeFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS)
+            .build();
 
     private Json() {
     }
