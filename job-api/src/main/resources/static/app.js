@@ -197,6 +197,9 @@ function rowFor(job) {
   if (job.status === 'pending' || job.status === 'running') {
     actions.append(el('button', { type: 'button', class: 'danger', 'data-action': 'cancel', 'data-id': job.job_id, text: 'Cancel' }));
   }
+  if (job.status === 'failed' || job.status === 'cancelled') {
+    actions.append(el('button', { type: 'button', 'data-action': 'retry', 'data-id': job.job_id, text: 'Retry' }));
+  }
   actions.append(el('button', { type: 'button', 'data-action': 'delete', 'data-id': job.job_id, text: 'Delete' }));
   return el('tr', { 'data-id': job.job_id },
     el('td', { 'data-label': 'Job' }, el('a', { href: `#/jobs/${job.job_id}`, class: 'job-link', text: job.job_id.slice(0, 8) })),
@@ -253,6 +256,7 @@ async function loadStats() {
 async function act(action, jobId) {
   try {
     if (action === 'cancel') await request('POST', `/api/jobs/${jobId}/cancel`);
+    if (action === 'retry') await request('POST', `/api/jobs/${jobId}/retry`);
     if (action === 'delete') await request('DELETE', `/api/jobs/${jobId}`);
   } catch (error) {
     $('submit-result').textContent = `${action} failed: ${error.message}`;
@@ -343,6 +347,9 @@ function renderJobPage(job) {
   const actions = [];
   if (job.status === 'pending' || job.status === 'running') {
     actions.push(el('button', { type: 'button', class: 'danger', 'data-action': 'cancel', 'data-id': job.job_id, text: 'Cancel' }));
+  }
+  if (job.status === 'failed' || job.status === 'cancelled') {
+    actions.push(el('button', { type: 'button', 'data-action': 'retry', 'data-id': job.job_id, text: 'Retry' }));
   }
   actions.push(el('button', { type: 'button', 'data-action': 'delete', 'data-id': job.job_id, text: 'Delete' }));
   $('job-actions').replaceChildren(...actions);

@@ -129,7 +129,7 @@ class DashboardIT {
     }
 
     @Test
-    void shouldCancelARunningJobFromTheTable() {
+    void shouldCancelARunningJobFromTheTableAndRetryIt() {
         String id = client.submit("demo", "{\"stages\": 5, \"stage_ms\": 3000}");
         eventually().until(() -> statusOf(id).equals("running"));
 
@@ -140,6 +140,14 @@ class DashboardIT {
 
         eventually().until(() -> statusOf(id).equals("cancelled"));
         assertThat(browser.findElements(By.cssSelector("tr[data-id='" + id + "'] button[data-action='cancel']"))).isEmpty();
+
+        eventually().until(() -> {
+            browser.findElement(By.cssSelector("tr[data-id='" + id + "'] button[data-action='retry']")).click();
+            return true;
+        });
+        eventually().until(() -> statusOf(id).equals("running"));
+        assertThat(client.job(id).get("attempt").asInt()).isEqualTo(2);
+        client.postJson("/api/jobs/" + id + "/cancel", "");
     }
 
     @Test

@@ -132,6 +132,29 @@ class JobLifecycleIT {
     }
 
     @Test
+    void shouldRetryACancelledJobAsANewAttemptThatResumesAfterItsCompletedStages() {
+        String id = client.submit("demo", "{\"stages\": 3, \"stage_ms\": 700}");
+        await().atMost(TIMEOUT).until(() -> !client.job(id).get("stages").get(0).get("completed_at").isNull());
+        client.postJson("/api/jobs/" + id + "/cancel", "");
+        awaitStatus(id, "cancelled");
+        assertThat(client.postJson("/api/jobs/" + id + "/retry", "").status()).isEqualTo(202);
+
+        awaitStatus(id, "completed");
+
+        assertThat(client.job(id).get("attempt").asInt()).isEqualTo(2);
+        List<String> types = client.get("/api/jobs/" + id + "/events").json().get("events").findValuesAsString("type");
+        assertThat(types).containsSubsequence("JobCancelled", "JobRetried", "JobStarted", "JobCompleted");
+        JsonNode secondStart = null;
+        for (JsonNode event : client.get("/api/jobs/" + id + "/events").json().get("events")) {
+            if (event.get("type").asString().equals("JobStarted") && event.get("attempt").asInt() == 2) {
+                secondStart = event;
+            }
+        }
+        assertThat(secondStart.get("data").get("first_stage").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(client.postJson("/api/jobs/" + id + "/retry", "").status()).as("a completed job").isEqualTo(409);
+    }
+
+    @Test
     void shouldDeleteAJobFromLookupAndListing() {
         String id = client.submit("demo", "{\"stages\": 1, \"stage_ms\": 0}");
         awaitStatus(id, "completed");

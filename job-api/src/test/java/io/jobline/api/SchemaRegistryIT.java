@@ -44,11 +44,11 @@ class SchemaRegistryIT {
         assertThat(subjects.json().valueStream().map(n -> n.asString()).toList())
                 .containsExactly("job-commands-value", "job-events-value");
 
-        assertThat(client.get(REGISTRY + "/subjects/job-events-value/versions").text()).isEqualTo("[1]");
+        assertThat(client.get(REGISTRY + "/subjects/job-events-value/versions").text()).isEqualTo("[1,2]");
 
-        Response version = client.get(REGISTRY + "/subjects/job-events-value/versions/1");
+        Response version = client.get(REGISTRY + "/subjects/job-events-value/versions/2");
         assertThat(version.json().get("subject").asString()).isEqualTo("job-events-value");
-        assertThat(version.json().get("version").asInt()).isEqualTo(1);
+        assertThat(version.json().get("version").asInt()).isEqualTo(2);
         int id = version.json().get("id").asInt();
         Schema schema = new Schema.Parser().parse(version.json().get("schema").asString());
         assertThat(schema.getFullName()).isEqualTo("io.jobline.schemas.event.JobEvent");
@@ -63,6 +63,8 @@ class SchemaRegistryIT {
         assertError(client.get(REGISTRY + "/schemas/ids/999"), 404, 40403);
         assertError(client.get(REGISTRY + "/subjects/nope-value/versions"), 404, 40401);
         assertError(client.get(REGISTRY + "/subjects/job-events-value/versions/7"), 404, 40402);
+        assertThat(client.get(REGISTRY + "/subjects/job-events-value/versions/1").json().get("id").asInt())
+                .isNotEqualTo(client.get(REGISTRY + "/subjects/job-events-value/versions/2").json().get("id").asInt());
         assertError(client.get(REGISTRY + "/subjects/job-events-value/versions/x"), 422, 42202);
     }
 

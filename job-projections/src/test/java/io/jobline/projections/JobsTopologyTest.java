@@ -110,6 +110,18 @@ class JobsTopologyTest {
     }
 
     @Test
+    void shouldShowARetriedJobAsPendingAgainWithoutItsOldError() {
+        pipe(EventLog.of("j1").submittedDemo(2).started("w").stageStarted(1).failed("boom", 1)
+                .raw(new io.jobline.schemas.event.JobRetried("try again", "boom"), 1, 5));
+
+        JobView job = job("j1");
+        assertThat(job.status()).isEqualTo(JobStatus.PENDING);
+        assertThat(job.error()).isNull();
+        assertThat(job.completedAt()).isNull();
+        assertThat(job.progressMessage()).contains("try again");
+    }
+
+    @Test
     void shouldIgnoreADuplicatedEvent() {
         EventLog log = EventLog.of("j1").submittedDemo(1).started("w").stageStarted(1).progress(1, 40, "forty");
         pipe(log);

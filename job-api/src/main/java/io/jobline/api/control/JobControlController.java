@@ -15,9 +15,10 @@ import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobLookup;
 import io.jobline.api.status.RecentSubmissions;
 import io.jobline.processor.command.JobCommands;
+import io.jobline.processor.lifecycle.JobStatus;
 import io.jobline.projections.view.JobView;
 
-/** Cancel and delete: checked against the job's current state, then appended as commands for the decider. */
+/** Cancel, retry and delete: checked against the job's current state, then appended as commands for the decider. */
 @RestController
 @RequestMapping("/api/jobs")
 class JobControlController {
@@ -49,6 +50,21 @@ class JobControlController {
         appender.append(commands.cancel(job.jobId(), CALLER, "cancelled by " + CALLER));
         return ResponseEntity.accepted().body(answer(job, "cancelling",
                 "Cancellation accepted; a running job stops at its next progress report"));
+    }
+
+    @PostMapping("/{id}/retry")
+    ResponseEntity<Map<String, Object>> retry(@PathVariable String id) {
+        JobView job = lookup.require(id);
+        if (job.status() != JobStatus.FAILED && job.status() != JobStatus.CANCELLED) {
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("job_id", job.jobId());
+            properties.put("job_status", job.status().wireName());
+            throw ApiException.conflict("Job cannot be retried",
+                    "Only a failed or cancelled job can be retried; job " + job.jobId() + " is " + job.status().wireName(), properties);
+        }
+        appender.append(commands.retry(job.jobId(), CALLER, "retried by " + CALLER));
+        return ResponseEntity.accepted().body(answer(job, "pending",
+                "Retry accepted: a new attempt resumes after the last completed stage"));
     }
 
     @DeleteMapping("/{id}")

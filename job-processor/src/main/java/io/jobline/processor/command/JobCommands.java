@@ -12,6 +12,7 @@ import io.jobline.schemas.command.DeleteJob;
 import io.jobline.schemas.command.FailJob;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.ReportProgress;
+import io.jobline.schemas.command.RetryJob;
 import io.jobline.schemas.command.StartJob;
 import io.jobline.schemas.command.StartStage;
 import io.jobline.schemas.command.SubmitJob;
@@ -31,6 +32,10 @@ public final class JobCommands {
 
     public JobCommand cancel(String jobId, String issuedBy, String reason) {
         return envelope(jobId, issuedBy, new CancelJob(reason));
+    }
+
+    public JobCommand retry(String jobId, String issuedBy, String reason) {
+        return envelope(jobId, issuedBy, new RetryJob(reason));
     }
 
     public JobCommand delete(String jobId, String issuedBy, String reason) {

@@ -13,6 +13,7 @@ import io.jobline.schemas.command.DeleteJob;
 import io.jobline.schemas.command.FailJob;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.ReportProgress;
+import io.jobline.schemas.command.RetryJob;
 import io.jobline.schemas.command.StartJob;
 import io.jobline.schemas.command.StartStage;
 import io.jobline.schemas.command.SubmitJob;
@@ -21,6 +22,7 @@ import io.jobline.schemas.event.JobCompleted;
 import io.jobline.schemas.event.JobDeleted;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.JobFailed;
+import io.jobline.schemas.event.JobRetried;
 import io.jobline.schemas.event.JobStarted;
 import io.jobline.schemas.event.JobSubmitted;
 import io.jobline.schemas.event.ProgressReported;
@@ -86,6 +88,8 @@ public final class JobDecider {
             return completeStage(state, complete, decided);
         } else if (payload instanceof CompleteJob complete) {
             return completeJob(state, complete, decided);
+        } else if (payload instanceof RetryJob retry) {
+            return retry(state, retry, decided);
         } else if (payload instanceof FailJob fail) {
             return whenCurrentAttempt(state, fail.getAttempt(), () -> {
                 decided.add(new JobFailed(fail.getError(), fail.getStage(), fail.getRetryable()));
@@ -93,6 +97,14 @@ public final class JobDecider {
             });
         }
         return "unknown command " + payload.getClass().getSimpleName();
+    }
+
+    private static String retry(JobState state, RetryJob retry, List<Object> decided) {
+        if (state.status() != JobStatus.FAILED && state.status() != JobStatus.CANCELLED) {
+            return "only a failed or cancelled job can be retried; this one is " + (state.exists() ? state.status() : "unknown");
+        }
+        decided.add(new JobRetried(retry.getReason(), state.error()));
+        return null;
     }
 
     private static String cancel(JobState state, CancelJob cancel, List<Object> decided) {

@@ -6,6 +6,7 @@ import io.jobline.processor.lifecycle.EventStatus;
 import io.jobline.processor.lifecycle.JobStatus;
 import io.jobline.processor.files.StoredFile;
 import io.jobline.schemas.event.JobEvent;
+import io.jobline.schemas.event.JobFailed;
 import io.jobline.schemas.event.JobStarted;
 import io.jobline.schemas.event.JobSubmitted;
 import io.jobline.schemas.event.StageCompleted;
@@ -20,6 +21,7 @@ import io.jobline.schemas.event.StageStarted;
  * @param stage             the stage the current attempt is in (1-based), 0 before its first stage
  * @param completedStages   how many stages have completed, across attempts (a new attempt resumes after them)
  * @param checkpoint        the checkpoint of the last completed stage
+ * @param error             the error of the last failed attempt, if any
  */
 public record JobState(
         String jobId,
@@ -34,10 +36,11 @@ public record JobState(
         String workerId,
         int stage,
         int completedStages,
-        String checkpoint) {
+        String checkpoint,
+        String error) {
 
     public static JobState empty(String jobId) {
-        return new JobState(jobId, null, null, null, null, List.of(), List.of(), 0, 0, null, 0, 0, null);
+        return new JobState(jobId, null, null, null, null, List.of(), List.of(), 0, 0, null, 0, 0, null, null);
     }
 
     public boolean exists() {
@@ -51,12 +54,13 @@ public record JobState(
     public JobState apply(JobEvent event) {
         JobStatus next = EventStatus.of(event.getPayload());
         JobState s = new JobState(jobId, next, type, owner, input, files, stages, event.getAttempt(),
-                event.getSequence(), workerId, stage, completedStages, checkpoint);
+                event.getSequence(), workerId, stage, completedStages, checkpoint,
+                payload(event) instanceof JobFailed failed ? failed.getError() : error);
         Object payload = event.getPayload();
         if (payload instanceof JobSubmitted submitted) {
             return new JobState(jobId, next, submitted.getType(), submitted.getOwner(), submitted.getInput(),
                     StoredFile.of(submitted.getFiles()), List.copyOf(submitted.getStages()), s.attempt, s.sequence,
-                    null, 0, 0, null);
+                    null, 0, 0, null, null);
         } else if (payload instanceof JobStarted started) {
             return s.with(started.getWorkerId(), started.getFirstStage() - 1, completedStages, checkpoint);
         } else if (payload instanceof StageStarted stageStarted) {
@@ -69,6 +73,10 @@ public record JobState(
 
     private JobState with(String newWorkerId, int newStage, int newCompletedStages, String newCheckpoint) {
         return new JobState(jobId, status, type, owner, input, files, stages, attempt, sequence, newWorkerId,
-                newStage, newCompletedStages, newCheckpoint);
+                newStage, newCompletedStages, newCheckpoint, error);
+    }
+
+    private static Object payload(JobEvent event) {
+        return event.getPayload();
     }
 }

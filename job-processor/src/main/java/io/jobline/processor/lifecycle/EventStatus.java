@@ -4,6 +4,7 @@ import io.jobline.schemas.event.JobCancelled;
 import io.jobline.schemas.event.JobCompleted;
 import io.jobline.schemas.event.JobDeleted;
 import io.jobline.schemas.event.JobFailed;
+import io.jobline.schemas.event.JobRetried;
 import io.jobline.schemas.event.JobStarted;
 import io.jobline.schemas.event.JobSubmitted;
 
@@ -14,7 +15,7 @@ public final class EventStatus {
     }
 
     public static JobStatus of(Object payload) {
-        if (payload instanceof JobSubmitted) {
+        if (payload instanceof JobSubmitted || payload instanceof JobRetried) {
             return JobStatus.PENDING;
         } else if (payload instanceof JobStarted) {
             return JobStatus.RUNNING;
@@ -36,8 +37,8 @@ public final class EventStatus {
      */
     public static boolean mayFollow(JobStatus current, Object payload) {
         JobStatus next = of(payload);
-        boolean changesStatus = payload instanceof JobSubmitted || payload instanceof JobStarted
-                || next != JobStatus.RUNNING;
+        boolean changesStatus = payload instanceof JobSubmitted || payload instanceof JobRetried
+                || payload instanceof JobStarted || next != JobStatus.RUNNING;
         return changesStatus ? JobTransitions.isAllowed(current, next) : current == JobStatus.RUNNING;
     }
 }

@@ -14,7 +14,8 @@ import java.util.Set;
 
 /**
  * The lifecycle as data: which status may follow which. A new job enters as PENDING. RUNNING may follow RUNNING
- * (a new attempt after the previous worker was lost). Nothing but a deletion follows a finished job.
+ * (a new attempt after the previous worker was lost). A failed or cancelled job may be retried (PENDING again) or
+ * deleted; nothing but a deletion follows a completed one.
  */
 public final class JobTransitions {
 
@@ -24,8 +25,8 @@ public final class JobTransitions {
         ALLOWED.put(PENDING, EnumSet.of(RUNNING, CANCELLED, DELETED));
         ALLOWED.put(RUNNING, EnumSet.of(RUNNING, COMPLETED, FAILED, CANCELLED, DELETED));
         ALLOWED.put(COMPLETED, EnumSet.of(DELETED));
-        ALLOWED.put(FAILED, EnumSet.of(DELETED));
-        ALLOWED.put(CANCELLED, EnumSet.of(DELETED));
+        ALLOWED.put(FAILED, EnumSet.of(PENDING, DELETED));
+        ALLOWED.put(CANCELLED, EnumSet.of(PENDING, DELETED));
         ALLOWED.put(DELETED, EnumSet.noneOf(JobStatus.class));
     }
 

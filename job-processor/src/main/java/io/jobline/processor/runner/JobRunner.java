@@ -103,7 +103,7 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
                     commands, workerId, () -> finished(jobId));
             running.put(jobId, execution);
             pool.execute(execution);
-        } else if (state.isActive() && state.attempt() == 0 && !running.containsKey(jobId)) {
+        } else if (state.status() == JobStatus.PENDING && !running.containsKey(jobId) && !requested.containsKey(jobId)) {
             waiting.putIfAbsent(jobId, new Waiting(partition, state));
         } else if (!state.isActive() || !workerId.equals(state.workerId())) {
             stop(jobId);

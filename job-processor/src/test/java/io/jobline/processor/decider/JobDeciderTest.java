@@ -21,6 +21,7 @@ import io.jobline.schemas.event.JobCompleted;
 import io.jobline.schemas.event.JobDeleted;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.JobFailed;
+import io.jobline.schemas.event.JobRetried;
 import io.jobline.schemas.event.JobStarted;
 import io.jobline.schemas.event.JobSubmitted;
 import io.jobline.schemas.event.ProgressReported;
@@ -193,6 +194,33 @@ class JobDeciderTest {
         List<Long> sequences = run.stream().flatMap(c -> fixture.when(c).events().stream()).map(JobEvent::getSequence).toList();
 
         assertThat(sequences).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+    }
+
+    @Test
+    void shouldRetryAFailedJobAsANewAttemptAfterItsLastCompletedStage() {
+        DeciderFixture fixture = given(runningStage1().stageCompleted(1, "{\"rows\":3}").stageStarted(2).failed("boom", 2));
+
+        JobEvent retried = fixture.thenAccepted(COMMANDS.retry(JOB, "alice", "fixed upstream"), JobRetried.class).get(0);
+
+        assertThat(((JobRetried) retried.getPayload()).getPreviousError()).isEqualTo("boom");
+        assertThat(fixture.state().status()).isEqualTo(JobStatus.PENDING);
+        JobStarted started = (JobStarted) fixture.thenAccepted(COMMANDS.start(JOB, "worker-b", 1), JobStarted.class).get(0).getPayload();
+        assertThat(fixture.state().attempt()).isEqualTo(2);
+        assertThat(started.getFirstStage()).isEqualTo(2);
+        assertThat(started.getCheckpoint()).isEqualTo("{\"rows\":3}");
+    }
+
+    @Test
+    void shouldRetryACancelledJob() {
+        given(runningStage1().cancelled(null)).thenAccepted(COMMANDS.retry(JOB, "alice", null), JobRetried.class);
+    }
+
+    @Test
+    void shouldRejectRetryOfACompletedRunningOrUnknownJob() {
+        assertThat(given(submitted().ranToCompletion(WORKER, "{}")).thenRejected(COMMANDS.retry(JOB, "alice", null)))
+                .contains("only a failed or cancelled job");
+        given(runningStage1()).thenRejected(COMMANDS.retry(JOB, "alice", null));
+        givenNoJob().thenRejected(COMMANDS.retry(JOB, "alice", null));
     }
 
     static Stream<EventLog> finishedJobs() {

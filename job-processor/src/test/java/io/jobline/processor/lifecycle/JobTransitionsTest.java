@@ -22,6 +22,7 @@ import io.jobline.schemas.event.JobCancelled;
 import io.jobline.schemas.event.JobCompleted;
 import io.jobline.schemas.event.JobDeleted;
 import io.jobline.schemas.event.JobFailed;
+import io.jobline.schemas.event.JobRetried;
 import io.jobline.schemas.event.JobStarted;
 import io.jobline.schemas.event.JobSubmitted;
 import io.jobline.schemas.event.ProgressReported;
@@ -34,8 +35,8 @@ class JobTransitionsTest {
             PENDING, EnumSet.of(RUNNING, CANCELLED, DELETED),
             RUNNING, EnumSet.of(RUNNING, COMPLETED, FAILED, CANCELLED, DELETED),
             COMPLETED, EnumSet.of(DELETED),
-            FAILED, EnumSet.of(DELETED),
-            CANCELLED, EnumSet.of(DELETED),
+            FAILED, EnumSet.of(PENDING, DELETED),
+            CANCELLED, EnumSet.of(PENDING, DELETED),
             DELETED, EnumSet.noneOf(JobStatus.class));
 
     @ParameterizedTest
@@ -70,7 +71,8 @@ class JobTransitionsTest {
                 new JobCompleted(null, List.of()), COMPLETED,
                 new JobFailed("e", null, false), FAILED,
                 new JobCancelled(null), CANCELLED,
-                new JobDeleted(null), DELETED);
+                new JobDeleted(null), DELETED,
+                new JobRetried(null, null), PENDING);
         events.forEach((event, to) -> {
             assertThat(EventStatus.of(event)).isEqualTo(to);
             assertThat(EventStatus.mayFollow(from, event)).as(from + " then " + event.getClass().getSimpleName())

@@ -11,6 +11,7 @@ import io.jobline.schemas.event.JobCancelled;
 import io.jobline.schemas.event.JobCompleted;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.JobFailed;
+import io.jobline.schemas.event.JobRetried;
 import io.jobline.schemas.event.JobStarted;
 import io.jobline.schemas.event.JobSubmitted;
 import io.jobline.schemas.event.ProgressReported;
@@ -70,6 +71,10 @@ public final class JobViewFold {
             next.error = failed.getError();
             next.progressMessage = "Failed";
             next.completedAt = at;
+        } else if (payload instanceof JobRetried retried) {
+            next.progressMessage = retried.getReason() == null ? "Retry requested" : "Retry requested: " + retried.getReason();
+            next.error = null;
+            next.completedAt = null;
         } else if (payload instanceof JobCancelled cancelled) {
             next.progressMessage = cancelled.getReason() == null ? "Cancelled" : "Cancelled: " + cancelled.getReason();
             next.completedAt = at;
