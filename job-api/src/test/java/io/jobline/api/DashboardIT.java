@@ -125,7 +125,8 @@ class DashboardIT {
         assertThat(seen).as("the bar moved through " + seen).anyMatch(p -> p > 0 && p < 100).isSorted();
         eventually().until(() -> statusOf(id).equals("completed"));
         eventually().until(() -> !browser.findElement(By.cssSelector("#counts [data-status='completed']")).getText().endsWith(" 0"));
-        assertThat(browser.findElement(By.cssSelector("#types [data-type='demo']")).getText()).contains("success");
+        eventually().untilAsserted(() ->
+                assertThat(browser.findElement(By.cssSelector("#types [data-type='demo']")).getText()).contains("success"));
     }
 
     @Test
@@ -139,7 +140,8 @@ class DashboardIT {
         });
 
         eventually().until(() -> statusOf(id).equals("cancelled"));
-        assertThat(browser.findElements(By.cssSelector("tr[data-id='" + id + "'] button[data-action='cancel']"))).isEmpty();
+        eventually().untilAsserted(() ->
+                assertThat(browser.findElements(By.cssSelector("tr[data-id='" + id + "'] button[data-action='cancel']"))).isEmpty());
 
         eventually().until(() -> {
             browser.findElement(By.cssSelector("tr[data-id='" + id + "'] button[data-action='retry']")).click();
@@ -162,12 +164,14 @@ class DashboardIT {
         });
 
         eventually().until(() -> !browser.findElements(By.cssSelector("#job-timeline li[data-type='JobCompleted']")).isEmpty());
-        List<String> timeline = browser.findElements(By.cssSelector("#job-timeline li")).stream()
-                .map(li -> li.getAttribute("data-type")).toList();
-        assertThat(timeline).startsWith("JobSubmitted", "JobStarted").endsWith("JobCompleted").contains("ProgressReported");
-        assertThat(browser.findElements(By.cssSelector("#job-stages li.stage-done"))).hasSize(2);
-        assertThat(browser.findElement(By.id("job-result")).getText()).contains("\"stages_completed\": 2");
-        assertThat(browser.findElement(By.id("job-status")).getText()).isEqualTo("completed");
+        eventually().untilAsserted(() -> {
+            List<String> timeline = browser.findElements(By.cssSelector("#job-timeline li")).stream()
+                    .map(li -> li.getAttribute("data-type")).toList();
+            assertThat(timeline).startsWith("JobSubmitted", "JobStarted").endsWith("JobCompleted").contains("ProgressReported");
+            assertThat(browser.findElements(By.cssSelector("#job-stages li.stage-done"))).hasSize(2);
+            assertThat(browser.findElement(By.id("job-result")).getText()).contains("\"stages_completed\": 2");
+            assertThat(browser.findElement(By.id("job-status")).getText()).isEqualTo("completed");
+        });
     }
 
     @Test
