@@ -99,11 +99,16 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
                 .anyMatch(e -> e.getPayload() instanceof JobStarted s && workerId.equals(s.getWorkerId()));
         Waiting granted = startedHere ? requested.remove(jobId) : null;
         if (granted != null) {
-            JobExecution execution = new JobExecution(granted.partition(), state, types.find(state.type()).orElse(null), files, sender,
-                    commands, workerId, () -> finished(jobId));
-            running.put(jobId, execution);
-            pool.execute(execution);
-        } else if (state.status() == JobStatus.PENDING && !running.containsKey(jobId) && !requested.containsKey(jobId)) {
+            JobExecution[] self = new JobExecution[1];
+            self[0] = new JobExecution(granted.partition(), state, types.find(state.type()).orElse(null), files, sender,
+                    commands, workerId, () -> finished(jobId, self[0]));
+            JobExecution previous = running.put(jobId, self[0]);
+            if (previous != null) {
+                previous.cancel();
+            }
+            pool.execute(self[0]);
+        } else if (state.status() == JobStatus.PENDING && !requested.containsKey(jobId)) {
+            // Also when an earlier execution of this job is still winding down after a cancel: it is fenced.
             waiting.putIfAbsent(jobId, new Waiting(partition, state));
         } else if (!state.isActive() || !workerId.equals(state.workerId())) {
             stop(jobId);
@@ -144,8 +149,8 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         });
     }
 
-    private synchronized void finished(String jobId) {
-        running.remove(jobId);
+    private synchronized void finished(String jobId, JobExecution execution) {
+        running.remove(jobId, execution);
         fillSlots();
     }
 

@@ -1,0 +1,97 @@
+package io.jobline.processor.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.jobline.processor.command.CommandSender;
+import io.jobline.processor.command.JobCommands;
+import io.jobline.processor.decider.Decision;
+import io.jobline.processor.decider.JobDecider;
+import io.jobline.processor.decider.JobState;
+import io.jobline.processor.files.LocalFileStore;
+import io.jobline.processor.jobtype.JobTypes;
+import io.jobline.schemas.command.JobCommand;
+import io.jobline.schemas.command.StartJob;
+
+/** The runner fed by the real decider, one decision at a time, as the decider task would feed it. */
+class JobRunnerTest {
+
+    private static final String JOB = "job-1";
+
+    @TempDir
+    Path dir;
+
+    private final JobCommands commands = new JobCommands(Clock.systemUTC());
+    private final JobDecider decider = new JobDecider(() -> java.util.UUID.randomUUID().toString());
+    private final List<JobCommand> sent = new CopyOnWriteArrayList<>();
+    private final CommandSender sender = command -> {
+        sent.add(command);
+        return CompletableFuture.completedFuture(null);
+    };
+    private JobRunner runner;
+    private JobState state = JobState.empty(JOB);
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        runner.close();
+    }
+
+    @Test
+    void shouldStartAJobRetriedWhileItsCancelledRunIsStillWindingDown() {
+        runner = new JobRunner("worker-a", 1, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands);
+        decide(commands.submit(JOB, "alice", "demo", "{\"stages\": 2, \"stage_ms\": 5000}", List.of(), List.of("stage-1", "stage-2")));
+        decide(lastStart());
+        assertThat(state.attempt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.runningCount() == 1);
+
+        decide(commands.cancel(JOB, "alice", null));
+        decide(commands.retry(JOB, "alice", null));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> starts().size() == 2);
+        assertThat(((StartJob) starts().get(1).getPayload()).getExpectedAttempt()).isEqualTo(1);
+        decide(starts().get(1));
+        assertThat(state.attempt()).isEqualTo(2);
+        assertThat(state.workerId()).isEqualTo("worker-a");
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.runningCount() == 1);
+    }
+
+    @Test
+    void shouldRunNoMoreJobsAtOnceThanItsConcurrency() {
+        runner = new JobRunner("worker-a", 1, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands);
+        submitted("job-a");
+        submitted("job-b");
+
+        assertThat(starts()).extracting(JobCommand::getJobId).containsExactly("job-a");
+    }
+
+    private void submitted(String jobId) {
+        JobCommand submit = commands.submit(jobId, "alice", "demo", "{\"stages\": 1, \"stage_ms\": 5000}", List.of(), List.of("stage-1"));
+        runner.decided(0, submit, decider.decide(JobState.empty(jobId), submit));
+    }
+
+    private void decide(JobCommand command) {
+        Decision decision = decider.decide(state, command);
+        state = decision.state();
+        runner.decided(0, command, decision);
+    }
+
+    private JobCommand lastStart() {
+        List<JobCommand> starts = starts();
+        return starts.get(starts.size() - 1);
+    }
+
+    private List<JobCommand> starts() {
+        return sent.stream().filter(c -> c.getPayload() instanceof StartJob).toList();
+    }
+}
