@@ -41,11 +41,8 @@ class JobControlController {
     ResponseEntity<Map<String, Object>> cancel(@PathVariable String id) {
         JobView job = lookup.require(id);
         if (!job.status().isActive()) {
-            Map<String, Object> properties = new LinkedHashMap<>();
-            properties.put("job_id", job.jobId());
-            properties.put("job_status", job.status().wireName());
-            throw ApiException.conflict("Job cannot be cancelled",
-                    "Job " + job.jobId() + " is already " + job.status().wireName(), properties);
+            throw ApiException.jobConflict("Job cannot be cancelled",
+                    "Job " + job.jobId() + " is already " + job.status().wireName(), job.jobId(), job.status().wireName(), null);
         }
         appender.append(commands.cancel(job.jobId(), CALLER, "cancelled by " + CALLER));
         return ResponseEntity.accepted().body(answer(job, "cancelling",
@@ -56,11 +53,8 @@ class JobControlController {
     ResponseEntity<Map<String, Object>> retry(@PathVariable String id) {
         JobView job = lookup.require(id);
         if (job.status() != JobStatus.FAILED && job.status() != JobStatus.CANCELLED) {
-            Map<String, Object> properties = new LinkedHashMap<>();
-            properties.put("job_id", job.jobId());
-            properties.put("job_status", job.status().wireName());
-            throw ApiException.conflict("Job cannot be retried",
-                    "Only a failed or cancelled job can be retried; job " + job.jobId() + " is " + job.status().wireName(), properties);
+            throw ApiException.jobConflict("Job cannot be retried", "Only a failed or cancelled job can be retried; job "
+                    + job.jobId() + " is " + job.status().wireName(), job.jobId(), job.status().wireName(), null);
         }
         appender.append(commands.retry(job.jobId(), CALLER, "retried by " + CALLER));
         return ResponseEntity.accepted().body(answer(job, "pending",

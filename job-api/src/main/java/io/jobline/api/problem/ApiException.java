@@ -30,7 +30,14 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.NOT_FOUND, title, detail, Map.of());
     }
 
-    public static ApiException conflict(String title, String detail, Map<String, Object> properties) {
+    /** 409 about a job whose status does not allow the request; the problem names the job, its status and error. */
+    public static ApiException jobConflict(String title, String detail, String jobId, String jobStatus, String error) {
+        Map<String, Object> properties = new java.util.LinkedHashMap<>();
+        properties.put("job_id", jobId);
+        properties.put("job_status", jobStatus);
+        if (error != null) {
+            properties.put("error", error);
+        }
         return new ApiException(HttpStatus.CONFLICT, title, detail, properties);
     }
 

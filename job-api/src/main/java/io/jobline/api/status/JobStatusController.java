@@ -80,14 +80,9 @@ class JobStatusController {
                 body.put("artifacts", JobResponse.FileResponse.of(job.jobId(), job.artifacts()));
                 return ResponseEntity.ok(body);
             }
-            case FAILED, CANCELLED -> {
-                Map<String, Object> properties = new LinkedHashMap<>();
-                properties.put("job_id", job.jobId());
-                properties.put("job_status", job.status().wireName());
-                properties.put("error", job.error());
-                throw ApiException.conflict("Job has no result", "Job " + job.jobId() + " is " + job.status().wireName()
-                        + (job.error() == null ? "" : ": " + job.error()), properties);
-            }
+            case FAILED, CANCELLED -> throw ApiException.jobConflict("Job has no result", "Job " + job.jobId() + " is "
+                    + job.status().wireName() + (job.error() == null ? "" : ": " + job.error()), job.jobId(),
+                    job.status().wireName(), job.error());
             default -> {
                 return ResponseEntity.status(HttpStatus.ACCEPTED).body(JobResponse.of(job, Instant.now()));
             }
