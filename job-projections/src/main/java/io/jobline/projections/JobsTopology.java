@@ -83,6 +83,13 @@ public final class JobsTopology {
             jobs = context.getStateStore(JOBS_STORE);
             history = context.getStateStore(HISTORY_STORE);
             stats = context.getStateStore(STATS_STORE);
+            // Also on a task revived after an aborted transaction: the stores went back to the last commit.
+            recentViews.clear();
+        }
+
+        @Override
+        public void close() {
+            recentViews.clear();
         }
 
         @Override

@@ -109,10 +109,6 @@ public class LiveHub implements ViewListener, DisposableBean {
         subscriber.followedJobs().forEach(jobId -> unfollow(subscriber, jobId));
     }
 
-    public int subscriberCount() {
-        return subscribers.size();
-    }
-
     /** Called by the projection: only enqueues. */
     @Override
     public void folded(JobEvent event, JobView view) {

@@ -51,10 +51,6 @@ final class Subscriber {
         this.onClose = action;
     }
 
-    synchronized boolean follows(String jobId) {
-        return allJobs || jobs.contains(jobId);
-    }
-
     synchronized void follow(String jobId) {
         if ("*".equals(jobId)) {
             allJobs = true;

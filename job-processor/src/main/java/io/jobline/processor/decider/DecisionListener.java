@@ -11,9 +11,6 @@ import io.jobline.schemas.command.JobCommand;
  */
 public interface DecisionListener {
 
-    DecisionListener NONE = new DecisionListener() {
-    };
-
     /** This instance took over a partition; these of its jobs are pending or running. */
     default void partitionAssigned(int partition, List<JobState> activeJobs) {
     }

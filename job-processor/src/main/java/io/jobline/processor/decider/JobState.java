@@ -52,11 +52,11 @@ public record JobState(
     }
 
     public JobState apply(JobEvent event) {
-        JobStatus next = EventStatus.of(event.getPayload());
+        Object payload = event.getPayload();
+        JobStatus next = EventStatus.of(payload);
         JobState s = new JobState(jobId, next, type, owner, input, files, stages, event.getAttempt(),
                 event.getSequence(), workerId, stage, completedStages, checkpoint,
-                payload(event) instanceof JobFailed failed ? failed.getError() : error);
-        Object payload = event.getPayload();
+                payload instanceof JobFailed failed ? failed.getError() : error);
         if (payload instanceof JobSubmitted submitted) {
             return new JobState(jobId, next, submitted.getType(), submitted.getOwner(), submitted.getInput(),
                     StoredFile.of(submitted.getFiles()), List.copyOf(submitted.getStages()), s.attempt, s.sequence,
@@ -74,9 +74,5 @@ public record JobState(
     private JobState with(String newWorkerId, int newStage, int newCompletedStages, String newCheckpoint) {
         return new JobState(jobId, status, type, owner, input, files, stages, attempt, sequence, newWorkerId,
                 newStage, newCompletedStages, newCheckpoint, error);
-    }
-
-    private static Object payload(JobEvent event) {
-        return event.getPayload();
     }
 }

@@ -36,8 +36,4 @@ public record JobView(
         Instant completedAt,
         Instant updatedAt,
         long lastSequence) {
-
-    public boolean isFinished() {
-        return status.isFinished();
-    }
 }

@@ -1,7 +1,6 @@
 package io.jobline.schemas.topic;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.apache.avro.Schema;
@@ -37,10 +36,6 @@ public final class JobTopics {
 
     public Topic<String, JobEvent> events() {
         return events;
-    }
-
-    public List<String> names() {
-        return List.of(COMMANDS, EVENTS);
     }
 
     /** The value schema the code writes to each topic, by subject. */

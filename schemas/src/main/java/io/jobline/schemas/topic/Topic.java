@@ -8,10 +8,6 @@ import org.apache.kafka.common.serialization.Serializer;
 /** A topic with the serdes of its keys and values. */
 public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde) {
 
-    public String valueSubject() {
-        return name + "-value";
-    }
-
     /**
      * The value serde for a state store that keeps this topic's values: bytes exactly as on this topic (same
      * subject, same schema id), whatever changelog topic the store writes them to.
