@@ -34,7 +34,7 @@ public final class JobProcessor implements AutoCloseable {
                                      String workerId, int concurrency) {
         Clock clock = Clock.systemUTC();
         KafkaCommandSender sender = new KafkaCommandSender(topics.commands(), kafka.clientConfig());
-        JobRunner runner = new JobRunner(workerId, concurrency, types, files, sender, new JobCommands(clock));
+        JobRunner runner = new JobRunner(workerId, concurrency, types, files, sender, new JobCommands(clock), clock);
         KafkaStreams streams = new KafkaStreams(DeciderTopology.build(topics, runner),
                 StreamsConfigs.exactlyOnce(kafka, APPLICATION_ID));
         streams.start();

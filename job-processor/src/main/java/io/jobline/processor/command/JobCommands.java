@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.UUID;
 
 import io.jobline.processor.files.StoredFile;
+import io.jobline.processor.policy.Policy;
 import io.jobline.schemas.command.CancelJob;
 import io.jobline.schemas.command.CompleteJob;
 import io.jobline.schemas.command.CompleteStage;
 import io.jobline.schemas.command.DeleteJob;
 import io.jobline.schemas.command.FailJob;
+import io.jobline.schemas.command.Heartbeat;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.ReportProgress;
 import io.jobline.schemas.command.RetryJob;
@@ -27,7 +29,13 @@ public final class JobCommands {
     }
 
     public JobCommand submit(String jobId, String owner, String type, String input, List<StoredFile> files, List<String> stages) {
-        return envelope(jobId, owner, new SubmitJob(type, owner, input, StoredFile.toRefs(files), stages));
+        return submit(jobId, owner, type, input, files, stages, SubmitOptions.NONE);
+    }
+
+    public JobCommand submit(String jobId, String owner, String type, String input, List<StoredFile> files,
+                             List<String> stages, SubmitOptions options) {
+        return envelope(jobId, owner, new SubmitJob(type, owner, input, StoredFile.toRefs(files), stages,
+                options.policy().toAvro(), options.idempotencyKey(), options.requestHash(), options.dedupKey()));
     }
 
     public JobCommand cancel(String jobId, String issuedBy, String reason) {
@@ -63,7 +71,27 @@ public final class JobCommands {
     }
 
     public JobCommand fail(String jobId, String workerId, int attempt, String error, Integer stage) {
-        return envelope(jobId, workerId, new FailJob(attempt, error, stage, false));
+        return fail(jobId, workerId, attempt, error, stage, false);
+    }
+
+    /** A failed attempt; a retryable one is tried again while the job's policy allows more attempts. */
+    public JobCommand fail(String jobId, String workerId, int attempt, String error, Integer stage, boolean retryable) {
+        return envelope(jobId, workerId, new FailJob(attempt, error, stage, retryable));
+    }
+
+    public JobCommand heartbeat(String jobId, String workerId, int attempt, int stage) {
+        return envelope(jobId, workerId, new Heartbeat(attempt, stage));
+    }
+
+    /**
+     * What a submit carries besides the job itself.
+     *
+     * @param idempotencyKey the caller's Idempotency-Key, or null
+     * @param requestHash    SHA-256 of the request, or null
+     * @param dedupKey       the job type's duplicate-run key for this input, or null
+     */
+    public record SubmitOptions(Policy policy, String idempotencyKey, String requestHash, String dedupKey) {
+        public static final SubmitOptions NONE = new SubmitOptions(Policy.SINGLE_ATTEMPT, null, null, null);
     }
 
     private JobCommand envelope(String jobId, String issuedBy, Object payload) {

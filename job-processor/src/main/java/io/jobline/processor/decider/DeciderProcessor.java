@@ -1,8 +1,13 @@
 package io.jobline.processor.decider;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -11,23 +16,32 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.jobline.processor.lifecycle.JobStatus;
+import io.jobline.schemas.command.FailJob;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.event.JobEvent;
 
-/** Applies {@link JobDecider} to each command with the job's stored state; forwards the events it decides. */
+/**
+ * Applies {@link JobDecider} to each command with the job's stored state and forwards the events it decides. On a
+ * wall-clock timer it also fails the running attempts that hit a timeout, through the same decide step.
+ */
 final class DeciderProcessor implements Processor<String, JobCommand, String, JobEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(DeciderProcessor.class);
 
     private final JobDecider decider;
     private final DecisionListener listener;
+    private final Duration timeoutCheckInterval;
+    private final Set<String> running = new HashSet<>();
     private ProcessorContext<String, JobEvent> context;
     private KeyValueStore<String, JobState> states;
     private int partition;
+    private Instant takenOverAt;
 
-    DeciderProcessor(JobDecider decider, DecisionListener listener) {
+    DeciderProcessor(JobDecider decider, DecisionListener listener, Duration timeoutCheckInterval) {
         this.decider = decider;
         this.listener = listener;
+        this.timeoutCheckInterval = timeoutCheckInterval;
     }
 
     @Override
@@ -35,14 +49,20 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
         this.context = context;
         this.states = context.getStateStore(DeciderTopology.STATE_STORE);
         this.partition = context.taskId().partition();
+        this.takenOverAt = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        running.clear();
         List<JobState> active = new ArrayList<>();
         try (KeyValueIterator<String, JobState> all = states.all()) {
             all.forEachRemaining(kv -> {
                 if (kv.value.isActive()) {
                     active.add(kv.value);
                 }
+                if (kv.value.status() == JobStatus.RUNNING) {
+                    running.add(kv.key);
+                }
             });
         }
+        context.schedule(timeoutCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::checkTimeouts);
         listener.partitionAssigned(partition, active);
     }
 
@@ -53,18 +73,42 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
             log.warn("Skipping a command whose key does not match its job id: key={}", record.key());
             return;
         }
-        JobState state = states.get(command.getJobId());
-        Decision decision = decider.decide(state == null ? JobState.empty(command.getJobId()) : state, command);
+        handle(command, stateOf(command.getJobId()));
+    }
+
+    private void checkTimeouts(long nowMs) {
+        Instant now = Instant.ofEpochMilli(nowMs);
+        for (String jobId : List.copyOf(running)) {
+            JobCommand fail = decider.timeoutCommand(stateOf(jobId), now, takenOverAt);
+            if (fail != null) {
+                log.info("Job {}: {}", jobId, ((FailJob) fail.getPayload()).getError());
+                handle(fail, stateOf(jobId));
+            }
+        }
+    }
+
+    private void handle(JobCommand command, JobState state) {
+        Decision decision = decider.decide(state, command);
         if (decision.isRejected()) {
             log.debug("Rejected {} for job {}: {}", command.getPayload().getClass().getSimpleName(),
                     command.getJobId(), decision.rejection());
         } else {
             states.put(command.getJobId(), decision.state());
+            if (decision.state().status() == JobStatus.RUNNING) {
+                running.add(command.getJobId());
+            } else {
+                running.remove(command.getJobId());
+            }
             for (JobEvent event : decision.events()) {
                 context.forward(new Record<>(event.getJobId(), event, event.getTimestamp().toEpochMilli()));
             }
         }
         listener.decided(partition, command, decision);
+    }
+
+    private JobState stateOf(String jobId) {
+        JobState state = states.get(jobId);
+        return state == null ? JobState.empty(jobId) : state;
     }
 
     @Override

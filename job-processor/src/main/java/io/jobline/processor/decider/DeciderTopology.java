@@ -1,5 +1,6 @@
 package io.jobline.processor.decider;
 
+import java.time.Duration;
 import java.util.UUID;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -15,7 +16,7 @@ import io.jobline.schemas.topic.JobTopics;
 /**
  * job-commands → decide against the job's state → job-events. The only writer of job-events: one task per
  * partition, so each job's commands are decided one at a time, and with exactly_once_v2 the events, the state and
- * the consumed offsets commit together.
+ * the consumed offsets commit together. Timeouts are decided on a wall-clock punctuation of the same task.
  */
 public final class DeciderTopology {
 
@@ -24,13 +25,16 @@ public final class DeciderTopology {
     private DeciderTopology() {
     }
 
+    /** How often running attempts are checked against their timeouts. */
+    public static final Duration TIMEOUT_CHECK_INTERVAL = Duration.ofMillis(500);
+
     public static Topology build(JobTopics topics, DecisionListener listener) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), new JsonSerde<>(JobState.class)));
         JobDecider decider = new JobDecider(() -> UUID.randomUUID().toString());
         builder.stream(topics.commands().name(), Consumed.with(topics.commands().keySerde(), topics.commands().valueSerde()))
-                .process(() -> new DeciderProcessor(decider, listener), STATE_STORE)
+                .process(() -> new DeciderProcessor(decider, listener, TIMEOUT_CHECK_INTERVAL), STATE_STORE)
                 .to(topics.events().name(), Produced.with(topics.events().keySerde(), topics.events().valueSerde()));
         return builder.build();
     }

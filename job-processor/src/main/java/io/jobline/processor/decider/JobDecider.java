@@ -1,22 +1,26 @@
 package io.jobline.processor.decider;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 import io.jobline.processor.lifecycle.EventStatus;
 import io.jobline.processor.lifecycle.JobStatus;
+import io.jobline.processor.policy.Policy;
 import io.jobline.schemas.command.CancelJob;
 import io.jobline.schemas.command.CompleteJob;
 import io.jobline.schemas.command.CompleteStage;
 import io.jobline.schemas.command.DeleteJob;
 import io.jobline.schemas.command.FailJob;
+import io.jobline.schemas.command.Heartbeat;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.ReportProgress;
 import io.jobline.schemas.command.RetryJob;
 import io.jobline.schemas.command.StartJob;
 import io.jobline.schemas.command.StartStage;
 import io.jobline.schemas.command.SubmitJob;
+import io.jobline.schemas.event.AttemptFailed;
 import io.jobline.schemas.event.JobCancelled;
 import io.jobline.schemas.event.JobCompleted;
 import io.jobline.schemas.event.JobDeleted;
@@ -37,6 +41,9 @@ import io.jobline.schemas.event.StageStarted;
  */
 public final class JobDecider {
 
+    /** Who issues the commands the decider gives itself (timeouts). */
+    public static final String ISSUER = "decider";
+
     private final Supplier<String> eventIds;
 
     public JobDecider(Supplier<String> eventIds) {
@@ -45,8 +52,13 @@ public final class JobDecider {
 
     public Decision decide(JobState state, JobCommand command) {
         Object payload = command.getPayload();
+        if (payload instanceof Heartbeat heartbeat) {
+            String rejection = whenCurrentAttempt(state, heartbeat.getAttempt(), () -> null);
+            return rejection != null ? new Decision(state, List.of(), rejection)
+                    : new Decision(state.heartbeat(command.getTimestamp()), List.of(), null);
+        }
         List<Object> decided = new ArrayList<>();
-        String rejection = route(state, payload, decided);
+        String rejection = route(state, payload, command.getTimestamp(), decided);
         if (rejection != null) {
             return new Decision(state, List.of(), rejection);
         }
@@ -71,7 +83,26 @@ public final class JobDecider {
         return new Decision(current, List.copyOf(events), null);
     }
 
-    private static String route(JobState state, Object payload, List<Object> decided) {
+    /**
+     * The command that fails the running attempt of a job which hit its job, stage or heartbeat timeout at
+     * {@code now}, as a retryable failure; null when it has not. {@code notBefore} is when this decider took the job
+     * over: a job inherited from a lost instance is timed from then, as its worker had no chance to report here.
+     */
+    public JobCommand timeoutCommand(JobState state, Instant now, Instant notBefore) {
+        String expired = Timeouts.expired(state, now, notBefore);
+        if (expired == null) {
+            return null;
+        }
+        return JobCommand.newBuilder()
+                .setCommandId(eventIds.get())
+                .setJobId(state.jobId())
+                .setTimestamp(now)
+                .setIssuedBy(ISSUER)
+                .setPayload(new FailJob(state.attempt(), expired, state.stage() == 0 ? null : state.stage(), true))
+                .build();
+    }
+
+    private static String route(JobState state, Object payload, Instant at, List<Object> decided) {
         if (payload instanceof SubmitJob submit) {
             return submit(state, submit, decided);
         } else if (payload instanceof CancelJob cancel) {
@@ -79,7 +110,7 @@ public final class JobDecider {
         } else if (payload instanceof DeleteJob delete) {
             return delete(state, delete, decided);
         } else if (payload instanceof StartJob start) {
-            return start(state, start, decided);
+            return start(state, start, at, decided);
         } else if (payload instanceof StartStage startStage) {
             return startStage(state, startStage, decided);
         } else if (payload instanceof ReportProgress report) {
@@ -91,12 +122,23 @@ public final class JobDecider {
         } else if (payload instanceof RetryJob retry) {
             return retry(state, retry, decided);
         } else if (payload instanceof FailJob fail) {
-            return whenCurrentAttempt(state, fail.getAttempt(), () -> {
-                decided.add(new JobFailed(fail.getError(), fail.getStage(), fail.getRetryable()));
-                return null;
-            });
+            return fail(state, fail, at, decided);
         }
         return "unknown command " + payload.getClass().getSimpleName();
+    }
+
+    /** A retryable failure with attempts left schedules the next one after a backoff; otherwise the job fails. */
+    private static String fail(JobState state, FailJob fail, Instant at, List<Object> decided) {
+        return whenCurrentAttempt(state, fail.getAttempt(), () -> {
+            Policy policy = state.effectivePolicy();
+            int failures = state.failures() + 1;
+            if (fail.getRetryable() && failures < policy.maxAttempts()) {
+                decided.add(new AttemptFailed(fail.getError(), fail.getStage(), policy.retryAt(at, failures, state.jobId())));
+            } else {
+                decided.add(new JobFailed(fail.getError(), fail.getStage(), fail.getRetryable()));
+            }
+            return null;
+        });
     }
 
     private static String retry(JobState state, RetryJob retry, List<Object> decided) {
@@ -122,8 +164,14 @@ public final class JobDecider {
         if (submit.getStages().isEmpty()) {
             return "a job needs at least one stage";
         }
+        try {
+            Policy.of(submit.getPolicy());
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
         decided.add(new JobSubmitted(submit.getType(), submit.getOwner(), submit.getInput(), submit.getFiles(),
-                submit.getStages()));
+                submit.getStages(), submit.getPolicy(), submit.getIdempotencyKey(), submit.getRequestHash(),
+                submit.getDedupKey()));
         return null;
     }
 
@@ -138,9 +186,12 @@ public final class JobDecider {
         return null;
     }
 
-    private static String start(JobState state, StartJob start, List<Object> decided) {
+    private static String start(JobState state, StartJob start, Instant at, List<Object> decided) {
         if (!state.isActive()) {
             return "job is " + state.status() + ", not pending or running";
+        }
+        if (state.retryAt() != null && at.isBefore(state.retryAt())) {
+            return "the next attempt is not due until " + state.retryAt();
         }
         if (start.getExpectedAttempt() != state.attempt()) {
             return "attempt " + state.attempt() + " already started; expected " + start.getExpectedAttempt();

@@ -1,19 +1,24 @@
 package io.jobline.processor.decider;
 
+import java.time.Instant;
 import java.util.List;
 
+import io.jobline.processor.files.StoredFile;
 import io.jobline.processor.lifecycle.EventStatus;
 import io.jobline.processor.lifecycle.JobStatus;
-import io.jobline.processor.files.StoredFile;
+import io.jobline.processor.policy.Policy;
+import io.jobline.schemas.event.AttemptFailed;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.JobFailed;
+import io.jobline.schemas.event.JobRetried;
 import io.jobline.schemas.event.JobStarted;
 import io.jobline.schemas.event.JobSubmitted;
 import io.jobline.schemas.event.StageCompleted;
 import io.jobline.schemas.event.StageStarted;
 
 /**
- * What the decider knows of one job: the fold of its events. Changes only through {@link #apply(JobEvent)}.
+ * What the decider knows of one job: the fold of its events. Changes only through {@link #apply(JobEvent)}, and
+ * through {@link #heartbeat(Instant)}, which appends nothing.
  *
  * @param status            null while the job does not exist
  * @param attempt           0 before the first start; each start is a new attempt
@@ -22,6 +27,11 @@ import io.jobline.schemas.event.StageStarted;
  * @param completedStages   how many stages have completed, across attempts (a new attempt resumes after them)
  * @param checkpoint        the checkpoint of the last completed stage
  * @param error             the error of the last failed attempt, if any
+ * @param failures          attempts that failed since the job was submitted or last retried by hand
+ * @param retryAt           when a pending job's next attempt is due; null: at once
+ * @param attemptStartedAt  when the current attempt started
+ * @param stageStartedAt    when the current stage started
+ * @param lastReportAt      when the current attempt last reported (any command, or a heartbeat)
  */
 public record JobState(
         String jobId,
@@ -37,10 +47,17 @@ public record JobState(
         int stage,
         int completedStages,
         String checkpoint,
-        String error) {
+        String error,
+        Policy policy,
+        int failures,
+        Instant retryAt,
+        Instant attemptStartedAt,
+        Instant stageStartedAt,
+        Instant lastReportAt) {
 
     public static JobState empty(String jobId) {
-        return new JobState(jobId, null, null, null, null, List.of(), List.of(), 0, 0, null, 0, 0, null, null);
+        return new JobState(jobId, null, null, null, null, List.of(), List.of(), 0, 0, null, 0, 0, null, null,
+                Policy.SINGLE_ATTEMPT, 0, null, null, null, null);
     }
 
     public boolean exists() {
@@ -51,28 +68,91 @@ public record JobState(
         return status != null && status.isActive();
     }
 
-    public JobState apply(JobEvent event) {
-        Object payload = event.getPayload();
-        JobStatus next = EventStatus.of(payload);
-        JobState s = new JobState(jobId, next, type, owner, input, files, stages, event.getAttempt(),
-                event.getSequence(), workerId, stage, completedStages, checkpoint,
-                payload instanceof JobFailed failed ? failed.getError() : error);
-        if (payload instanceof JobSubmitted submitted) {
-            return new JobState(jobId, next, submitted.getType(), submitted.getOwner(), submitted.getInput(),
-                    StoredFile.of(submitted.getFiles()), List.copyOf(submitted.getStages()), s.attempt, s.sequence,
-                    null, 0, 0, null, null);
-        } else if (payload instanceof JobStarted started) {
-            return s.with(started.getWorkerId(), started.getFirstStage() - 1, completedStages, checkpoint);
-        } else if (payload instanceof StageStarted stageStarted) {
-            return s.with(workerId, stageStarted.getStage(), completedStages, checkpoint);
-        } else if (payload instanceof StageCompleted completed) {
-            return s.with(workerId, stage, completed.getStage(), completed.getCheckpoint());
-        }
-        return s;
+    /** The policy, also for a state stored before policies existed. */
+    public Policy effectivePolicy() {
+        return policy == null ? Policy.SINGLE_ATTEMPT : policy;
     }
 
-    private JobState with(String newWorkerId, int newStage, int newCompletedStages, String newCheckpoint) {
-        return new JobState(jobId, status, type, owner, input, files, stages, attempt, sequence, newWorkerId,
-                newStage, newCompletedStages, newCheckpoint, error);
+    public JobState apply(JobEvent event) {
+        Object payload = event.getPayload();
+        Instant at = event.getTimestamp();
+        Builder next = new Builder(this, EventStatus.of(payload), event);
+        if (payload instanceof JobSubmitted submitted) {
+            return new JobState(jobId, next.status, submitted.getType(), submitted.getOwner(), submitted.getInput(),
+                    StoredFile.of(submitted.getFiles()), List.copyOf(submitted.getStages()), event.getAttempt(),
+                    event.getSequence(), null, 0, 0, null, null, Policy.of(submitted.getPolicy()), 0, null, null,
+                    null, at);
+        } else if (payload instanceof JobStarted started) {
+            next.workerId = started.getWorkerId();
+            next.stage = started.getFirstStage() - 1;
+            next.retryAt = null;
+            next.attemptStartedAt = at;
+            next.stageStartedAt = at;
+        } else if (payload instanceof StageStarted stageStarted) {
+            next.stage = stageStarted.getStage();
+            next.stageStartedAt = at;
+        } else if (payload instanceof StageCompleted completed) {
+            next.completedStages = completed.getStage();
+            next.checkpoint = completed.getCheckpoint();
+        } else if (payload instanceof AttemptFailed failed) {
+            next.error = failed.getError();
+            next.failures = failures + 1;
+            next.retryAt = failed.getRetryAt();
+        } else if (payload instanceof JobFailed failed) {
+            next.error = failed.getError();
+            next.failures = failures + 1;
+        } else if (payload instanceof JobRetried) {
+            next.failures = 0;
+            next.retryAt = null;
+        }
+        return next.build();
+    }
+
+    /** The current attempt reported without appending an event. */
+    JobState heartbeat(Instant at) {
+        Builder next = new Builder(this, status, null);
+        next.lastReportAt = at;
+        return next.build();
+    }
+
+    /** The mutable copy one fold step edits. */
+    private static final class Builder {
+        private final JobState from;
+        final JobStatus status;
+        final int attempt;
+        final long sequence;
+        String workerId;
+        int stage;
+        int completedStages;
+        String checkpoint;
+        String error;
+        int failures;
+        Instant retryAt;
+        Instant attemptStartedAt;
+        Instant stageStartedAt;
+        Instant lastReportAt;
+
+        Builder(JobState from, JobStatus status, JobEvent event) {
+            this.from = from;
+            this.status = status;
+            this.attempt = event == null ? from.attempt : event.getAttempt();
+            this.sequence = event == null ? from.sequence : event.getSequence();
+            this.workerId = from.workerId;
+            this.stage = from.stage;
+            this.completedStages = from.completedStages;
+            this.checkpoint = from.checkpoint;
+            this.error = from.error;
+            this.failures = from.failures;
+            this.retryAt = from.retryAt;
+            this.attemptStartedAt = from.attemptStartedAt;
+            this.stageStartedAt = from.stageStartedAt;
+            this.lastReportAt = event == null ? from.lastReportAt : event.getTimestamp();
+        }
+
+        JobState build() {
+            return new JobState(from.jobId, status, from.type, from.owner, from.input, from.files, from.stages, attempt,
+                    sequence, workerId, stage, completedStages, checkpoint, error, from.policy, failures, retryAt,
+                    attemptStartedAt, stageStartedAt, lastReportAt);
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.jobline.processor.jobtype;
 import java.util.List;
 
 import io.jobline.processor.files.StoredFile;
+import io.jobline.processor.policy.Policy;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -26,4 +27,28 @@ public interface JobType {
      * result. Throwing fails the job with the exception's message.
      */
     JsonNode runStage(StageContext context) throws Exception;
+
+    /**
+     * Retries and timeouts of this type's jobs, unless the submitter overrides them: by default one attempt and a
+     * 60 s heartbeat timeout, so an attempt whose worker went silent does not stay running.
+     */
+    default Policy policy() {
+        return Policy.SINGLE_ATTEMPT.withTimeouts(null, null, 60_000L);
+    }
+
+    /**
+     * Whether a stage failure with this exception may be retried (while the policy allows more attempts). By default
+     * every failure is, except {@link FatalJobException} and {@link InvalidJobInputException}.
+     */
+    default boolean isRetryable(Throwable failure) {
+        return !(failure instanceof FatalJobException || failure instanceof InvalidJobInputException);
+    }
+
+    /**
+     * The duplicate-run key of this input, or null: while a job with the same key is pending or running, a submit
+     * is refused with that job's id. By default a type declares none.
+     */
+    default String dedupKey(JsonNode input) {
+        return null;
+    }
 }

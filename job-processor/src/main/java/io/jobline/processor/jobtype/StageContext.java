@@ -31,6 +31,17 @@ public interface StageContext {
      */
     void progress(double fractionOfStage, String message);
 
+    /**
+     * Tells the service this stage is alive without reporting progress; call it at least once per heartbeat timeout
+     * (60 s unless the job type or the submitter set another) during long work. Cheap: sent at most once a second.
+     *
+     * @throws JobCancelledException when the job was cancelled: the stage stops here
+     */
+    void heartbeat();
+
+    /** Which attempt of the job this is: 1 for the first run, more after a retry or a worker restart. */
+    int attempt();
+
     boolean isCancelled();
 
     InputStream openFile(StoredFile file) throws IOException;

@@ -1,5 +1,6 @@
 package io.jobline.processor.lifecycle;
 
+import io.jobline.schemas.event.AttemptFailed;
 import io.jobline.schemas.event.JobCancelled;
 import io.jobline.schemas.event.JobCompleted;
 import io.jobline.schemas.event.JobDeleted;
@@ -8,14 +9,17 @@ import io.jobline.schemas.event.JobRetried;
 import io.jobline.schemas.event.JobStarted;
 import io.jobline.schemas.event.JobSubmitted;
 
-/** The status an event moves a job to; events that report work inside a run keep the job RUNNING. */
+/**
+ * The status an event moves a job to; events that report work inside a run keep the job RUNNING. A failed attempt
+ * with a retry scheduled makes the job PENDING again until the retry is due.
+ */
 public final class EventStatus {
 
     private EventStatus() {
     }
 
     public static JobStatus of(Object payload) {
-        if (payload instanceof JobSubmitted || payload instanceof JobRetried) {
+        if (payload instanceof JobSubmitted || payload instanceof JobRetried || payload instanceof AttemptFailed) {
             return JobStatus.PENDING;
         } else if (payload instanceof JobStarted) {
             return JobStatus.RUNNING;
@@ -33,12 +37,18 @@ public final class EventStatus {
 
     /**
      * Whether {@code payload} may be applied to a job in {@code current}: a status change allowed by
-     * {@link JobTransitions}, or a report of work while the job is RUNNING.
+     * {@link JobTransitions}, or a report of work while the job is RUNNING. A failed attempt follows only a running
+     * one, a retry by hand only a failed or cancelled one.
      */
     public static boolean mayFollow(JobStatus current, Object payload) {
+        if (payload instanceof AttemptFailed) {
+            return current == JobStatus.RUNNING;
+        }
+        if (payload instanceof JobRetried) {
+            return current == JobStatus.FAILED || current == JobStatus.CANCELLED;
+        }
         JobStatus next = of(payload);
-        boolean changesStatus = payload instanceof JobSubmitted || payload instanceof JobRetried
-                || payload instanceof JobStarted || next != JobStatus.RUNNING;
+        boolean changesStatus = payload instanceof JobSubmitted || payload instanceof JobStarted || next != JobStatus.RUNNING;
         return changesStatus ? JobTransitions.isAllowed(current, next) : current == JobStatus.RUNNING;
     }
 }

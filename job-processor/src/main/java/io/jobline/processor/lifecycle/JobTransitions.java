@@ -14,7 +14,8 @@ import java.util.Set;
 
 /**
  * The lifecycle as data: which status may follow which. A new job enters as PENDING. RUNNING may follow RUNNING
- * (a new attempt after the previous worker was lost). A failed or cancelled job may be retried (PENDING again) or
+ * (a new attempt after the previous worker was lost); PENDING follows RUNNING when a failed attempt waits for its
+ * automatic retry. A failed or cancelled job may be retried (PENDING again) or
  * deleted; nothing but a deletion follows a completed one.
  */
 public final class JobTransitions {
@@ -23,7 +24,7 @@ public final class JobTransitions {
 
     static {
         ALLOWED.put(PENDING, EnumSet.of(RUNNING, CANCELLED, DELETED));
-        ALLOWED.put(RUNNING, EnumSet.of(RUNNING, COMPLETED, FAILED, CANCELLED, DELETED));
+        ALLOWED.put(RUNNING, EnumSet.of(PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, DELETED));
         ALLOWED.put(COMPLETED, EnumSet.of(DELETED));
         ALLOWED.put(FAILED, EnumSet.of(PENDING, DELETED));
         ALLOWED.put(CANCELLED, EnumSet.of(PENDING, DELETED));

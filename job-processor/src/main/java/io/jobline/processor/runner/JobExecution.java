@@ -32,6 +32,7 @@ final class JobExecution implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(JobExecution.class);
     static final int RESULT_INLINE_LIMIT = 64 * 1024;
     private static final long MIN_REPORT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long MIN_HEARTBEAT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final int partition;
     private final JobState job;
@@ -43,6 +44,8 @@ final class JobExecution implements Runnable {
     private final Runnable onFinished;
     private final List<StoredFile> artifacts = new ArrayList<>();
     private volatile boolean cancelled;
+    private volatile Thread thread;
+    private volatile long lastSentNanos = System.nanoTime();
 
     JobExecution(int partition, JobState job, JobType type, FileStore files, CommandSender sender,
                  JobCommands commands, String workerId, Runnable onFinished) {
@@ -60,12 +63,18 @@ final class JobExecution implements Runnable {
         return partition == p;
     }
 
+    /** Stops this attempt: the stage sees it at its next report, and a stage blocked in a wait is interrupted. */
     void cancel() {
         cancelled = true;
+        Thread running = thread;
+        if (running != null) {
+            running.interrupt();
+        }
     }
 
     @Override
     public void run() {
+        thread = Thread.currentThread();
         int stage = job.completedStages();
         try {
             if (type == null) {
@@ -91,14 +100,19 @@ final class JobExecution implements Runnable {
         } catch (JobCancelledException e) {
             log.debug("Job {} stopped after cancellation", job.jobId());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            if (!cancelled) {
+                send(commands.fail(job.jobId(), workerId, job.attempt(), "Interrupted", stage == 0 ? null : stage, true));
+            }
         } catch (Exception | Error e) {
             if (!cancelled) {
                 String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                log.info("Job {} failed in stage {}: {}", job.jobId(), stage, error);
-                send(commands.fail(job.jobId(), workerId, job.attempt(), error, stage == 0 ? null : stage));
+                boolean retryable = type.isRetryable(e);
+                log.info("Job {} failed in stage {} ({}): {}", job.jobId(), stage, retryable ? "retryable" : "fatal", error);
+                send(commands.fail(job.jobId(), workerId, job.attempt(), error, stage == 0 ? null : stage, retryable));
             }
         } finally {
+            thread = null;
+            Thread.interrupted();
             onFinished.run();
         }
     }
@@ -114,6 +128,7 @@ final class JobExecution implements Runnable {
     }
 
     private void send(io.jobline.schemas.command.JobCommand command) {
+        lastSentNanos = System.nanoTime();
         CompletableFuture<Void> acked = sender.send(command);
         acked.whenComplete((ok, error) -> {
             if (error != null) {
@@ -181,6 +196,21 @@ final class JobExecution implements Runnable {
                 lastReportNanos = now;
                 send(commands.progress(job.jobId(), workerId, job.attempt(), stage, overall, message));
             }
+        }
+
+        @Override
+        public void heartbeat() {
+            if (cancelled) {
+                throw new JobCancelledException(job.jobId());
+            }
+            if (System.nanoTime() - lastSentNanos >= MIN_HEARTBEAT_INTERVAL_NANOS) {
+                send(commands.heartbeat(job.jobId(), workerId, job.attempt(), stage));
+            }
+        }
+
+        @Override
+        public int attempt() {
+            return job.attempt();
         }
 
         @Override

@@ -1,6 +1,9 @@
 package io.jobline.processor.runner;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -30,7 +34,9 @@ import io.jobline.schemas.event.JobStarted;
  * Runs the jobs of the partitions this instance's decider owns, at most {@code concurrency} at a time. A waiting job
  * gets a slot, then asks the decider to start its next attempt (StartJob with the attempt it saw); only when the
  * decider grants it to this worker (JobStarted naming it) do the stages run. A job whose partition moves elsewhere
- * is stopped here and restarted there as a new attempt; its stale reports are rejected by the decider.
+ * is stopped here and restarted there as a new attempt; its stale reports are rejected by the decider. A job whose
+ * attempt failed waits until its retry is due. An attempt the decider failed (a timeout) is abandoned at once: its
+ * thread is interrupted and no longer holds a slot, and whatever it still reports is fenced by its attempt number.
  */
 public final class JobRunner implements DecisionListener, AutoCloseable {
 
@@ -42,7 +48,10 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
     private final FileStore files;
     private final CommandSender sender;
     private final JobCommands commands;
+    private final Clock clock;
     private final ExecutorService pool;
+    private final ScheduledExecutorService timer;
+    private Instant nextWake;
 
     private final Map<String, Waiting> waiting = new LinkedHashMap<>();
     private final Map<String, Waiting> requested = new HashMap<>();
@@ -51,16 +60,24 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
     private record Waiting(int partition, JobState state) {
     }
 
-    public JobRunner(String workerId, int concurrency, JobTypes types, FileStore files, CommandSender sender, JobCommands commands) {
+    public JobRunner(String workerId, int concurrency, JobTypes types, FileStore files, CommandSender sender,
+                     JobCommands commands, Clock clock) {
         this.workerId = workerId;
+        this.clock = clock;
         this.concurrency = concurrency;
         this.types = types;
         this.files = files;
         this.sender = sender;
         this.commands = commands;
         AtomicInteger threads = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(concurrency, r -> {
+        // Not a fixed pool: an abandoned attempt may still hold its thread while its successor runs.
+        this.pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "job-worker-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "job-runner-timer");
             t.setDaemon(true);
             return t;
         });
@@ -86,7 +103,11 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         String jobId = command.getJobId();
         if (decision.isRejected()) {
             if (command.getPayload() instanceof StartJob start && workerId.equals(start.getWorkerId())) {
-                requested.remove(jobId);
+                Waiting request = requested.remove(jobId);
+                JobState state = decision.state();
+                if (request != null && state.retryAt() != null && state.retryAt().isAfter(command.getTimestamp())) {
+                    waiting.put(jobId, new Waiting(request.partition(), state)); // asked too early: wait for it
+                }
                 fillSlots();
             }
             return;
@@ -108,8 +129,9 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
             }
             pool.execute(self[0]);
         } else if (state.status() == JobStatus.PENDING && !requested.containsKey(jobId)) {
-            // Also when an earlier execution of this job is still winding down after a cancel: it is fenced.
-            waiting.putIfAbsent(jobId, new Waiting(partition, state));
+            // A failed attempt still running here (a timeout) is abandoned; one winding down after a cancel is fenced.
+            abandon(jobId);
+            waiting.put(jobId, new Waiting(partition, state));
         } else if (!state.isActive() || !workerId.equals(state.workerId())) {
             stop(jobId);
         }
@@ -132,7 +154,11 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
     private void stop(String jobId) {
         waiting.remove(jobId);
         requested.remove(jobId);
-        JobExecution execution = running.get(jobId);
+        abandon(jobId);
+    }
+
+    private void abandon(String jobId) {
+        JobExecution execution = running.remove(jobId);
         if (execution != null) {
             execution.cancel();
         }
@@ -155,11 +181,17 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
     }
 
     private void fillSlots() {
+        Instant now = clock.instant();
+        Instant earliestLater = null;
         var next = waiting.entrySet().iterator();
         while (running.size() + requested.size() < concurrency && next.hasNext()) {
             var entry = next.next();
-            next.remove();
             JobState job = entry.getValue().state();
+            if (job.retryAt() != null && job.retryAt().isAfter(now)) {
+                earliestLater = earliestLater == null || job.retryAt().isBefore(earliestLater) ? job.retryAt() : earliestLater;
+                continue;
+            }
+            next.remove();
             requested.put(job.jobId(), entry.getValue());
             sender.send(commands.start(job.jobId(), workerId, job.attempt())).whenComplete((ok, error) -> {
                 if (error != null) {
@@ -168,12 +200,31 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
                 }
             });
         }
+        if (earliestLater != null) {
+            wakeAt(earliestLater, now);
+        }
+    }
+
+    /** Fills slots again when the earliest waiting retry is due. */
+    private void wakeAt(Instant due, Instant now) {
+        if (nextWake != null && !nextWake.isAfter(due) && nextWake.isAfter(now)) {
+            return;
+        }
+        nextWake = due;
+        timer.schedule(this::wake, Duration.between(now, due).toMillis() + 1, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void wake() {
+        nextWake = null;
+        fillSlots();
     }
 
     private synchronized void retryLater(String jobId) {
         Waiting request = requested.remove(jobId);
         if (request != null) {
             waiting.put(jobId, request);
+            Instant now = clock.instant();
+            wakeAt(now.plusSeconds(1), now);
         }
     }
 
@@ -182,6 +233,7 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         synchronized (this) {
             running.values().forEach(JobExecution::cancel);
         }
+        timer.shutdownNow();
         pool.shutdownNow();
         pool.awaitTermination(10, TimeUnit.SECONDS);
     }

@@ -3,6 +3,7 @@ package io.jobline.processor.decider;
 import static io.jobline.processor.decider.DeciderFixture.COMMANDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -16,8 +17,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.jobline.processor.command.JobCommands;
 import io.jobline.processor.lifecycle.JobStatus;
+import io.jobline.processor.policy.Policy;
 import io.jobline.schemas.command.JobCommand;
+import io.jobline.schemas.event.AttemptFailed;
 import io.jobline.schemas.event.JobCancelled;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.JobStarted;
@@ -152,6 +156,29 @@ class DeciderTopologyTest {
         commands.pipeInput("other-key", COMMANDS.submit("j1", "alice", "demo", "{}", List.of(), List.of("s1")));
 
         assertThat(events.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldFailAnAttemptOnTheWallClockOnceItsWorkerStopsReportingAndScheduleItsRetry() {
+        Policy policy = Policy.SINGLE_ATTEMPT.withMaxAttempts(2).withTimeouts(null, null, 2_000L);
+        send(COMMANDS.submit("j1", "alice", "demo", "{}", List.of(), List.of("s"),
+                new JobCommands.SubmitOptions(policy, null, null, null)));
+        send(COMMANDS.start("j1", "w", 0));
+        send(COMMANDS.startStage("j1", "w", 1, 1, "s"));
+        events.readRecordsToList();
+
+        driver.advanceWallClockTime(Duration.ofMillis(1_500));
+        assertThat(events.isEmpty()).as("reported within the heartbeat timeout").isTrue();
+        driver.advanceWallClockTime(Duration.ofMillis(1_000));
+
+        JobEvent failed = events.readValue();
+        assertThat(failed.getPayload()).isInstanceOf(AttemptFailed.class);
+        assertThat(((AttemptFailed) failed.getPayload()).getError()).contains("no heartbeat");
+        assertThat(failed.getAttempt()).isEqualTo(1);
+        assertThat(state("j1").status()).isEqualTo(JobStatus.PENDING);
+        assertThat(listener.accepted).endsWith("j1:AttemptFailed");
+        driver.advanceWallClockTime(Duration.ofMillis(5_000));
+        assertThat(events.isEmpty()).as("a pending job is not timed out again").isTrue();
     }
 
     private void send(JobCommand command) {

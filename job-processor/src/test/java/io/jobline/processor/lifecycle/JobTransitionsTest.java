@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import io.jobline.schemas.event.AttemptFailed;
 import io.jobline.schemas.event.JobCancelled;
 import io.jobline.schemas.event.JobCompleted;
 import io.jobline.schemas.event.JobDeleted;
@@ -33,7 +34,7 @@ class JobTransitionsTest {
 
     private static final Map<JobStatus, Set<JobStatus>> EXPECTED = Map.of(
             PENDING, EnumSet.of(RUNNING, CANCELLED, DELETED),
-            RUNNING, EnumSet.of(RUNNING, COMPLETED, FAILED, CANCELLED, DELETED),
+            RUNNING, EnumSet.of(PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, DELETED),
             COMPLETED, EnumSet.of(DELETED),
             FAILED, EnumSet.of(PENDING, DELETED),
             CANCELLED, EnumSet.of(PENDING, DELETED),
@@ -66,18 +67,29 @@ class JobTransitionsTest {
     @EnumSource(JobStatus.class)
     void shouldMapEveryStatusChangingEventThroughTheTable(JobStatus from) {
         Map<Object, JobStatus> events = Map.of(
-                new JobSubmitted("t", "o", "{}", List.of(), List.of("s")), PENDING,
+                new JobSubmitted("t", "o", "{}", List.of(), List.of("s"), null, null, null, null), PENDING,
                 new JobStarted("w", 1, null), RUNNING,
                 new JobCompleted(null, List.of()), COMPLETED,
                 new JobFailed("e", null, false), FAILED,
                 new JobCancelled(null), CANCELLED,
-                new JobDeleted(null), DELETED,
-                new JobRetried(null, null), PENDING);
+                new JobDeleted(null), DELETED);
         events.forEach((event, to) -> {
             assertThat(EventStatus.of(event)).isEqualTo(to);
             assertThat(EventStatus.mayFollow(from, event)).as(from + " then " + event.getClass().getSimpleName())
                     .isEqualTo(JobTransitions.isAllowed(from, to));
         });
+    }
+
+    @ParameterizedTest
+    @EnumSource(JobStatus.class)
+    void shouldLetAFailedAttemptFollowOnlyARunningJobAndAHandRetryOnlyAFailedOrCancelledOne(JobStatus from) {
+        Object attemptFailed = new AttemptFailed("e", 1, java.time.Instant.EPOCH);
+        assertThat(EventStatus.of(attemptFailed)).isEqualTo(PENDING);
+        assertThat(EventStatus.mayFollow(from, attemptFailed)).as(from + " then AttemptFailed").isEqualTo(from == RUNNING);
+        Object retried = new JobRetried(null, null);
+        assertThat(EventStatus.of(retried)).isEqualTo(PENDING);
+        assertThat(EventStatus.mayFollow(from, retried)).as(from + " then JobRetried")
+                .isEqualTo(from == FAILED || from == CANCELLED);
     }
 
     @Test

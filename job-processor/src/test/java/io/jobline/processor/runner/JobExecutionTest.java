@@ -99,7 +99,8 @@ class JobExecutionTest {
         int stages = io.jobline.processor.support.Json.parse(input).path("stages").asInt(3);
         List<String> names = java.util.stream.IntStream.rangeClosed(1, stages).mapToObj(i -> "stage-" + i).toList();
         return new JobState("job-1", io.jobline.processor.lifecycle.JobStatus.RUNNING, "demo", "alice", input,
-                List.of(), names, 1, 5, "worker-a", completedStages, completedStages, completedStages > 0 ? "{}" : null, null);
+                List.of(), names, 1, 5, "worker-a", completedStages, completedStages, completedStages > 0 ? "{}" : null, null,
+                io.jobline.processor.policy.Policy.SINGLE_ATTEMPT, 0, null, EventLog.T0, EventLog.T0, EventLog.T0);
     }
 
     private List<Class<?>> types() {

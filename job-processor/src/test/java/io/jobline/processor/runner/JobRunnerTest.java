@@ -22,7 +22,13 @@ import io.jobline.processor.decider.JobState;
 import io.jobline.processor.files.LocalFileStore;
 import io.jobline.processor.jobtype.JobTypes;
 import io.jobline.schemas.command.JobCommand;
+import io.jobline.processor.policy.Policy;
+import io.jobline.schemas.command.CompleteJob;
+import io.jobline.schemas.command.CompleteStage;
+import io.jobline.schemas.command.FailJob;
+import io.jobline.schemas.command.ReportProgress;
 import io.jobline.schemas.command.StartJob;
+import io.jobline.schemas.command.StartStage;
 
 /** The runner fed by the real decider, one decision at a time, as the decider task would feed it. */
 class JobRunnerTest {
@@ -49,7 +55,7 @@ class JobRunnerTest {
 
     @Test
     void shouldStartAJobRetriedWhileItsCancelledRunIsStillWindingDown() {
-        runner = new JobRunner("worker-a", 1, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands);
+        runner = new JobRunner("worker-a", 1, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands, Clock.systemUTC());
         decide(commands.submit(JOB, "alice", "demo", "{\"stages\": 2, \"stage_ms\": 5000}", List.of(), List.of("stage-1", "stage-2")));
         decide(lastStart());
         assertThat(state.attempt()).isEqualTo(1);
@@ -68,11 +74,51 @@ class JobRunnerTest {
 
     @Test
     void shouldRunNoMoreJobsAtOnceThanItsConcurrency() {
-        runner = new JobRunner("worker-a", 1, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands);
+        runner = new JobRunner("worker-a", 1, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands, Clock.systemUTC());
         submitted("job-a");
         submitted("job-b");
 
         assertThat(starts()).extracting(JobCommand::getJobId).containsExactly("job-a");
+    }
+
+    @Test
+    void shouldAbandonAHungAttemptTheDeciderFailedAndStartTheNextOnlyWhenItsRetryIsDue() {
+        runner = new JobRunner("worker-a", 1, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands, Clock.systemUTC());
+        Policy policy = Policy.SINGLE_ATTEMPT.withMaxAttempts(2).withBackoff(1_500, 2.0, 1_500);
+        decide(commands.submit(JOB, "alice", "demo", "{\"stages\": 1, \"stage_ms\": 100, \"hang_at_stage\": 1, \"hang_attempts\": 1}",
+                List.of(), List.of("stage-1"), new JobCommands.SubmitOptions(policy, null, null, null)));
+        decide(lastStart());
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.runningCount() == 1);
+
+        decide(commands.fail(JOB, JobDecider.ISSUER, 1, "no heartbeat", 1, true));
+        int sentWhenAbandoned = sent.size();
+
+        assertThat(state.retryAt()).isNotNull();
+        assertThat(runner.runningCount()).as("the hung attempt no longer holds the slot").isZero();
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> starts().size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> starts().size() == 2);
+        assertThat(lastStart().getTimestamp()).isAfterOrEqualTo(state.retryAt());
+        decide(lastStart());
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.stream().anyMatch(c -> c.getPayload() instanceof CompleteJob));
+        assertThat(sent.subList(sentWhenAbandoned, sent.size()))
+                .as("nothing more from the abandoned attempt")
+                .noneMatch(c -> !(c.getPayload() instanceof StartJob) && attemptOf(c) == 1);
+    }
+
+    private static int attemptOf(JobCommand command) {
+        Object payload = command.getPayload();
+        if (payload instanceof CompleteJob complete) {
+            return complete.getAttempt();
+        } else if (payload instanceof StartStage startStage) {
+            return startStage.getAttempt();
+        } else if (payload instanceof ReportProgress progress) {
+            return progress.getAttempt();
+        } else if (payload instanceof CompleteStage completeStage) {
+            return completeStage.getAttempt();
+        } else if (payload instanceof FailJob fail) {
+            return fail.getAttempt();
+        }
+        return -1;
     }
 
     private void submitted(String jobId) {

@@ -13,6 +13,7 @@ import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.JobFailed;
 import io.jobline.schemas.event.JobStarted;
 import io.jobline.schemas.event.JobSubmitted;
+import io.jobline.processor.policy.Policy;
 import io.jobline.schemas.event.ProgressReported;
 import io.jobline.schemas.event.StageCompleted;
 import io.jobline.schemas.event.StageStarted;
@@ -40,8 +41,14 @@ public final class EventLog {
     }
 
     public EventLog submitted(String type, String owner, String... stageNames) {
+        return submitted(type, owner, null, stageNames);
+    }
+
+    /** Submitted with a retry and timeout policy (null: none). */
+    public EventLog submitted(String type, String owner, Policy policy, String... stageNames) {
         stages.addAll(Arrays.asList(stageNames));
-        return add(new JobSubmitted(type, owner, "{}", List.of(), List.copyOf(stages)), attempt);
+        return add(new JobSubmitted(type, owner, "{}", List.of(), List.copyOf(stages),
+                policy == null ? null : policy.toAvro(), null, null, null), attempt);
     }
 
     public EventLog submittedDemo(int stageCount) {

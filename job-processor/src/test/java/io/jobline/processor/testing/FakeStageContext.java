@@ -16,6 +16,9 @@ public final class FakeStageContext implements StageContext {
 
     public final List<Double> progress = new ArrayList<>();
     public final List<StoredFile> artifacts = new ArrayList<>();
+    public int heartbeats;
+    /** The attempt the stage sees; 1 unless a test sets another. */
+    public int attempt = 1;
     private final FileStore store;
     private final JsonNode input;
     private final List<StoredFile> files;
@@ -65,6 +68,16 @@ public final class FakeStageContext implements StageContext {
     @Override
     public void progress(double fractionOfStage, String message) {
         progress.add(fractionOfStage);
+    }
+
+    @Override
+    public void heartbeat() {
+        heartbeats++;
+    }
+
+    @Override
+    public int attempt() {
+        return attempt;
     }
 
     @Override

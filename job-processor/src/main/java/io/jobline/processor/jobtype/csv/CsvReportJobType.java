@@ -16,6 +16,7 @@ import io.jobline.processor.jobtype.InvalidJobInputException;
 import io.jobline.processor.jobtype.JobType;
 import io.jobline.processor.jobtype.JsonInputs;
 import io.jobline.processor.jobtype.StageContext;
+import io.jobline.processor.policy.Policy;
 import io.jobline.processor.support.Json;
 import io.jobline.processor.files.StoredFile;
 import tools.jackson.databind.JsonNode;
@@ -46,6 +47,12 @@ public final class CsvReportJobType implements JobType {
             throw new InvalidJobInputException(NAME + " takes exactly one uploaded CSV file; got " + files.size());
         }
         return List.of("analyze", "report");
+    }
+
+    /** Three attempts: reading the file may fail for a passing reason; a malformed file fails at once. */
+    @Override
+    public Policy policy() {
+        return JobType.super.policy().withMaxAttempts(3);
     }
 
     @Override

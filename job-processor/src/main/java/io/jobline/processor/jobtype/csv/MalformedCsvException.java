@@ -1,7 +1,9 @@
 package io.jobline.processor.jobtype.csv;
 
+import io.jobline.processor.jobtype.FatalJobException;
+
 /** The CSV file breaks the format; the message names the line. */
-public class MalformedCsvException extends RuntimeException {
+public class MalformedCsvException extends FatalJobException {
     public MalformedCsvException(long line, String problem) {
         super("Malformed CSV at line " + line + ": " + problem);
     }
