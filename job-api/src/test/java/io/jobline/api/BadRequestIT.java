@@ -2,7 +2,10 @@ package io.jobline.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -10,6 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.jobline.api.support.RandomJson;
 import io.jobline.api.support.ServiceClient;
 import io.jobline.api.support.ServiceClient.Response;
 import io.jobline.api.support.SharedService;
@@ -30,8 +34,18 @@ class BadRequestIT {
             "{\"input\": {}}|400|'type' is required",
             "{\"type\": 5}|400|'type' is required",
             "{\"type\": \"demo\", \"input\": [1]}|400|'input' must be a JSON object",
-            "{\"type\": \"demo\", \"input\": {\"stages\": 0}}|400|'stages' must be an integer from 1 to 100",
-            "{\"type\": \"demo\", \"input\": {\"colour\": \"red\"}}|400|unknown field 'colour'",
+            "{\"type\": \"demo\", \"input\": {\"stages\": 0}}|400|input/stages: must have a minimum value of 1",
+            "{\"type\": \"demo\", \"input\": {\"stages\": \"x\"}}|400|input/stages: string found, integer expected",
+            "{\"type\": \"demo\", \"input\": {\"colour\": \"red\"}}|400|property 'colour' is not defined",
+            "{\"type\": \"csv-report\", \"input\": {\"header\": \"yes\"}}|400|input/header: string found, boolean expected",
+            "{\"type\": \"demo\", \"options\": [1]}|400|'options' must be a JSON object",
+            "{\"type\": \"demo\", \"options\": {\"retries\": 3}}|400|Unknown option 'retries'",
+            "{\"type\": \"demo\", \"options\": {\"max_attempts\": 0}}|400|'max_attempts' must be an integer from 1 to 100",
+            "{\"type\": \"demo\", \"options\": {\"heartbeat_timeout_ms\": 5}}|400|'heartbeat_timeout_ms' must be an integer from 100",
+            "{\"type\": \"demo\", \"options\": {\"backoff_multiplier\": 0.5}}|400|'backoff_multiplier' must be a number from 1 to 10",
+            "{\"type\": \"\"}|400|'type' is required",
+            "null|400|must be a JSON object",
+            "`\"demo\"`|400|must be a JSON object",
             "{\"type\": \"demo\", \"extra\": 1}|400|Unknown field 'extra'",
             "{\"type\": \"csv-report\"}|400|exactly one uploaded CSV file",
             "{\"type\": \"demo\"|400|not valid JSON",
@@ -93,6 +107,98 @@ class BadRequestIT {
 
         assertThat(response.status()).as(response.toString()).isEqualTo(400);
         assertThat(response.header("Content-Type")).contains("application/problem+json");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "POST|/api/jobs/not-a-uuid/cancel|400",
+            "POST|/api/jobs/not-a-uuid/retry|400",
+            "DELETE|/api/jobs/not-a-uuid|400",
+            "GET|/api/jobs/not-a-uuid/stream|400",
+            "POST|/api/jobs/00000000-0000-0000-0000-000000000000/retry|404",
+            "GET|/api/jobs/00000000-0000-0000-0000-000000000000/stream|404",
+            "POST|/api/jobs/cleanup?days=abc|400",
+            "POST|/api/jobs/cleanup?days=-1|400",
+            "POST|/api/jobs/cleanup|400",
+            "GET|/api/nothing-here|404",
+            "PUT|/api/jobs|405"})
+    void shouldAnswerEveryOtherEndpointsBadRequestsWithAProblem(String method, String path, int status) {
+        long before = appendedCommands();
+
+        Response response = switch (method) {
+            case "GET" -> client.get(path);
+            case "DELETE" -> client.delete(path);
+            case "PUT" -> client.send(path, "PUT", "application/json", "{}");
+            default -> client.postJson(path, "");
+        };
+
+        assertThat(response.status()).as(method + " " + path + ": " + response).isEqualTo(status);
+        assertThat(response.header("Content-Type")).contains("application/problem+json");
+        assertThat(appendedCommands()).isEqualTo(before);
+    }
+
+    @Test
+    void shouldRejectAMalformedIdempotencyKey() {
+        Response response = client.postJson("/api/jobs", "{\"type\": \"demo\"}", Map.of("Idempotency-Key", "has spaces in it"));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("detail").asString()).contains("Idempotency-Key");
+    }
+
+    @Test
+    void shouldAnswer413ToABodyOverTheLimitAndAppendNothing() {
+        long before = appended();
+        String big = "{\"type\": \"demo\", \"input\": {\"dedup_key\": \"" + "x".repeat(100_000) + "\"}}";
+
+        Response declared = client.postJson("/api/jobs", big);
+        Response chunked = client.postChunked("/api/jobs", "application/json", big);
+
+        for (Response response : List.of(declared, chunked)) {
+            assertThat(response.status()).as(response.toString()).isEqualTo(413);
+            assertThat(response.header("Content-Type")).contains("application/problem+json");
+        }
+        assertThat(appended()).isEqualTo(before);
+    }
+
+    @Test
+    void shouldAnswer413ToAnUploadOverTheLimitAndAppendNothing() {
+        long before = appended();
+
+        Response response = client.postMultipart("/api/jobs", Map.of("type", "csv-report"),
+                Map.of("big.csv", "a,b\n1,2\n".repeat(40_000).getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(413);
+        assertThat(response.header("Content-Type")).contains("application/problem+json");
+        assertThat(appended()).isEqualTo(before);
+    }
+
+    /**
+     * Random JSON bodies, from a fixed seed: each is answered below 500, every 4xx is a problem, and exactly the
+     * accepted ones appended a SubmitJob.
+     */
+    @Test
+    void shouldNeverAnswer5xxToRandomJsonAndAppendOnlyWhatItAccepted() {
+        Random random = new Random(20261123);
+        long before = appended();
+        int accepted = 0;
+        for (int i = 0; i < 300; i++) {
+            String body = RandomJson.submitLike(random);
+            Response response = client.postJson("/api/jobs", body);
+            assertThat(response.status()).as(body + " -> " + response).isLessThan(500);
+            if (response.status() == 202) {
+                accepted++;
+                client.postJson("/api/jobs/" + response.json().get("job_id").asString() + "/cancel", "");
+            } else {
+                assertThat(response.status()).as(body + " -> " + response).isBetween(400, 499);
+                assertThat(response.header("Content-Type")).as(body).contains("application/problem+json");
+            }
+        }
+        System.out.println("Fuzz: 300 random bodies, " + accepted + " accepted, " + (300 - accepted) + " rejected, none 5xx");
+        assertThat(appended()).isEqualTo(before + accepted);
+    }
+
+    private static long appendedCommands() {
+        return TopicReader.readAll(SharedService.service().bean(KafkaSettings.class), JobTopics.COMMANDS).size();
     }
 
     /** SubmitJob commands on job-commands so far, read from the broker. */

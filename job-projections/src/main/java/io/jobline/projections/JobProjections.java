@@ -28,7 +28,9 @@ public final class JobProjections implements AutoCloseable {
                 () -> streams.store(StoreQueryParameters.fromNameAndType(JobsTopology.HISTORY_STORE,
                         QueryableStoreTypes.<String, io.jobline.schemas.event.JobEvent>keyValueStore()).enableStaleStores()),
                 () -> streams.store(StoreQueryParameters.fromNameAndType(JobsTopology.STATS_STORE,
-                        QueryableStoreTypes.<String, io.jobline.projections.stats.TypeStats>keyValueStore()).enableStaleStores()));
+                        QueryableStoreTypes.<String, io.jobline.projections.stats.TypeStats>keyValueStore()).enableStaleStores()),
+                () -> streams.store(StoreQueryParameters.fromNameAndType(JobsTopology.DEDUP_STORE,
+                        QueryableStoreTypes.<String, String>keyValueStore()).enableStaleStores()));
     }
 
     public static JobProjections start(KafkaSettings kafka, JobTopics topics) {

@@ -29,6 +29,8 @@ public final class JobsTopology {
     public static final String JOBS_STORE = "jobs";
     public static final String HISTORY_STORE = "job-history";
     public static final String STATS_STORE = "job-stats";
+    /** {@code <type>\n<dedup key>} -> id of the pending or running job holding that key. */
+    public static final String DEDUP_STORE = "job-dedup-keys";
 
     private JobsTopology() {
     }
@@ -45,14 +47,20 @@ public final class JobsTopology {
                 Stores.persistentKeyValueStore(HISTORY_STORE), Serdes.String(), topics.events().valueSerdeForStores()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(STATS_STORE), Serdes.String(), new JsonSerde<>(TypeStats.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DEDUP_STORE), Serdes.String(), Serdes.String()));
         builder.stream(topics.events().name(), Consumed.with(topics.events().keySerde(), topics.events().valueSerde()))
-                .process(() -> new FoldEvents(listener), JOBS_STORE, HISTORY_STORE, STATS_STORE);
+                .process(() -> new FoldEvents(listener), JOBS_STORE, HISTORY_STORE, STATS_STORE, DEDUP_STORE);
         return builder.build();
     }
 
     /** History keys sort by job, then by sequence: {@code <job id>/<sequence, 19 digits>}. */
     public static String historyKey(String jobId, long sequence) {
         return String.format("%s/%019d", jobId, sequence);
+    }
+
+    public static String dedupKey(String type, String key) {
+        return type + "\n" + key;
     }
 
     public static String historyPrefix(String jobId) {
@@ -73,6 +81,7 @@ public final class JobsTopology {
         private KeyValueStore<String, JobView> jobs;
         private KeyValueStore<String, JobEvent> history;
         private KeyValueStore<String, TypeStats> stats;
+        private KeyValueStore<String, String> dedupKeys;
 
         FoldEvents(ViewListener listener) {
             this.listener = listener;
@@ -83,6 +92,7 @@ public final class JobsTopology {
             jobs = context.getStateStore(JOBS_STORE);
             history = context.getStateStore(HISTORY_STORE);
             stats = context.getStateStore(STATS_STORE);
+            dedupKeys = context.getStateStore(DEDUP_STORE);
             // Also on a task revived after an aborted transaction: the stores went back to the last commit.
             recentViews.clear();
         }
@@ -116,7 +126,21 @@ public final class JobsTopology {
             String type = after != null ? after.type() : before.type();
             TypeStats typeStats = stats.get(type);
             stats.put(type, (typeStats == null ? TypeStats.empty(type) : typeStats).apply(before, after));
+            holdDedupKey(jobId, after != null ? after : before, after != null && after.status().isActive());
             listener.folded(event, after);
+        }
+
+        /** A job holds its dedup key while it is pending or running. */
+        private void holdDedupKey(String jobId, JobView job, boolean active) {
+            if (job.dedupKey() == null) {
+                return;
+            }
+            String key = dedupKey(job.type(), job.dedupKey());
+            if (active) {
+                dedupKeys.put(key, jobId);
+            } else if (jobId.equals(dedupKeys.get(key))) {
+                dedupKeys.delete(key);
+            }
         }
 
         private void forgetHistory(String jobId) {

@@ -1,7 +1,9 @@
 package io.jobline.projections;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 
@@ -17,7 +19,14 @@ import io.jobline.processor.testing.EventLog;
 import io.jobline.projections.query.JobFilter;
 import io.jobline.projections.query.JobPage;
 import io.jobline.projections.query.StoreJobQueries;
+import io.jobline.projections.view.AttemptError;
 import io.jobline.projections.view.JobView;
+import io.jobline.schemas.event.AttemptFailed;
+import io.jobline.schemas.event.JobCancelled;
+import io.jobline.schemas.event.JobFailed;
+import io.jobline.schemas.event.JobStarted;
+import io.jobline.schemas.event.JobSubmitted;
+import io.jobline.schemas.event.StageStarted;
 import io.jobline.projections.view.StageView;
 import io.jobline.schemas.common.FileRef;
 import io.jobline.schemas.event.JobEvent;
@@ -42,7 +51,8 @@ class JobsTopologyTest {
         events = driver.createInputTopic(JobTopics.EVENTS, topics.events().keySerde().serializer(),
                 topics.events().valueSerde().serializer());
         queries = new StoreJobQueries(() -> driver.getKeyValueStore(JobsTopology.JOBS_STORE),
-                () -> driver.getKeyValueStore(JobsTopology.HISTORY_STORE), () -> driver.getKeyValueStore(JobsTopology.STATS_STORE));
+                () -> driver.getKeyValueStore(JobsTopology.HISTORY_STORE), () -> driver.getKeyValueStore(JobsTopology.STATS_STORE),
+                () -> driver.getKeyValueStore(JobsTopology.DEDUP_STORE));
     }
 
     @AfterEach
@@ -99,6 +109,41 @@ class JobsTopologyTest {
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
         assertThat(job.error()).isEqualTo("bad input on line 7");
         assertThat(job.completedAt()).isNotNull();
+    }
+
+    @Test
+    void shouldShowAFailedAttemptAsPendingWithItsRetryTimeAndKeepEveryAttemptsError() {
+        Instant retryAt = EventLog.T0.plusSeconds(60);
+        EventLog log = EventLog.of("j1").submittedDemo(2).started("w").stageStarted(1)
+                .raw(new AttemptFailed("model timed out", 1, retryAt), 1, 4);
+        pipe(log);
+
+        JobView waiting = job("j1");
+        assertThat(waiting.status()).isEqualTo(JobStatus.PENDING);
+        assertThat(waiting.nextAttemptAt()).isEqualTo(retryAt);
+        assertThat(waiting.errors()).extracting(AttemptError::attempt, AttemptError::error).containsExactly(tuple(1, "model timed out"));
+
+        pipe(EventLog.of("j1").raw(new JobStarted("w", 1, null), 2, 5).raw(new StageStarted(1, "stage-1"), 2, 6)
+                .raw(new JobFailed("model timed out again", 1, true), 2, 7));
+
+        JobView failed = job("j1");
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.nextAttemptAt()).isNull();
+        assertThat(failed.errors()).extracting(AttemptError::attempt, AttemptError::error)
+                .containsExactly(tuple(1, "model timed out"), tuple(2, "model timed out again"));
+    }
+
+    @Test
+    void shouldHoldADedupKeyOnlyWhileItsJobIsPendingOrRunning() {
+        pipe(EventLog.of("j1").raw(new JobSubmitted("demo", "alice", "{}", List.of(), List.of("s"), null, null, null, "nightly"), 0, 1));
+        pipe(EventLog.of("j2").raw(new JobSubmitted("demo", "alice", "{}", List.of(), List.of("s"), null, null, null, null), 0, 1));
+
+        assertThat(queries.activeJobWithDedupKey("demo", "nightly")).contains("j1");
+        assertThat(queries.activeJobWithDedupKey("csv-report", "nightly")).isEmpty();
+
+        pipe(EventLog.of("j1").raw(new JobCancelled(null), 0, 2));
+
+        assertThat(queries.activeJobWithDedupKey("demo", "nightly")).isEmpty();
     }
 
     @Test

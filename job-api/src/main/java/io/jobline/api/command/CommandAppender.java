@@ -27,6 +27,21 @@ public class CommandAppender {
         this.ackTimeoutMs = properties.submit().ackTimeout().toMillis();
     }
 
+    /** Appends many commands at once, then waits for all their acknowledgements within one timeout. */
+    public void appendAll(java.util.List<JobCommand> batch) {
+        java.util.concurrent.CompletableFuture<?>[] acks = batch.stream().map(sender::send)
+                .toArray(java.util.concurrent.CompletableFuture[]::new);
+        try {
+            java.util.concurrent.CompletableFuture.allOf(acks).get(ackTimeoutMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            log.warn("{} commands not all acknowledged: {}", batch.size(), e.toString());
+            throw ApiException.unavailable("Kafka did not acknowledge the requests within " + ackTimeoutMs + " ms; try again");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("Interrupted while appending the requests");
+        }
+    }
+
     public void append(JobCommand command) {
         try {
             sender.send(command).get(ackTimeoutMs, TimeUnit.MILLISECONDS);

@@ -59,6 +59,8 @@ final class EventJson {
             return NODES.numberNode(i);
         } else if (value instanceof Long l) {
             return NODES.numberNode(l);
+        } else if (value instanceof Double d) {
+            return NODES.numberNode(d);
         } else if (value instanceof Boolean b) {
             return NODES.booleanNode(b);
         }

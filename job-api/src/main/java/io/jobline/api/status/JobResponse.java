@@ -7,6 +7,7 @@ import java.util.List;
 import io.jobline.processor.files.StoredFile;
 import io.jobline.processor.lifecycle.JobStatus;
 import io.jobline.processor.support.Json;
+import io.jobline.projections.view.AttemptError;
 import io.jobline.projections.view.JobView;
 import io.jobline.projections.view.StageView;
 import tools.jackson.databind.JsonNode;
@@ -24,7 +25,10 @@ public record JobResponse(
         int stagesTotal,
         List<StageResponse> stages,
         int attempt,
+        int maxAttempts,
         String error,
+        List<AttemptError> errors,
+        Instant nextAttemptAt,
         Instant createdAt,
         Instant startedAt,
         Instant completedAt,
@@ -52,7 +56,8 @@ public record JobResponse(
         return new JobResponse(job.jobId(), job.type(), job.owner(), job.status().wireName(), job.progress(),
                 job.progressMessage(), job.stage(), job.stageNumber(), job.stagesTotal(),
                 job.stages().stream().map(s -> new StageResponse(s.number(), s.name(), s.startedAt(), s.completedAt())).toList(),
-                job.attempt(), job.error(), job.createdAt(), job.startedAt(), job.completedAt(), job.updatedAt(),
+                job.attempt(), Math.max(1, job.maxAttempts()), job.error(),
+                job.errors() == null ? List.of() : job.errors(), job.nextAttemptAt(), job.createdAt(), job.startedAt(), job.completedAt(), job.updatedAt(),
                 seconds(job.createdAt(), end), estimateRemaining(job, now), Json.parse(job.input()),
                 FileResponse.of(job.jobId(), job.files()), FileResponse.of(job.jobId(), job.artifacts()));
     }

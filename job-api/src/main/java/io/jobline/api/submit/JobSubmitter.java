@@ -2,18 +2,30 @@ package io.jobline.api.submit;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 import io.jobline.api.command.CommandAppender;
 import io.jobline.api.problem.ApiException;
+import io.jobline.api.status.JobLookup;
 import io.jobline.api.status.RecentSubmissions;
 import io.jobline.processor.command.JobCommands;
 import io.jobline.processor.files.FileNames;
@@ -21,7 +33,10 @@ import io.jobline.processor.files.FileStore;
 import io.jobline.processor.files.StoredFile;
 import io.jobline.processor.jobtype.JobType;
 import io.jobline.processor.jobtype.JobTypes;
+import io.jobline.processor.policy.Policy;
 import io.jobline.processor.support.Json;
+import io.jobline.projections.query.JobQueries;
+import io.jobline.projections.view.JobView;
 import io.jobline.projections.view.JobViewFold;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.SubmitJob;
@@ -30,8 +45,9 @@ import io.jobline.schemas.event.JobSubmitted;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Accepts a job: checks its type and input, stores its files, appends SubmitJob and waits only for the broker's
- * acknowledgement, never for the work. Nothing is appended for a rejected request.
+ * Accepts a job: checks its type, its input against the type's JSON Schema and its options, answers a replayed
+ * Idempotency-Key with the job it made, refuses a duplicate run, stores the files, appends SubmitJob and waits only
+ * for the broker's acknowledgement, never for the work. Nothing is appended for a rejected request.
  */
 @Service
 class JobSubmitter {
@@ -43,26 +59,149 @@ class JobSubmitter {
     private final CommandAppender appender;
     private final JobCommands commands;
     private final RecentSubmissions recent;
+    private final JobLookup lookup;
+    private final JobQueries queries;
+    private final Clock clock = Clock.systemUTC();
+    private final StripedLocks idempotencyLocks = new StripedLocks();
+    private final StripedLocks dedupLocks = new StripedLocks();
+    /** Dedup keys of jobs accepted here that the projection may not show yet: key -> job id. */
+    private final Map<String, String> recentDedupKeys = new ConcurrentHashMap<>();
 
-    JobSubmitter(JobTypes types, FileStore files, CommandAppender appender, JobCommands commands, RecentSubmissions recent) {
+    JobSubmitter(JobTypes types, FileStore files, CommandAppender appender, JobCommands commands,
+                 RecentSubmissions recent, JobLookup lookup, JobQueries queries) {
         this.types = types;
         this.files = files;
         this.appender = appender;
         this.commands = commands;
         this.recent = recent;
+        this.lookup = lookup;
+        this.queries = queries;
     }
 
-    SubmittedJob submit(String typeName, JsonNode input, List<Upload> uploads, String owner) {
-        JobType type = types.find(typeName).orElseThrow(() -> ApiException.badRequest(
-                "Unknown job type '" + typeName + "'; known types: " + String.join(", ", types.names())));
-        List<StoredFile> described = describe(uploads);
-        List<String> stages = type.plan(input, described);
-        String jobId = UUID.randomUUID().toString();
-        List<StoredFile> stored = store(jobId, uploads);
-        JobCommand command = commands.submit(jobId, owner, type.name(), Json.write(input), stored, stages);
-        appender.append(command);
+    /** What a client asked for; {@code options} and {@code idempotencyKey} may be null. */
+    record Request(String type, JsonNode input, JsonNode options, List<Upload> uploads, String owner, String idempotencyKey) {
+    }
+
+    /** The job, and whether this request created it (false: an Idempotency-Key replay). */
+    record Outcome(SubmittedJob job, boolean created) {
+    }
+
+    Outcome submit(Request request) {
+        JobType type = types.find(request.type()).orElseThrow(() -> ApiException.badRequest(
+                "Unknown job type '" + request.type() + "'; known types: " + String.join(", ", types.names())));
+        List<String> violations = type.inputSchema().violations(request.input());
+        if (!violations.isEmpty()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid job input",
+                    "The input does not match the JSON Schema of job type '" + type.name() + "': "
+                            + String.join("; ", violations), Map.of("errors", violations));
+        }
+        Policy policy = SubmitOptions.policy(type.policy(), request.options());
+        List<StoredFile> described = describe(request.uploads());
+        List<String> stages = type.plan(request.input(), described);
+        String dedupKey = type.dedupKey(request.input());
+        String hash = requestHash(type.name(), request.input(), request.options(), described);
+        Plan plan = new Plan(type, policy, stages, dedupKey, hash);
+        String key = request.idempotencyKey();
+        if (key == null) {
+            return new Outcome(create(UUID.randomUUID().toString(), request, plan), true);
+        }
+        IdempotencyKeys.validate(key);
+        return idempotencyLocks.serialized(request.owner() + "\n" + key, () -> {
+            Instant now = clock.instant();
+            long today = IdempotencyKeys.day(now);
+            for (long day : new long[] {today, today - 1}) {
+                Optional<JobView> earlier = lookup.find(IdempotencyKeys.jobId(request.owner(), key, day))
+                        .filter(job -> key.equals(job.idempotencyKey()))
+                        .filter(job -> job.createdAt().isAfter(now.minus(IdempotencyKeys.WINDOW)));
+                if (earlier.isPresent()) {
+                    return new Outcome(replay(earlier.get(), hash, key), false);
+                }
+            }
+            return new Outcome(create(IdempotencyKeys.jobId(request.owner(), key, today), request, plan), true);
+        });
+    }
+
+    private record Plan(JobType type, Policy policy, List<String> stages, String dedupKey, String hash) {
+    }
+
+    private static SubmittedJob replay(JobView job, String hash, String key) {
+        if (!hash.equals(job.requestHash())) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency key reused",
+                    "Idempotency-Key '" + key + "' was used for a different request in the last 24 hours (job "
+                            + job.jobId() + "); send a new key for a new job", Map.of("job_id", job.jobId()));
+        }
+        return new SubmittedJob(job.jobId(), job.status().wireName(),
+                "Already submitted with this Idempotency-Key. Follow it at /api/jobs/" + job.jobId());
+    }
+
+    private SubmittedJob create(String jobId, Request request, Plan plan) {
+        if (plan.dedupKey() == null) {
+            return append(jobId, request, plan);
+        }
+        String scoped = plan.type().name() + "\n" + plan.dedupKey();
+        return dedupLocks.serialized(scoped, () -> {
+            Optional<String> holder = queries.activeJobWithDedupKey(plan.type().name(), plan.dedupKey())
+                    .or(() -> Optional.ofNullable(recentDedupKeys.get(scoped)))
+                    .filter(id -> lookup.find(id).map(job -> job.status().isActive()).orElse(false));
+            if (holder.isPresent()) {
+                throw ApiException.jobConflict("Duplicate job", "A " + plan.type().name() + " job with dedup key '"
+                        + plan.dedupKey() + "' is already pending or running: " + holder.get(), holder.get(),
+                        lookup.find(holder.get()).map(job -> job.status().wireName()).orElse("pending"), null);
+            }
+            recentDedupKeys.remove(scoped);
+            SubmittedJob job = append(jobId, request, plan);
+            recentDedupKeys.put(scoped, jobId);
+            return job;
+        });
+    }
+
+    private SubmittedJob append(String jobId, Request request, Plan plan) {
+        List<StoredFile> stored = store(jobId, request.uploads());
+        JobCommand command = commands.submit(jobId, request.owner(), plan.type().name(), Json.write(request.input()),
+                stored, plan.stages(), new JobCommands.SubmitOptions(plan.policy(), request.idempotencyKey(),
+                        plan.hash(), plan.dedupKey()));
+        try {
+            appender.append(command);
+        } catch (ApiException e) {
+            deleteFiles(jobId);
+            throw e;
+        }
         recent.remember(JobViewFold.apply(null, asSubmittedEvent(command)));
         return new SubmittedJob(jobId, "pending", "Job accepted. Follow it at /api/jobs/" + jobId);
+    }
+
+    /** SHA-256 of what makes two submits the same request: type, input, options and the files' names and sizes. */
+    static String requestHash(String type, JsonNode input, JsonNode options, List<StoredFile> files) {
+        Map<String, Object> canonical = new TreeMap<>();
+        canonical.put("type", type);
+        canonical.put("input", canonical(input));
+        canonical.put("options", canonical(options));
+        canonical.put("files", files.stream().map(f -> f.name() + ":" + f.size() + ":" + f.contentType()).toList());
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(Json.MAPPER.writeValueAsString(canonical).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** JSON with object keys sorted at every level, so key order does not change the hash. */
+    private static Object canonical(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isObject()) {
+            Map<String, Object> sorted = new TreeMap<>();
+            node.propertyNames().forEach(name -> sorted.put(name, canonical(node.get(name))));
+            return sorted;
+        }
+        if (node.isArray()) {
+            List<Object> items = new ArrayList<>();
+            node.forEach(item -> items.add(canonical(item)));
+            return items;
+        }
+        return node;
     }
 
     private static List<StoredFile> describe(List<Upload> uploads) {
@@ -115,7 +254,9 @@ class JobSubmitter {
                 .setTimestamp(command.getTimestamp())
                 .setAttempt(0)
                 .setSequence(1)
-                .setPayload(new JobSubmitted(submit.getType(), submit.getOwner(), submit.getInput(), submit.getFiles(), submit.getStages()))
+                .setPayload(new JobSubmitted(submit.getType(), submit.getOwner(), submit.getInput(), submit.getFiles(),
+                        submit.getStages(), submit.getPolicy(), submit.getIdempotencyKey(), submit.getRequestHash(),
+                        submit.getDedupKey()))
                 .build();
     }
 }

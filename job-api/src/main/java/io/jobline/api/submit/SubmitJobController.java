@@ -11,6 +11,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
@@ -27,7 +28,8 @@ import tools.jackson.databind.JsonNode;
 class SubmitJobController {
 
     static final String ANONYMOUS = "anonymous";
-    private static final Set<String> FIELDS = Set.of("type", "input");
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final Set<String> FIELDS = Set.of("type", "input", "options");
 
     private final JobSubmitter submitter;
 
@@ -36,38 +38,48 @@ class SubmitJobController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<SubmittedJob> submitJson(@RequestBody JsonNode body) {
+    ResponseEntity<SubmittedJob> submitJson(@RequestBody JsonNode body,
+                                            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("The body must be a JSON object like {\"type\": \"demo\", \"input\": {}}");
         }
         for (String field : body.propertyNames()) {
             if (!FIELDS.contains(field)) {
-                throw ApiException.badRequest("Unknown field '" + field + "'; a job has 'type' and 'input'");
+                throw ApiException.badRequest("Unknown field '" + field + "'; a job has 'type', 'input' and 'options'");
             }
         }
         JsonNode type = body.get("type");
         if (type == null || !type.isString() || type.asString().isBlank()) {
             throw ApiException.badRequest("'type' is required and must be a non-empty string");
         }
-        return accepted(submitter.submit(type.asString(), input(body.get("input")), List.of(), ANONYMOUS));
+        return answer(submitter.submit(new JobSubmitter.Request(type.asString(), input(body.get("input")),
+                body.get("options"), List.of(), ANONYMOUS, idempotencyKey)));
     }
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<SubmittedJob> submitMultipart(MultipartHttpServletRequest request) {
+    ResponseEntity<SubmittedJob> submitMultipart(MultipartHttpServletRequest request,
+                                                 @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
         String type = request.getParameter("type");
         if (type == null || type.isBlank()) {
             throw ApiException.badRequest("The form needs a 'type' field");
         }
-        String inputText = request.getParameter("input");
-        JsonNode input;
-        try {
-            input = input(inputText == null || inputText.isBlank() ? null : Json.parse(inputText));
-        } catch (JacksonException e) {
-            throw ApiException.badRequest("The 'input' field is not valid JSON: " + e.getOriginalMessage());
-        }
+        JsonNode input = input(formJson(request, "input"));
+        JsonNode options = formJson(request, "options");
         List<Upload> uploads = new ArrayList<>();
         request.getMultiFileMap().values().forEach(parts -> parts.forEach(part -> uploads.add(upload(part))));
-        return accepted(submitter.submit(type, input, uploads, ANONYMOUS));
+        return answer(submitter.submit(new JobSubmitter.Request(type, input, options, uploads, ANONYMOUS, idempotencyKey)));
+    }
+
+    private static JsonNode formJson(MultipartHttpServletRequest request, String field) {
+        String text = request.getParameter(field);
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Json.parse(text);
+        } catch (JacksonException e) {
+            throw ApiException.badRequest("The '" + field + "' field is not valid JSON: " + e.getOriginalMessage());
+        }
     }
 
     private static JsonNode input(JsonNode input) {
@@ -80,8 +92,11 @@ class SubmitJobController {
         return input;
     }
 
-    private static ResponseEntity<SubmittedJob> accepted(SubmittedJob job) {
-        return ResponseEntity.accepted().location(URI.create("/api/jobs/" + job.jobId())).body(job);
+    /** 202 for a new job; 200 with the existing job for a replayed Idempotency-Key. */
+    private static ResponseEntity<SubmittedJob> answer(JobSubmitter.Outcome outcome) {
+        SubmittedJob job = outcome.job();
+        return (outcome.created() ? ResponseEntity.accepted() : ResponseEntity.ok())
+                .location(URI.create("/api/jobs/" + job.jobId())).body(job);
     }
 
     private static Upload upload(MultipartFile part) {

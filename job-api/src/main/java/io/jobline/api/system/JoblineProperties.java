@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The service's settings ({@code jobline.*} in application.yml, each with an environment variable).
@@ -11,7 +12,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param dataDir where the embedded broker, Streams state and the file store keep their data
  */
 @ConfigurationProperties("jobline")
-public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, Submit submit, Live live) {
+public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, Submit submit, Live live,
+                                Retention retention) {
 
     /**
      * @param bootstrapServers an existing cluster; blank starts the embedded broker
@@ -33,8 +35,15 @@ public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, 
     public record Processor(boolean enabled, int concurrency, String workerId) {
     }
 
-    /** @param ackTimeout how long a submit waits for the broker to acknowledge the command */
-    public record Submit(Duration ackTimeout) {
+    /**
+     * @param ackTimeout  how long a submit waits for the broker to acknowledge the command
+     * @param maxBodySize largest JSON request body; larger ones get 413
+     */
+    public record Submit(Duration ackTimeout, DataSize maxBodySize) {
+    }
+
+    /** @param finishedJobs how long finished jobs are kept before they are deleted; 0 keeps them forever */
+    public record Retention(Duration finishedJobs) {
     }
 
     /** @param queueCapacity messages that may wait for one push client before it is disconnected as too slow */

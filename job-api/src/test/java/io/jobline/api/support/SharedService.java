@@ -21,7 +21,10 @@ public final class SharedService implements BeforeAllCallback {
         synchronized (SharedService.class) {
             if (service == null) {
                 Path dir = Files.createTempDirectory("jobline-it-");
-                RunningService started = RunningService.start(dir, Map.of("jobline.live.queue-capacity", 100));
+                RunningService started = RunningService.start(dir, Map.of("jobline.live.queue-capacity", 100,
+                        "jobline.submit.max-body-size", "64KB",
+                        "spring.servlet.multipart.max-file-size", "256KB",
+                        "spring.servlet.multipart.max-request-size", "512KB"));
                 context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
                         .put(SharedService.class.getName(), (AutoCloseable) started::close);
                 service = started;

@@ -14,6 +14,11 @@ public interface JobType {
     /** The name clients submit it by. */
     String name();
 
+    /** The JSON Schema the input must match; checked at submit, before {@link #plan}. */
+    default InputSchema inputSchema() {
+        return InputSchema.ANY_OBJECT;
+    }
+
     /**
      * Checks the input (and uploaded files) and returns the names of the stages the job will run, in order.
      *

@@ -20,4 +20,7 @@ public interface JobQueries {
 
     /** Counts by status and run times, per job type. */
     List<TypeStats> stats();
+
+    /** The pending or running job of this type that holds this dedup key, if any. */
+    Optional<String> activeJobWithDedupKey(String type, String dedupKey);
 }

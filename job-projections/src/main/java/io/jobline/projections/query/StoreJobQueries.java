@@ -27,13 +27,16 @@ public final class StoreJobQueries implements JobQueries {
     private final Supplier<ReadOnlyKeyValueStore<String, JobView>> jobs;
     private final Supplier<ReadOnlyKeyValueStore<String, JobEvent>> history;
     private final Supplier<ReadOnlyKeyValueStore<String, TypeStats>> stats;
+    private final Supplier<ReadOnlyKeyValueStore<String, String>> dedupKeys;
 
     public StoreJobQueries(Supplier<ReadOnlyKeyValueStore<String, JobView>> jobs,
                            Supplier<ReadOnlyKeyValueStore<String, JobEvent>> history,
-                           Supplier<ReadOnlyKeyValueStore<String, TypeStats>> stats) {
+                           Supplier<ReadOnlyKeyValueStore<String, TypeStats>> stats,
+                           Supplier<ReadOnlyKeyValueStore<String, String>> dedupKeys) {
         this.jobs = jobs;
         this.history = history;
         this.stats = stats;
+        this.dedupKeys = dedupKeys;
     }
 
     /** Each partition keeps its own stats per type; they are added up here. */
@@ -44,6 +47,11 @@ public final class StoreJobQueries implements JobQueries {
             it.forEachRemaining(kv -> byType.merge(kv.value.type(), kv.value, TypeStats::plus));
         }
         return List.copyOf(byType.values());
+    }
+
+    @Override
+    public Optional<String> activeJobWithDedupKey(String type, String dedupKey) {
+        return Optional.ofNullable(dedupKeys.get().get(JobsTopology.dedupKey(type, dedupKey)));
     }
 
     @Override

@@ -13,6 +13,9 @@ import io.jobline.processor.lifecycle.JobStatus;
  * @param stageNumber  1-based number of that stage, 0 before the first
  * @param resultJson   the result as JSON text when it was small enough to travel in the event
  * @param lastSequence sequence number of the last event folded in
+ * @param errors       every failed attempt's error, oldest first; kept across retries
+ * @param nextAttemptAt when a pending job's automatic retry is due, null otherwise
+ * @param requestHash  SHA-256 of the submit request, to answer a replayed Idempotency-Key
  */
 public record JobView(
         String jobId,
@@ -35,5 +38,11 @@ public record JobView(
         Instant startedAt,
         Instant completedAt,
         Instant updatedAt,
-        long lastSequence) {
+        long lastSequence,
+        List<AttemptError> errors,
+        Instant nextAttemptAt,
+        int maxAttempts,
+        String idempotencyKey,
+        String requestHash,
+        String dedupKey) {
 }

@@ -7,6 +7,8 @@ import java.util.List;
 import io.jobline.processor.files.StoredFile;
 import io.jobline.processor.lifecycle.EventStatus;
 import io.jobline.processor.lifecycle.JobStatus;
+import io.jobline.processor.policy.Policy;
+import io.jobline.schemas.event.AttemptFailed;
 import io.jobline.schemas.event.JobCancelled;
 import io.jobline.schemas.event.JobCompleted;
 import io.jobline.schemas.event.JobEvent;
@@ -49,6 +51,7 @@ public final class JobViewFold {
             next.progressMessage = event.getAttempt() > 1 ? "Attempt " + event.getAttempt() + " started" : "Started";
             next.progress = started.getFirstStage() > 1 ? (started.getFirstStage() - 1) * 100 / view.stagesTotal() : 0;
             next.error = null;
+            next.nextAttemptAt = null;
         } else if (payload instanceof StageStarted stageStarted) {
             next.stage = stageStarted.getName();
             next.stageNumber = stageStarted.getStage();
@@ -67,8 +70,14 @@ public final class JobViewFold {
             next.resultJson = completed.getResultJson();
             next.artifacts = StoredFile.of(completed.getArtifacts());
             next.completedAt = at;
+        } else if (payload instanceof AttemptFailed failed) {
+            next.error = failed.getError();
+            next.addError(failed.getStage(), failed.getError(), at);
+            next.nextAttemptAt = failed.getRetryAt();
+            next.progressMessage = "Attempt " + event.getAttempt() + " failed; retrying at " + failed.getRetryAt();
         } else if (payload instanceof JobFailed failed) {
             next.error = failed.getError();
+            next.addError(failed.getStage(), failed.getError(), at);
             next.progressMessage = "Failed";
             next.completedAt = at;
         } else if (payload instanceof JobRetried retried) {
@@ -90,7 +99,9 @@ public final class JobViewFold {
         return new JobView(event.getJobId(), submitted.getType(), submitted.getOwner(), JobStatus.PENDING, 0,
                 "Waiting for a worker", null, 0, submitted.getStages().size(), List.copyOf(stages), event.getAttempt(),
                 null, submitted.getInput(), StoredFile.of(submitted.getFiles()), List.of(), null,
-                event.getTimestamp(), null, null, event.getTimestamp(), event.getSequence());
+                event.getTimestamp(), null, null, event.getTimestamp(), event.getSequence(), List.of(), null,
+                Policy.of(submitted.getPolicy()).maxAttempts(), submitted.getIdempotencyKey(),
+                submitted.getRequestHash(), submitted.getDedupKey());
     }
 
     /** The mutable copy a fold step edits. */
@@ -108,6 +119,8 @@ public final class JobViewFold {
         String resultJson;
         Instant startedAt;
         Instant completedAt;
+        List<AttemptError> errors;
+        Instant nextAttemptAt;
 
         Builder(JobView view, JobEvent event, JobStatus status) {
             this.view = view;
@@ -123,6 +136,14 @@ public final class JobViewFold {
             this.resultJson = view.resultJson();
             this.startedAt = view.startedAt();
             this.completedAt = view.completedAt();
+            this.errors = view.errors() == null ? List.of() : view.errors();
+            this.nextAttemptAt = view.nextAttemptAt();
+        }
+
+        void addError(Integer stageNumber, String message, Instant at) {
+            List<AttemptError> updated = new ArrayList<>(errors);
+            updated.add(new AttemptError(event.getAttempt(), stageNumber, message, at));
+            errors = List.copyOf(updated);
         }
 
         void setStage(int number, Instant started, Instant completed) {
@@ -140,7 +161,8 @@ public final class JobViewFold {
             return new JobView(view.jobId(), view.type(), view.owner(), status, progress, progressMessage, stage,
                     stageNumber, view.stagesTotal(), stages, event.getAttempt(), error, view.input(), view.files(),
                     artifacts, resultJson, view.createdAt(), startedAt, completedAt, event.getTimestamp(),
-                    event.getSequence());
+                    event.getSequence(), errors, nextAttemptAt, view.maxAttempts(), view.idempotencyKey(),
+                    view.requestHash(), view.dedupKey());
         }
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.jobline.processor.jobtype.InvalidJobInputException;
+import io.jobline.processor.jobtype.InputSchema;
 import io.jobline.processor.jobtype.JobType;
 import io.jobline.processor.jobtype.JsonInputs;
 import io.jobline.processor.jobtype.StageContext;
@@ -35,9 +36,16 @@ public final class CsvReportJobType implements JobType {
     private static final Set<String> FIELDS = Set.of("delimiter", "header");
     private static final long PROGRESS_EVERY_BYTES = 1 << 20;
 
+    private static final InputSchema SCHEMA = InputSchema.fromResource("/jobtypes/csv-report.schema.json");
+
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public InputSchema inputSchema() {
+        return SCHEMA;
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.stream.IntStream;
 import io.jobline.processor.files.StoredFile;
 import io.jobline.processor.jobtype.FatalJobException;
 import io.jobline.processor.jobtype.InvalidJobInputException;
+import io.jobline.processor.jobtype.InputSchema;
 import io.jobline.processor.jobtype.JobType;
 import io.jobline.processor.jobtype.JsonInputs;
 import io.jobline.processor.jobtype.StageContext;
@@ -33,9 +34,16 @@ public final class DemoJobType implements JobType {
     private static final Set<String> FIELDS = Set.of("stages", "stage_ms", "fail_at_stage", "fail_attempts", "fatal",
             "hang_at_stage", "hang_attempts", "dedup_key");
 
+    private static final InputSchema SCHEMA = InputSchema.fromResource("/jobtypes/demo.schema.json");
+
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public InputSchema inputSchema() {
+        return SCHEMA;
     }
 
     @Override

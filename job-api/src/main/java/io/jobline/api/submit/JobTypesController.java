@@ -1,0 +1,32 @@
+package io.jobline.api.submit;
+
+import java.util.List;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.jobline.processor.jobtype.JobType;
+import io.jobline.processor.jobtype.JobTypes;
+import tools.jackson.databind.JsonNode;
+
+/** GET /api/job-types: what can be submitted, the JSON Schema of each type's input, and its default policy. */
+@RestController
+class JobTypesController {
+
+    private final JobTypes types;
+
+    JobTypesController(JobTypes types) {
+        this.types = types;
+    }
+
+    record JobTypeResponse(String name, JsonNode inputSchema, java.util.Map<String, Object> defaultOptions) {
+    }
+
+    @GetMapping("/api/job-types")
+    List<JobTypeResponse> list() {
+        return types.names().stream().map(name -> {
+            JobType type = types.find(name).orElseThrow();
+            return new JobTypeResponse(name, type.inputSchema().document(), SubmitOptions.describe(type.policy()));
+        }).toList();
+    }
+}

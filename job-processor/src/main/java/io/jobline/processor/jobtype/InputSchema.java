@@ -1,0 +1,55 @@
+package io.jobline.processor.jobtype;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+
+import io.jobline.processor.support.Json;
+import tools.jackson.databind.JsonNode;
+
+/** The JSON Schema (draft 2020-12) a job type's input must match; submit validates against it. */
+public final class InputSchema {
+
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+
+    /** Any JSON object: for a type that declares nothing stricter. */
+    public static final InputSchema ANY_OBJECT = of(Json.parse("{\"type\": \"object\"}"));
+
+    private final JsonNode document;
+    private final Schema schema;
+
+    private InputSchema(JsonNode document) {
+        this.document = document;
+        this.schema = REGISTRY.getSchema(Json.write(document));
+    }
+
+    public static InputSchema of(JsonNode document) {
+        return new InputSchema(document);
+    }
+
+    /** Loads a schema from the classpath, e.g. {@code /jobtypes/demo.schema.json}. */
+    public static InputSchema fromResource(String path) {
+        try (InputStream in = InputSchema.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("No schema at " + path);
+            }
+            return new InputSchema(Json.MAPPER.readTree(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public JsonNode document() {
+        return document;
+    }
+
+    /** What is wrong with {@code input}, one message per violation naming where; empty when it matches. */
+    public List<String> violations(JsonNode input) {
+        return schema.validate(input).stream().map(e -> "input" + e.getInstanceLocation() + ": " + e.getMessage()).toList();
+    }
+}
