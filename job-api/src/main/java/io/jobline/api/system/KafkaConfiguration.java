@@ -21,6 +21,7 @@ import io.jobline.processor.files.FileStore;
 import io.jobline.processor.files.LocalFileStore;
 import io.jobline.processor.jobtype.JobTypes;
 import io.jobline.processor.system.DataDirectory;
+import io.jobline.processor.system.DeadLetters;
 import io.jobline.processor.system.EnsureTopicsTask;
 import io.jobline.processor.system.KafkaSettings;
 import io.jobline.projections.JobProjections;
@@ -72,6 +73,14 @@ class KafkaConfiguration {
     @Bean
     FileStore fileStore(DataDirectory data) {
         return new LocalFileStore(data.root().resolve("files"));
+    }
+
+    /** Poison records sent to the dead-letter topic, at /actuator/metrics/jobline.dead.letters. */
+    @Bean
+    io.micrometer.core.instrument.binder.MeterBinder deadLetterMetric() {
+        return registry -> io.micrometer.core.instrument.Gauge.builder("jobline.dead.letters", DeadLetters::count)
+                .description("Records sent to " + JobTopics.DEAD_LETTERS + " since this process started")
+                .register(registry);
     }
 
     @Bean

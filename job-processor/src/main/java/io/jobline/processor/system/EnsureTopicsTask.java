@@ -19,12 +19,13 @@ import io.jobline.schemas.topic.JobTopics;
 /**
  * Creates the service's topics when they are missing. job-events is the source of truth and is kept forever
  * (retention.ms=-1); job-commands are requests, kept 7 days. Both have the same partition count, so a job's
- * commands and events share a partition number.
+ * commands and events share a partition number. Dead letters are kept 30 days.
  */
 public final class EnsureTopicsTask {
 
     private static final Logger log = LoggerFactory.getLogger(EnsureTopicsTask.class);
     static final long COMMAND_RETENTION_MS = TimeUnit.DAYS.toMillis(7);
+    static final long DEAD_LETTER_RETENTION_MS = TimeUnit.DAYS.toMillis(30);
 
     private EnsureTopicsTask() {
     }
@@ -41,6 +42,10 @@ public final class EnsureTopicsTask {
                 missing.add(new NewTopic(JobTopics.EVENTS, settings.partitions(), settings.replicationFactor())
                         .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
                                 TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(Math.min(2, settings.replicationFactor())))));
+            }
+            if (!existing.contains(JobTopics.DEAD_LETTERS)) {
+                missing.add(new NewTopic(JobTopics.DEAD_LETTERS, 1, settings.replicationFactor())
+                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(DEAD_LETTER_RETENTION_MS))));
             }
             if (!missing.isEmpty()) {
                 try {

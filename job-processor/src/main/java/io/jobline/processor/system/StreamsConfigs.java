@@ -5,11 +5,12 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+
+import io.jobline.schemas.topic.JobTopics;
 
 /**
  * Streams settings every topology of the service shares: exactly-once v2, one thread, our replication factor,
- * static membership when the instance has a stable id.
+ * static membership when the instance has a stable id, poison records to the dead-letter topic.
  */
 public final class StreamsConfigs {
 
@@ -25,7 +26,9 @@ public final class StreamsConfigs {
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         props.put(StreamsConfig.STATE_DIR_CONFIG, kafka.stateDir().resolve(applicationId).toString());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnDeserialization.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnProcessing.class);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, JobTopics.DEAD_LETTERS);
         // Right after a commit, the next transaction's first write can be refused (CONCURRENT_TRANSACTIONS) until the
         // markers of the previous one are written: retry within milliseconds, not the default 100 ms and up.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);

@@ -21,6 +21,12 @@ public final class JobTopics {
     public static final String COMMANDS = "job-commands";
     /** Events: the source of truth, keyed by job id. */
     public static final String EVENTS = "job-events";
+    /**
+     * Records that could not be deserialized or handled, as they were, with the reason in headers
+     * ({@code __streams.errors.exception}, {@code .message}, {@code .stacktrace}, {@code .topic}, {@code .partition},
+     * {@code .offset}).
+     */
+    public static final String DEAD_LETTERS = "jobline-dead-letters";
 
     private final Topic<String, JobCommand> commands;
     private final Topic<String, JobEvent> events;
