@@ -33,10 +33,16 @@ public final class JobProcessor implements AutoCloseable {
     public static JobProcessor start(KafkaSettings kafka, JobTopics topics, JobTypes types, FileStore files,
                                      String workerId, int concurrency) {
         Clock clock = Clock.systemUTC();
-        KafkaCommandSender sender = new KafkaCommandSender(topics.commands(), kafka.clientConfig());
+        // A worker's reports wait out a broker outage in the producer rather than being dropped: each job's commands
+        // stay in order, and the decider decides them when the broker is back.
+        java.util.Map<String, Object> config = kafka.clientConfig();
+        config.put(org.apache.kafka.clients.producer.ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
+        config.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.MAX_VALUE);
+        KafkaCommandSender sender = new KafkaCommandSender(topics.commands(), config);
         JobRunner runner = new JobRunner(workerId, concurrency, types, files, sender, new JobCommands(clock), clock);
         KafkaStreams streams = new KafkaStreams(DeciderTopology.build(topics, runner),
                 StreamsConfigs.exactlyOnce(kafka, APPLICATION_ID));
+        StreamsConfigs.replaceFailedThreads(streams, APPLICATION_ID);
         streams.start();
         return new JobProcessor(sender, runner, streams);
     }

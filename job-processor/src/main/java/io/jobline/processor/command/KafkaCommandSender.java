@@ -44,6 +44,6 @@ public final class KafkaCommandSender implements CommandSender, AutoCloseable {
 
     @Override
     public void close() {
-        producer.close();
+        producer.close(java.time.Duration.ofSeconds(10));
     }
 }

@@ -4,7 +4,10 @@ import java.util.Properties;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.LoggerFactory;
 
 import io.jobline.schemas.topic.JobTopics;
 
@@ -15,6 +18,17 @@ import io.jobline.schemas.topic.JobTopics;
 public final class StreamsConfigs {
 
     private StreamsConfigs() {
+    }
+
+    /**
+     * Keeps a Streams client alive through a broker outage longer than its retries: a stream thread that dies of an
+     * exception is replaced by a new one, which resumes from the last commit.
+     */
+    public static void replaceFailedThreads(KafkaStreams streams, String applicationId) {
+        streams.setUncaughtExceptionHandler(e -> {
+            LoggerFactory.getLogger(StreamsConfigs.class).warn("{}: stream thread failed, replacing it: {}", applicationId, e.toString());
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
     }
 
     public static Properties exactlyOnce(KafkaSettings kafka, String applicationId) {
