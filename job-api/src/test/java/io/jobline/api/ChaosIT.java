@@ -1,0 +1,109 @@
+package io.jobline.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.jobline.api.support.ChildProcessor;
+import io.jobline.api.support.RunningService;
+import io.jobline.api.support.ServiceClient;
+import io.jobline.api.support.TopicReader;
+import io.jobline.processor.system.KafkaSettings;
+import io.jobline.schemas.event.JobCancelled;
+import io.jobline.schemas.event.JobCompleted;
+import io.jobline.schemas.event.JobEvent;
+import io.jobline.schemas.event.JobFailed;
+import io.jobline.schemas.event.JobStarted;
+import io.jobline.schemas.event.StageCompleted;
+import io.jobline.schemas.event.StageStarted;
+import io.jobline.schemas.topic.JobTopics;
+
+/**
+ * 200 demo jobs while the processor, in a child JVM, is SIGKILLed and restarted 5 times at random moments: every
+ * job completes with exactly one terminal event, and none starts its first stage again once it has a checkpoint.
+ */
+class ChaosIT {
+
+    private static final int JOBS = 200;
+    private static final int KILLS = 5;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldCompleteEveryJobExactlyOnceThroughRepeatedProcessorKills() throws Exception {
+        try (RunningService service = RunningService.start(dir.resolve("service"), Map.of("jobline.processor.enabled", false))) {
+            ServiceClient client = service.client();
+            KafkaSettings kafka = service.bean(KafkaSettings.class);
+            try (ChildProcessor processor = new ChildProcessor(kafka.bootstrapServers(), dir.resolve("processor"),
+                    dir.resolve("service").resolve("files"), kafka.partitions(), 25).start()) {
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < JOBS; i++) {
+                    ids.add(client.submit("demo", "{\"stages\": 3, \"stage_ms\": 600}"));
+                }
+                Random random = new Random(42);
+                for (int kill = 1; kill <= KILLS; kill++) {
+                    Thread.sleep(2_000 + random.nextInt(3_000));
+                    processor.kill();
+                    processor.start();
+                }
+
+                await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                        client.get("/api/jobs?status=completed&limit=1").json().get("count").asInt() == JOBS);
+
+                JobTopics topics = service.bean(JobTopics.class);
+                Map<String, List<JobEvent>> byJob = TopicReader.readAll(kafka, JobTopics.EVENTS).stream()
+                        .map(r -> topics.events().valueSerde().deserializer().deserialize(JobTopics.EVENTS, r.value()))
+                        .collect(Collectors.groupingBy(JobEvent::getJobId, LinkedHashMap::new, Collectors.toList()));
+                int restarted = 0;
+                int attempts = 0;
+                int resumedAfterCheckpoint = 0;
+                for (String id : ids) {
+                    List<JobEvent> events = byJob.get(id);
+                    assertThat(events.stream().filter(e -> e.getPayload() instanceof JobCompleted
+                            || e.getPayload() instanceof JobFailed || e.getPayload() instanceof JobCancelled))
+                            .as("terminal events of " + id).hasSize(1)
+                            .allMatch(e -> e.getPayload() instanceof JobCompleted);
+                    assertThat(events).extracting(JobEvent::getSequence).as("sequence of " + id).isSorted().doesNotHaveDuplicates();
+                    int firstCheckpoint = indexOf(events, StageCompleted.class);
+                    assertThat(events.subList(firstCheckpoint + 1, events.size()))
+                            .as("first stage started again after a checkpoint in " + id)
+                            .noneMatch(e -> e.getPayload() instanceof StageStarted s && s.getStage() == 1);
+                    long starts = events.stream().filter(e -> e.getPayload() instanceof JobStarted).count();
+                    attempts += starts;
+                    if (starts > 1) {
+                        restarted++;
+                        if (events.stream().anyMatch(e -> e.getPayload() instanceof JobStarted s && s.getFirstStage() > 1)) {
+                            resumedAfterCheckpoint++;
+                        }
+                    }
+                }
+                System.out.printf("Chaos: %d jobs, %d processor kills (%d starts), %d completed with exactly one terminal "
+                                + "event, %d attempts, %d jobs restarted, %d of them resumed after a checkpoint, "
+                                + "0 first stages rerun after a checkpoint%n",
+                        JOBS, KILLS, processor.starts(), JOBS, attempts, restarted, resumedAfterCheckpoint);
+                assertThat(restarted).as("the kills interrupted running jobs").isPositive();
+            }
+        }
+    }
+
+    private static int indexOf(List<JobEvent> events, Class<?> type) {
+        for (int i = 0; i < events.size(); i++) {
+            if (type.isInstance(events.get(i).getPayload())) {
+                return i;
+            }
+        }
+        return events.size();
+    }
+}
