@@ -18,9 +18,11 @@ public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, 
     /**
      * @param bootstrapServers an existing cluster; blank starts the embedded broker
      * @param embeddedPort     client port of the embedded broker (0: any free port)
+     * @param sessionTimeoutMs how long a silent instance keeps its partitions before its jobs move elsewhere
+     *                         (0: Kafka's default, 45 s)
      */
     public record Kafka(String bootstrapServers, int embeddedPort, int partitions, short replicationFactor,
-                        long commitIntervalMs) {
+                        long commitIntervalMs, int sessionTimeoutMs) {
 
         public boolean embedded() {
             return bootstrapServers == null || bootstrapServers.isBlank();

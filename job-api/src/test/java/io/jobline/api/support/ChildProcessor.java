@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.jobline.processor.JobProcessorMain;
@@ -21,6 +22,12 @@ public final class ChildProcessor implements AutoCloseable {
     private int starts;
 
     public ChildProcessor(String bootstrapServers, Path dataDir, Path filesDir, int partitions, int concurrency) {
+        this(bootstrapServers, dataDir, filesDir, partitions, concurrency, Map.of());
+    }
+
+    /** {@code env}: more settings, e.g. JOBLINE_WORKER_ID or JOBLINE_SESSION_TIMEOUT_MS. */
+    public ChildProcessor(String bootstrapServers, Path dataDir, Path filesDir, int partitions, int concurrency,
+                          Map<String, String> env) {
         Path logConfig = dataDir.resolve("logback.xml");
         try {
             Files.createDirectories(dataDir);
@@ -46,6 +53,7 @@ public final class ChildProcessor implements AutoCloseable {
         builder.environment().put("JOBLINE_FILES_DIR", filesDir.toString());
         builder.environment().put("JOBLINE_PARTITIONS", Integer.toString(partitions));
         builder.environment().put("JOBLINE_PROCESSOR_CONCURRENCY", Integer.toString(concurrency));
+        builder.environment().putAll(env);
     }
 
     public ChildProcessor start() {

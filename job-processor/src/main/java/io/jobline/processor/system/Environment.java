@@ -27,7 +27,8 @@ public final class Environment {
                 Long.parseLong(get("JOBLINE_COMMIT_INTERVAL_MS", "100")),
                 data.root().resolve("streams"),
                 get("SCHEMA_REGISTRY_URL", null),
-                data.instanceId());
+                data.instanceId(),
+                Integer.parseInt(get("JOBLINE_SESSION_TIMEOUT_MS", "0")));
     }
 
     public static DataDirectory dataDirectory() {

@@ -12,6 +12,8 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * @param replicationFactor of the topics the service creates (1 on the embedded single broker)
  * @param commitIntervalMs  Streams commit interval: under exactly-once, how often events become visible downstream
  * @param instanceId        stable id of this instance, for static group membership; null for dynamic membership
+ * @param sessionTimeoutMs  how long a silent instance keeps its partitions (and so its jobs) before they move to
+ *                          another; 0 keeps Kafka's default (45 s)
  */
 public record KafkaSettings(
         String bootstrapServers,
@@ -20,7 +22,8 @@ public record KafkaSettings(
         long commitIntervalMs,
         Path stateDir,
         String schemaRegistryUrl,
-        String instanceId) {
+        String instanceId,
+        int sessionTimeoutMs) {
 
     public Map<String, Object> clientConfig() {
         Map<String, Object> config = new HashMap<>();

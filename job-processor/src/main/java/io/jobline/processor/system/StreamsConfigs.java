@@ -47,6 +47,10 @@ public final class StreamsConfigs {
         // markers of the previous one are written: retry within milliseconds, not the default 100 ms and up.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG), 50);
+        if (kafka.sessionTimeoutMs() > 0) {
+            props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), kafka.sessionTimeoutMs());
+            props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), Math.max(500, kafka.sessionTimeoutMs() / 3));
+        }
         if (kafka.instanceId() != null) {
             // Static membership: Streams appends the thread index to this id.
             props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), kafka.instanceId() + "-" + applicationId);
