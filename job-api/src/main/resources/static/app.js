@@ -342,7 +342,10 @@ function renderJobPage(job) {
     ['Owner', job.owner], ['Attempt', String(job.attempt)], ['Stage', job.stage ? `${job.stage} (${job.stage_number} of ${job.stages_total})` : '–'],
     ['Created', when(job.created_at)], ['Started', when(job.started_at)], ['Finished', when(job.completed_at)],
     ['Elapsed', seconds(elapsedOf(job, now))], ['Left', seconds(leftOf(job, now))],
+    ['Max attempts', String(job.max_attempts)],
   ];
+  if (job.next_attempt_at) facts.push(['Next attempt', when(job.next_attempt_at)]);
+  (job.errors || []).forEach((e) => facts.push([`Attempt ${e.attempt} failed`, e.error]));
   $('job-facts').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]));
   const actions = [];
   if (job.status === 'pending' || job.status === 'running') {
@@ -403,6 +406,7 @@ function describe(event) {
   if (event.type === 'ProgressReported') return ` · ${data.progress}% ${data.message || ''}`;
   if (event.type === 'StageStarted' || event.type === 'StageCompleted') return ` · ${data.name}`;
   if (event.type === 'JobFailed') return ` · ${data.error}`;
+  if (event.type === 'AttemptFailed') return ` · ${data.error}; retry at ${when(data.retry_at)}`;
   if (event.type === 'JobStarted') return ` · worker ${data.worker_id}`;
   return '';
 }

@@ -18,9 +18,7 @@ import io.jobline.api.support.ServiceClient;
 import io.jobline.api.support.ServiceClient.Response;
 import io.jobline.api.support.SharedService;
 import io.jobline.api.support.TopicReader;
-import io.jobline.processor.system.KafkaSettings;
 import io.jobline.schemas.command.SubmitJob;
-import io.jobline.schemas.topic.JobTopics;
 
 /** Bad requests get a 4xx problem+json that says what is wrong, and nothing is appended. */
 @ExtendWith(SharedService.class)
@@ -198,15 +196,11 @@ class BadRequestIT {
     }
 
     private static long appendedCommands() {
-        return TopicReader.readAll(SharedService.service().bean(KafkaSettings.class), JobTopics.COMMANDS).size();
+        return TopicReader.commands(SharedService.service()).size();
     }
 
     /** SubmitJob commands on job-commands so far, read from the broker. */
     private static long appended() {
-        JobTopics topics = SharedService.service().bean(JobTopics.class);
-        return TopicReader.readAll(SharedService.service().bean(KafkaSettings.class), JobTopics.COMMANDS).stream()
-                .map(r -> topics.commands().valueSerde().deserializer().deserialize(JobTopics.COMMANDS, r.value()))
-                .filter(c -> c.getPayload() instanceof SubmitJob)
-                .count();
+        return TopicReader.commands(SharedService.service()).stream().filter(c -> c.getPayload() instanceof SubmitJob).count();
     }
 }

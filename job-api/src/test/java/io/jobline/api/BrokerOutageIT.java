@@ -19,10 +19,8 @@ import io.jobline.api.support.ServiceClient;
 import io.jobline.api.support.ServiceClient.Response;
 import io.jobline.api.support.TopicReader;
 import io.jobline.api.system.EmbeddedKafkaBroker;
-import io.jobline.processor.system.KafkaSettings;
 import io.jobline.schemas.event.JobCompleted;
 import io.jobline.schemas.event.JobEvent;
-import io.jobline.schemas.topic.JobTopics;
 
 /**
  * The broker stops mid-run and comes back on the same port and data: submits get a quick 503 meanwhile, reads keep
@@ -70,10 +68,7 @@ class BrokerOutageIT {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() ->
                     jobs.stream().allMatch(id -> client.job(id).get("status").asString().equals("completed")));
             await().atMost(Duration.ofSeconds(30)).until(() -> client.postJson("/api/jobs", "{\"type\": \"demo\", \"input\": {\"stage_ms\": 1}}").status() == 202);
-            JobTopics topics = service.bean(JobTopics.class);
-            List<JobEvent> events = TopicReader.readAll(service.bean(KafkaSettings.class), JobTopics.EVENTS).stream()
-                    .map(r -> topics.events().valueSerde().deserializer().deserialize(JobTopics.EVENTS, r.value()))
-                    .toList();
+            List<JobEvent> events = TopicReader.events(service);
             for (String id : jobs) {
                 assertThat(events).filteredOn(e -> e.getJobId().equals(id) && e.getPayload() instanceof JobCompleted)
                         .as("terminal events of " + id).hasSize(1);

@@ -27,7 +27,6 @@ import io.jobline.schemas.event.JobFailed;
 import io.jobline.schemas.event.JobStarted;
 import io.jobline.schemas.event.StageCompleted;
 import io.jobline.schemas.event.StageStarted;
-import io.jobline.schemas.topic.JobTopics;
 
 /**
  * 200 demo jobs while the processor, in a child JVM, is SIGKILLed and restarted 5 times at random moments: every
@@ -62,9 +61,7 @@ class ChaosIT {
                 await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() ->
                         client.get("/api/jobs?status=completed&limit=1").json().get("count").asInt() == JOBS);
 
-                JobTopics topics = service.bean(JobTopics.class);
-                Map<String, List<JobEvent>> byJob = TopicReader.readAll(kafka, JobTopics.EVENTS).stream()
-                        .map(r -> topics.events().valueSerde().deserializer().deserialize(JobTopics.EVENTS, r.value()))
+                Map<String, List<JobEvent>> byJob = TopicReader.events(service).stream()
                         .collect(Collectors.groupingBy(JobEvent::getJobId, LinkedHashMap::new, Collectors.toList()));
                 int restarted = 0;
                 int attempts = 0;

@@ -20,10 +20,8 @@ import io.jobline.api.support.ServiceClient;
 import io.jobline.api.support.ServiceClient.Response;
 import io.jobline.api.support.SharedService;
 import io.jobline.api.support.TopicReader;
-import io.jobline.processor.system.KafkaSettings;
 import io.jobline.schemas.command.SubmitJob;
 import io.jobline.schemas.event.JobEvent;
-import io.jobline.schemas.topic.JobTopics;
 import tools.jackson.databind.JsonNode;
 
 /** Automatic retries, timeouts, idempotent submits, duplicate-run guard and retention, on the running service. */
@@ -212,18 +210,10 @@ class ReliabilityIT {
     }
 
     private static List<JobEvent> readEvents(String jobId) {
-        JobTopics topics = SharedService.service().bean(JobTopics.class);
-        return TopicReader.readAll(SharedService.service().bean(KafkaSettings.class), JobTopics.EVENTS).stream()
-                .filter(r -> jobId.equals(r.key()))
-                .map(r -> topics.events().valueSerde().deserializer().deserialize(JobTopics.EVENTS, r.value()))
-                .toList();
+        return TopicReader.events(SharedService.service(), jobId);
     }
 
     private static long submitCommands() {
-        JobTopics topics = SharedService.service().bean(JobTopics.class);
-        return TopicReader.readAll(SharedService.service().bean(KafkaSettings.class), JobTopics.COMMANDS).stream()
-                .map(r -> topics.commands().valueSerde().deserializer().deserialize(JobTopics.COMMANDS, r.value()))
-                .filter(c -> c.getPayload() instanceof SubmitJob)
-                .count();
+        return TopicReader.commands(SharedService.service()).stream().filter(c -> c.getPayload() instanceof SubmitJob).count();
     }
 }

@@ -95,11 +95,7 @@ class ZombieIT {
     }
 
     private static List<JobEvent> events(RunningService service, String jobId) {
-        JobTopics topics = service.bean(JobTopics.class);
-        return TopicReader.readAll(service.bean(KafkaSettings.class), JobTopics.EVENTS).stream()
-                .filter(r -> jobId.equals(r.key()))
-                .map(r -> topics.events().valueSerde().deserializer().deserialize(JobTopics.EVENTS, r.value()))
-                .toList();
+        return TopicReader.events(service, jobId);
     }
 
     private static void send(RunningService service, List<JobCommand> commands) throws Exception {

@@ -9,10 +9,15 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import io.jobline.processor.system.KafkaSettings;
+import io.jobline.schemas.command.JobCommand;
+import io.jobline.schemas.event.JobEvent;
+import io.jobline.schemas.topic.JobTopics;
 
 /** Reads a whole topic, as raw bytes, up to its end at the moment of the call (committed records only). */
 public final class TopicReader {
@@ -40,5 +45,34 @@ public final class TopicReader {
             }
         }
         return records;
+    }
+
+    /** Every readable command on job-commands; records that are not (poison records of a test) are skipped. */
+    public static List<JobCommand> commands(RunningService service) {
+        JobTopics topics = service.bean(JobTopics.class);
+        return decoded(service, JobTopics.COMMANDS, topics.commands().valueSerde().deserializer());
+    }
+
+    /** Every readable event on job-events, in partition order; records that are not readable are skipped. */
+    public static List<JobEvent> events(RunningService service) {
+        JobTopics topics = service.bean(JobTopics.class);
+        return decoded(service, JobTopics.EVENTS, topics.events().valueSerde().deserializer());
+    }
+
+    /** The readable events of one job, in order. */
+    public static List<JobEvent> events(RunningService service, String jobId) {
+        return events(service).stream().filter(e -> e.getJobId().equals(jobId)).toList();
+    }
+
+    private static <T> List<T> decoded(RunningService service, String topic, Deserializer<T> deserializer) {
+        List<T> values = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : readAll(service.bean(KafkaSettings.class), topic)) {
+            try {
+                values.add(deserializer.deserialize(topic, record.value()));
+            } catch (SerializationException e) {
+                // a poison record some test wrote on purpose
+            }
+        }
+        return values;
     }
 }

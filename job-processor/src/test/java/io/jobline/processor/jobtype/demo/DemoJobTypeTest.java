@@ -9,8 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.jobline.processor.jobtype.FatalJobException;
 import io.jobline.processor.jobtype.InvalidJobInputException;
 import io.jobline.processor.support.Json;
+import io.jobline.processor.testing.FakeStageContext;
 
 class DemoJobTypeTest {
 
@@ -39,5 +41,49 @@ class DemoJobTypeTest {
         assertThatThrownBy(() -> demo.plan(Json.parse(input), List.of()))
                 .isInstanceOf(InvalidJobInputException.class)
                 .hasMessageContaining(message);
+    }
+
+    @Test
+    void shouldFailRetryablyOnlyOnItsFirstAttemptsAndFatallyWhenAsked() throws Exception {
+        String input = "{\"stages\": 1, \"stage_ms\": 0, \"fail_at_stage\": 1, \"fail_attempts\": 1}";
+        FakeStageContext first = context(input, 1);
+        FakeStageContext second = context(input, 2);
+
+        assertThatThrownBy(() -> demo.runStage(first)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("attempt 1");
+        assertThat(demo.isRetryable(new IllegalStateException("x"))).isTrue();
+        assertThat(demo.runStage(second).get("stages_completed").asInt()).isEqualTo(1);
+        assertThatThrownBy(() -> demo.runStage(context("{\"stages\": 1, \"stage_ms\": 0, \"fail_at_stage\": 1, \"fatal\": true}", 3)))
+                .isInstanceOf(FatalJobException.class)
+                .satisfies(e -> assertThat(demo.isRetryable(e)).isFalse());
+    }
+
+    @Test
+    void shouldHeartbeatWhenItGoesLongerThanASecondBetweenProgressReports() {
+        FakeStageContext context = context("{\"stages\": 1, \"stage_ms\": 5500, \"fail_at_stage\": 1}", 1);
+
+        assertThatThrownBy(() -> demo.runStage(context)).as("stops at step 3 of 1.1 s each").isInstanceOf(IllegalStateException.class);
+
+        assertThat(context.heartbeats).isEqualTo(3);
+    }
+
+    @Test
+    void shouldTakeItsDedupKeyFromTheInput() {
+        assertThat(demo.dedupKey(Json.parse("{\"dedup_key\": \"nightly\"}"))).isEqualTo("nightly");
+        assertThat(demo.dedupKey(Json.parse("{}"))).isNull();
+    }
+
+    @Test
+    void shouldDeclareAnInputSchemaThatAgreesWithItsParser() {
+        assertThat(demo.inputSchema().violations(Json.parse("{\"stages\": 2, \"hang_at_stage\": 1, \"dedup_key\": \"k\"}"))).isEmpty();
+        assertThat(demo.inputSchema().violations(Json.parse("{\"stagez\": 2}"))).singleElement().asString().contains("stagez");
+        assertThat(demo.inputSchema().violations(Json.parse("{\"stages\": 101}"))).singleElement().asString()
+                .startsWith("input/stages");
+    }
+
+    private static FakeStageContext context(String input, int attempt) {
+        FakeStageContext context = new FakeStageContext(null, input, List.of(), 1, 1, null);
+        context.attempt = attempt;
+        return context;
     }
 }
