@@ -49,11 +49,15 @@ class ChaosIT {
                     dir.resolve("service").resolve("files"), kafka.partitions(), 25).start()) {
                 List<String> ids = new ArrayList<>();
                 for (int i = 0; i < JOBS; i++) {
-                    ids.add(client.submit("demo", "{\"stages\": 3, \"stage_ms\": 600}"));
+                    ids.add(client.submit("demo", "{\"stages\": 3, \"stage_ms\": 800}"));
                 }
                 Random random = new Random(42);
                 for (int kill = 1; kill <= KILLS; kill++) {
-                    Thread.sleep(2_000 + random.nextInt(3_000));
+                    // A random moment while this incarnation is working: after it completed a stage.
+                    int stagesBefore = completedStages(client);
+                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                            .until(() -> completedStages(client) > stagesBefore);
+                    Thread.sleep(200 + random.nextInt(1_500));
                     processor.kill();
                     processor.start();
                 }
@@ -93,6 +97,15 @@ class ChaosIT {
                 assertThat(restarted).as("the kills interrupted running jobs").isPositive();
             }
         }
+    }
+
+    /** Stages completed so far over all jobs, from the stats: completed jobs count 3, others by their progress. */
+    private static int completedStages(ServiceClient client) {
+        int stages = 0;
+        for (var job : client.get("/api/jobs?limit=1000").json().get("jobs")) {
+            stages += job.get("progress").asInt() * 3 / 100;
+        }
+        return stages;
     }
 
     private static int indexOf(List<JobEvent> events, Class<?> type) {

@@ -56,7 +56,12 @@ public final class JobsTopology {
 
     /** History keys sort by job, then by sequence: {@code <job id>/<sequence, 19 digits>}. */
     public static String historyKey(String jobId, long sequence) {
-        return String.format("%s/%019d", jobId, sequence);
+        String digits = Long.toString(sequence);
+        StringBuilder key = new StringBuilder(jobId.length() + 20).append(jobId).append('/');
+        for (int i = digits.length(); i < 19; i++) {
+            key.append('0');
+        }
+        return key.append(digits).toString();
     }
 
     public static String dedupKey(String type, String key) {

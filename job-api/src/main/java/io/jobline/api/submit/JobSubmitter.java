@@ -87,20 +87,7 @@ class JobSubmitter {
     }
 
     Outcome submit(Request request) {
-        JobType type = types.find(request.type()).orElseThrow(() -> ApiException.badRequest(
-                "Unknown job type '" + request.type() + "'; known types: " + String.join(", ", types.names())));
-        List<String> violations = type.inputSchema().violations(request.input());
-        if (!violations.isEmpty()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid job input",
-                    "The input does not match the JSON Schema of job type '" + type.name() + "': "
-                            + String.join("; ", violations), Map.of("errors", violations));
-        }
-        Policy policy = SubmitOptions.policy(type.policy(), request.options());
-        List<StoredFile> described = describe(request.uploads());
-        List<String> stages = type.plan(request.input(), described);
-        String dedupKey = type.dedupKey(request.input());
-        String hash = requestHash(type.name(), request.input(), request.options(), described);
-        Plan plan = new Plan(type, policy, stages, dedupKey, hash);
+        Plan plan = plan(request);
         String key = request.idempotencyKey();
         if (key == null) {
             return new Outcome(create(UUID.randomUUID().toString(), request, plan), true);
@@ -114,7 +101,7 @@ class JobSubmitter {
                         .filter(job -> key.equals(job.idempotencyKey()))
                         .filter(job -> job.createdAt().isAfter(now.minus(IdempotencyKeys.WINDOW)));
                 if (earlier.isPresent()) {
-                    return new Outcome(replay(earlier.get(), hash, key), false);
+                    return new Outcome(replay(earlier.get(), plan.hash(), key), false);
                 }
             }
             return new Outcome(create(IdempotencyKeys.jobId(request.owner(), key, today), request, plan), true);
@@ -122,6 +109,55 @@ class JobSubmitter {
     }
 
     private record Plan(JobType type, Policy policy, List<String> stages, String dedupKey, String hash) {
+    }
+
+    /** Checks a request against its type: input schema, options, the type's own plan. Throws 4xx problems. */
+    private Plan plan(Request request) {
+        JobType type = types.find(request.type()).orElseThrow(() -> ApiException.badRequest(
+                "Unknown job type '" + request.type() + "'; known types: " + String.join(", ", types.names())));
+        List<String> violations = type.inputSchema().violations(request.input());
+        if (!violations.isEmpty()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid job input",
+                    "The input does not match the JSON Schema of job type '" + type.name() + "': "
+                            + String.join("; ", violations), Map.of("errors", violations));
+        }
+        Policy policy = SubmitOptions.policy(type.policy(), request.options());
+        List<StoredFile> described = describe(request.uploads());
+        List<String> stages = type.plan(request.input(), described);
+        String hash = requestHash(type.name(), request.input(), request.options(), described);
+        return new Plan(type, policy, stages, type.dedupKey(request.input()), hash);
+    }
+
+    /**
+     * Accepts many JSON jobs at once: all are checked first (a bad one rejects the batch, naming its index), then
+     * appended together and acknowledged within one timeout. No files, Idempotency-Key or dedup keys here.
+     */
+    List<SubmittedJob> submitBatch(List<Request> requests) {
+        List<JobCommand> batch = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            Request request = requests.get(i);
+            Plan plan;
+            try {
+                plan = plan(request);
+            } catch (ApiException e) {
+                throw new ApiException(e.status(), e.title(), "jobs[" + i + "]: " + e.getMessage(), e.properties());
+            } catch (io.jobline.processor.jobtype.InvalidJobInputException e) {
+                throw ApiException.badRequest("jobs[" + i + "]: " + e.getMessage());
+            }
+            if (plan.dedupKey() != null) {
+                throw ApiException.badRequest("jobs[" + i + "]: a job with a dedup key must be submitted on its own");
+            }
+            batch.add(commands.submit(UUID.randomUUID().toString(), request.owner(), plan.type().name(),
+                    Json.write(request.input()), List.of(), plan.stages(),
+                    new JobCommands.SubmitOptions(plan.policy(), null, plan.hash(), null)));
+        }
+        appender.appendAll(batch);
+        List<SubmittedJob> accepted = new ArrayList<>(batch.size());
+        for (JobCommand command : batch) {
+            recent.remember(JobViewFold.apply(null, asSubmittedEvent(command)));
+            accepted.add(new SubmittedJob(command.getJobId(), "pending", "Job accepted. Follow it at /api/jobs/" + command.getJobId()));
+        }
+        return accepted;
     }
 
     private static SubmittedJob replay(JobView job, String hash, String key) {

@@ -29,6 +29,7 @@ class SubmitJobController {
 
     static final String ANONYMOUS = "anonymous";
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final int MAX_BATCH = 1000;
     private static final Set<String> FIELDS = Set.of("type", "input", "options");
 
     private final JobSubmitter submitter;
@@ -40,6 +41,10 @@ class SubmitJobController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<SubmittedJob> submitJson(@RequestBody JsonNode body,
                                             @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
+        return answer(submitter.submit(jsonRequest(body, idempotencyKey)));
+    }
+
+    private static JobSubmitter.Request jsonRequest(JsonNode body, String idempotencyKey) {
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("The body must be a JSON object like {\"type\": \"demo\", \"input\": {}}");
         }
@@ -52,8 +57,8 @@ class SubmitJobController {
         if (type == null || !type.isString() || type.asString().isBlank()) {
             throw ApiException.badRequest("'type' is required and must be a non-empty string");
         }
-        return answer(submitter.submit(new JobSubmitter.Request(type.asString(), input(body.get("input")),
-                body.get("options"), List.of(), ANONYMOUS, idempotencyKey)));
+        return new JobSubmitter.Request(type.asString(), input(body.get("input")), body.get("options"), List.of(),
+                ANONYMOUS, idempotencyKey);
     }
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -68,6 +73,33 @@ class SubmitJobController {
         List<Upload> uploads = new ArrayList<>();
         request.getMultiFileMap().values().forEach(parts -> parts.forEach(part -> uploads.add(upload(part))));
         return answer(submitter.submit(new JobSubmitter.Request(type, input, options, uploads, ANONYMOUS, idempotencyKey)));
+    }
+
+    /** POST /api/jobs/batch: {"jobs": [{"type", "input", "options"}, ...]}, up to {@value #MAX_BATCH} jobs. */
+    @PostMapping(path = "/batch", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<java.util.Map<String, Object>> submitBatch(@RequestBody JsonNode body) {
+        JsonNode jobs = body == null ? null : body.get("jobs");
+        if (body == null || !body.isObject() || body.size() != 1 || jobs == null || !jobs.isArray() || jobs.isEmpty()) {
+            throw ApiException.badRequest("The body must be {\"jobs\": [{\"type\": \"noop\", \"input\": {}}, ...]} with 1 to "
+                    + MAX_BATCH + " jobs");
+        }
+        if (jobs.size() > MAX_BATCH) {
+            throw ApiException.badRequest("At most " + MAX_BATCH + " jobs per batch; got " + jobs.size());
+        }
+        List<JobSubmitter.Request> requests = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            JsonNode job = jobs.get(i);
+            try {
+                requests.add(jsonRequest(job, null));
+            } catch (ApiException e) {
+                throw ApiException.badRequest("jobs[" + i + "]: " + e.getMessage());
+            }
+        }
+        List<SubmittedJob> accepted = submitter.submitBatch(requests);
+        java.util.Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("count", accepted.size());
+        answer.put("jobs", accepted);
+        return ResponseEntity.accepted().body(answer);
     }
 
     private static JsonNode formJson(MultipartHttpServletRequest request, String field) {

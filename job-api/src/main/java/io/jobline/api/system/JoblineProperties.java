@@ -20,9 +20,10 @@ public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, 
      * @param embeddedPort     client port of the embedded broker (0: any free port)
      * @param sessionTimeoutMs how long a silent instance keeps its partitions before its jobs move elsewhere
      *                         (0: Kafka's default, 45 s)
+     * @param processingGuarantee exactly_once_v2 (default) or at_least_once, for both Streams applications
      */
     public record Kafka(String bootstrapServers, int embeddedPort, int partitions, short replicationFactor,
-                        long commitIntervalMs, int sessionTimeoutMs) {
+                        long commitIntervalMs, int sessionTimeoutMs, String processingGuarantee) {
 
         public boolean embedded() {
             return bootstrapServers == null || bootstrapServers.isBlank();

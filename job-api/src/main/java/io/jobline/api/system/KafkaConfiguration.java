@@ -55,7 +55,7 @@ class KafkaConfiguration {
         JoblineProperties.Kafka kafka = properties.kafka();
         KafkaSettings settings = new KafkaSettings(broker.bootstrapServers(), kafka.partitions(),
                 kafka.replicationFactor(), kafka.commitIntervalMs(), data.root().resolve("streams"),
-                schemaRegistryUrl, data.instanceId(), kafka.sessionTimeoutMs());
+                schemaRegistryUrl, data.instanceId(), kafka.sessionTimeoutMs(), kafka.processingGuarantee());
         EnsureTopicsTask.run(settings);
         return settings;
     }

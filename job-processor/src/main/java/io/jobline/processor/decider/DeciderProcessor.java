@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -32,7 +34,16 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
     private final JobDecider decider;
     private final DecisionListener listener;
     private final Duration timeoutCheckInterval;
+    private static final int CACHED_STATES = 10_000;
+
     private final Set<String> running = new HashSet<>();
+    /** States as last written, so a job's next command does not read and parse its state again (this is the store's only writer). */
+    private final Map<String, JobState> recentStates = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, JobState> eldest) {
+            return size() > CACHED_STATES;
+        }
+    };
     private ProcessorContext<String, JobEvent> context;
     private KeyValueStore<String, JobState> states;
     private int partition;
@@ -51,6 +62,8 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
         this.partition = context.taskId().partition();
         this.takenOverAt = Instant.ofEpochMilli(context.currentSystemTimeMs());
         running.clear();
+        // Also on a task revived after an aborted transaction: the store went back to the last commit.
+        recentStates.clear();
         List<JobState> active = new ArrayList<>();
         try (KeyValueIterator<String, JobState> all = states.all()) {
             all.forEachRemaining(kv -> {
@@ -94,6 +107,7 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
                     command.getJobId(), decision.rejection());
         } else {
             states.put(command.getJobId(), decision.state());
+            recentStates.put(command.getJobId(), decision.state());
             if (decision.state().status() == JobStatus.RUNNING) {
                 running.add(command.getJobId());
             } else {
@@ -107,12 +121,16 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
     }
 
     private JobState stateOf(String jobId) {
-        JobState state = states.get(jobId);
+        JobState state = recentStates.get(jobId);
+        if (state == null) {
+            state = states.get(jobId);
+        }
         return state == null ? JobState.empty(jobId) : state;
     }
 
     @Override
     public void close() {
+        recentStates.clear();
         listener.partitionClosed(partition);
     }
 }

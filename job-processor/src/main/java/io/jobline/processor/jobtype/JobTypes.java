@@ -8,6 +8,7 @@ import java.util.Set;
 
 import io.jobline.processor.jobtype.csv.CsvReportJobType;
 import io.jobline.processor.jobtype.demo.DemoJobType;
+import io.jobline.processor.jobtype.noop.NoopJobType;
 
 /** The job types this service runs, by name. */
 public final class JobTypes {
@@ -23,7 +24,7 @@ public final class JobTypes {
     }
 
     public static JobTypes builtIn() {
-        return new JobTypes(List.of(new DemoJobType(), new CsvReportJobType()));
+        return new JobTypes(List.of(new DemoJobType(), new CsvReportJobType(), new NoopJobType()));
     }
 
     public Optional<JobType> find(String name) {

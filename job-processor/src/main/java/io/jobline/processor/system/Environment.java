@@ -28,7 +28,8 @@ public final class Environment {
                 data.root().resolve("streams"),
                 get("SCHEMA_REGISTRY_URL", null),
                 data.instanceId(),
-                Integer.parseInt(get("JOBLINE_SESSION_TIMEOUT_MS", "0")));
+                Integer.parseInt(get("JOBLINE_SESSION_TIMEOUT_MS", "0")),
+                get("JOBLINE_PROCESSING_GUARANTEE", "exactly_once_v2"));
     }
 
     public static DataDirectory dataDirectory() {

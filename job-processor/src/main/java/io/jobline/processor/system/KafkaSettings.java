@@ -14,6 +14,8 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * @param instanceId        stable id of this instance, for static group membership; null for dynamic membership
  * @param sessionTimeoutMs  how long a silent instance keeps its partitions (and so its jobs) before they move to
  *                          another; 0 keeps Kafka's default (45 s)
+ * @param processingGuarantee Streams' processing.guarantee: exactly_once_v2 (the default), or at_least_once to
+ *                          measure what exactly-once costs
  */
 public record KafkaSettings(
         String bootstrapServers,
@@ -23,7 +25,18 @@ public record KafkaSettings(
         Path stateDir,
         String schemaRegistryUrl,
         String instanceId,
-        int sessionTimeoutMs) {
+        int sessionTimeoutMs,
+        String processingGuarantee) {
+
+    public KafkaSettings {
+        if (processingGuarantee == null || processingGuarantee.isBlank()) {
+            processingGuarantee = "exactly_once_v2";
+        }
+        if (!processingGuarantee.equals("exactly_once_v2") && !processingGuarantee.equals("at_least_once")) {
+            throw new IllegalArgumentException("processing guarantee must be exactly_once_v2 or at_least_once; got "
+                    + processingGuarantee);
+        }
+    }
 
     public Map<String, Object> clientConfig() {
         Map<String, Object> config = new HashMap<>();

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 import io.jobline.schemas.topic.JobTopics;
 
 /**
- * Streams settings every topology of the service shares: exactly-once v2, one thread, our replication factor,
+ * Streams settings every topology of the service shares: exactly-once v2 (unless told otherwise), one thread,
+ * our replication factor,
  * static membership when the instance has a stable id, poison records to the dead-letter topic.
  */
 public final class StreamsConfigs {
@@ -31,11 +32,11 @@ public final class StreamsConfigs {
         });
     }
 
-    public static Properties exactlyOnce(KafkaSettings kafka, String applicationId) {
+    public static Properties forApplication(KafkaSettings kafka, String applicationId) {
         Properties props = new Properties();
         props.putAll(kafka.clientConfig());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, kafka.processingGuarantee());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, kafka.commitIntervalMs());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
