@@ -1,0 +1,291 @@
+package io.jobline.benchmarks.harness;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.jobline.processor.support.Json;
+
+/**
+ * The benchmark harness: starts the service (the runnable jar, on its embedded broker) and measures it against
+ * Kafka's own limits on the same broker in the same run. Each figure is the median of {@code --runs} runs, with
+ * min and max. Writes {@code results.md} and {@code results.json} to {@code --out} and prints the Markdown.
+ *
+ * <p>Arguments (all optional): {@code --runs=3 --jobs=10000 --out=target/benchmarks}, or {@code --quick} for a
+ * smoke run with tiny counts.
+ */
+public final class BenchmarkHarness {
+
+    private final Settings settings;
+    private final Path jar;
+    private final Map<String, Figure> figures = new LinkedHashMap<>();
+    private final Map<String, Object> facts = new LinkedHashMap<>();
+
+    private BenchmarkHarness(Settings settings, Path jar) {
+        this.settings = settings;
+        this.jar = jar;
+    }
+
+    /** Counts and durations of one harness run. */
+    record Settings(int runs, int jobs, int warmupJobs, int rawRecords, double latencySeconds, double pickupRate,
+                    int endToEndIterations, List<Integer> pushClients, int pushJobs, int idleSeconds, Path out) {
+
+        static Settings of(Map<String, String> options) {
+            boolean quick = options.containsKey("quick");
+            int runs = Integer.parseInt(options.getOrDefault("runs", quick ? "1" : "3"));
+            int jobs = Integer.parseInt(options.getOrDefault("jobs", quick ? "500" : "10000"));
+            return new Settings(runs, jobs, quick ? 500 : 10_000, quick ? 5_000 : 300_000, quick ? 1 : 8,
+                    quick ? 10 : 20, quick ? 50 : 500, quick ? List.of(1, 5) : List.of(1, 100, 1000), quick ? 1 : 6,
+                    quick ? 2 : 15, Path.of(options.getOrDefault("out", "target/benchmarks")));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (String arg : args) {
+            String option = arg.startsWith("--") ? arg.substring(2) : arg;
+            int eq = option.indexOf('=');
+            options.put(eq < 0 ? option : option.substring(0, eq), eq < 0 ? "" : option.substring(eq + 1));
+        }
+        Path out = run(Settings.of(options));
+        System.out.println(Files.readString(out.resolve("results.md")));
+    }
+
+    /** Runs every measurement and writes the report; returns the folder it is in. */
+    public static Path run(Settings settings) throws Exception {
+        BenchmarkHarness harness = new BenchmarkHarness(settings, ServiceProcess.findJar());
+        long start = System.nanoTime();
+        harness.measureIdleMemory();
+        harness.measureExactlyOnce();
+        harness.measureAtLeastOnce();
+        harness.facts.put("harness_seconds", Math.round((System.nanoTime() - start) / 1e9));
+        return harness.write();
+    }
+
+    /** The embedded default, untouched: resident memory once it has settled. */
+    private void measureIdleMemory() throws Exception {
+        Figure idle = figure("memory_idle_rss_mb", "MB");
+        for (int run = 0; run < settings.runs(); run++) {
+            try (ServiceProcess service = ServiceProcess.start(jar, Map.of())) {
+                Thread.sleep(settings.idleSeconds() * 1000L);
+                idle.add(service.residentBytes() / 1e6);
+            }
+        }
+    }
+
+    private static final Map<String, String> LOADED = Map.of("JOBLINE_PROCESSOR_CONCURRENCY", "64",
+            "JOBLINE_LIVE_QUEUE_CAPACITY", "100000");
+
+    private void measureExactlyOnce() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start(jar, LOADED)) {
+            ServiceLoad load = new ServiceLoad(service);
+            KafkaBaselines kafka = new KafkaBaselines(service.bootstrapServers);
+            load.throughput(settings.warmupJobs());
+
+            AtomicLong peakRss = new AtomicLong();
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleAtFixedRate(() -> {
+                try {
+                    peakRss.accumulateAndGet(service.residentBytes(), Math::max);
+                } catch (Exception e) {
+                    // the service is stopping
+                }
+            }, 0, 200, TimeUnit.MILLISECONDS);
+            long recordsBefore = kafka.recordsWritten();
+            long completedBefore = load.completed();
+            for (int run = 0; run < settings.runs(); run++) {
+                figure("throughput_jobs_per_s", "jobs/s").add(load.throughput(settings.jobs()));
+            }
+            double recordsPerJob = (double) (kafka.recordsWritten() - recordsBefore) / (load.completed() - completedBefore);
+            sampler.shutdownNow();
+            figure("memory_load_rss_mb", "MB").add(peakRss.get() / 1e6);
+            facts.put("records_per_job", round(recordsPerJob));
+
+            int recordSize = (kafka.averageValueSize("job-commands", 2_000) + kafka.averageValueSize("job-events", 2_000)) / 2;
+            facts.put("record_size_bytes", recordSize);
+            for (int run = 0; run < settings.runs(); run++) {
+                figure("kafka_producer_records_per_s", "records/s")
+                        .add(kafka.producerThroughput("bench-raw", 6, settings.rawRecords(), recordSize));
+            }
+            double jobsPerS = figures.get("throughput_jobs_per_s").median();
+            double rawPerS = figures.get("kafka_producer_records_per_s").median();
+            facts.put("efficiency", round(jobsPerS * recordsPerJob / rawPerS));
+
+            double rate = Math.max(10, Math.floor(jobsPerS / 2));
+            facts.put("submit_rate_half_max", rate);
+            for (double r : List.of(rate, 1000.0)) {
+                String at = r == 1000.0 ? "_at_1000" : "_at_half_max";
+                for (int run = 0; run < settings.runs(); run++) {
+                    Samples submit = load.submitLatency(r, settings.latencySeconds());
+                    percentiles("submit" + at, submit, 50, 99, 99.9);
+                    Samples produce = kafka.producerLatency("bench-latency", 6, r, settings.latencySeconds(), recordSize);
+                    percentiles("kafka_send" + at, produce, 50, 99, 99.9);
+                    waitUntilIdle(load);
+                }
+            }
+
+            for (int run = 0; run < settings.runs(); run++) {
+                ServiceLoad.Latencies latencies = load.pickupAndLag(settings.pickupRate(), settings.latencySeconds());
+                percentiles("pickup", latencies.pickup(), 50, 99);
+                percentiles("start_visible", latencies.startVisible(), 50, 99);
+                percentiles("projection_lag", latencies.projectionLag(), 50, 99);
+                percentiles("kafka_end_to_end", kafka.endToEnd("bench-e2e", settings.endToEndIterations(), recordSize), 50, 99);
+            }
+
+            for (int clients : settings.pushClients()) {
+                try (PushClients push = new PushClients(service, clients)) {
+                    for (int run = 0; run < settings.runs(); run++) {
+                        PushClients.Result result = push.run(load, settings.pushJobs(), 20, 250);
+                        percentiles("push_" + clients + "_clients", result.latencies(), 50, 99);
+                        figure("push_" + clients + "_clients_delivered_ratio", "").add(
+                                result.expected() == 0 ? Double.NaN : (double) result.delivered() / result.expected());
+                        figure("push_" + clients + "_clients_events_per_s", "events/s").add(result.eventsPerSecond());
+                    }
+                }
+            }
+
+            long retained = load.retainedJobs();
+            facts.put("retained_jobs", retained);
+            facts.put("changelog_bytes_per_job", Math.round((double) kafka.logBytes("-changelog") / retained));
+            facts.put("state_store_disk_bytes_per_job", Math.round((double) service.stateStoreBytes() / retained));
+        }
+    }
+
+    /** The same throughput runs with both Streams applications at-least-once: what exactly-once costs. */
+    private void measureAtLeastOnce() throws Exception {
+        Map<String, String> env = new HashMap<>(LOADED);
+        env.put("JOBLINE_PROCESSING_GUARANTEE", "at_least_once");
+        try (ServiceProcess service = ServiceProcess.start(jar, env)) {
+            ServiceLoad load = new ServiceLoad(service);
+            load.throughput(settings.warmupJobs());
+            for (int run = 0; run < settings.runs(); run++) {
+                figure("throughput_at_least_once_jobs_per_s", "jobs/s").add(load.throughput(settings.jobs()));
+            }
+        }
+        facts.put("exactly_once_cost", round(1 - figures.get("throughput_jobs_per_s").median()
+                / figures.get("throughput_at_least_once_jobs_per_s").median()));
+    }
+
+    /** Lets a latency run's jobs finish before the next run starts. */
+    private static void waitUntilIdle(ServiceLoad load) throws Exception {
+        long last = -1;
+        for (int i = 0; i < 600; i++) {
+            long completed = load.completed();
+            if (completed == last) {
+                return;
+            }
+            last = completed;
+            Thread.sleep(500);
+        }
+    }
+
+    private void percentiles(String name, Samples samples, double... ps) {
+        for (double p : ps) {
+            String label = p == 99.9 ? "p999" : "p" + (int) p;
+            figure(name + "_" + label + "_ms", "ms").add(samples.percentileMs(p));
+        }
+        figure(name + "_samples", "").add(samples.size());
+    }
+
+    private Figure figure(String name, String unit) {
+        return figures.computeIfAbsent(name, n -> new Figure(n, unit));
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    private Path write() throws Exception {
+        Path out = settings.out();
+        Files.createDirectories(out);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("date", Instant.now().toString());
+        json.put("machine", machine());
+        json.put("settings", Map.of("runs", settings.runs(), "jobs_per_throughput_run", settings.jobs(),
+                "latency_seconds", settings.latencySeconds(), "pickup_rate_per_s", settings.pickupRate(),
+                "push_clients", settings.pushClients()));
+        json.put("facts", facts);
+        Map<String, Object> measured = new LinkedHashMap<>();
+        figures.values().forEach(f -> measured.put(f.name, Map.of("median", round(f.median()), "min", round(f.min()),
+                "max", round(f.max()), "runs", f.runs, "unit", f.unit)));
+        json.put("figures", measured);
+        Files.writeString(out.resolve("results.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+        Files.writeString(out.resolve("results.md"), markdown());
+        return out;
+    }
+
+    private Map<String, Object> machine() {
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("memory_gb", Math.round(((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize() / 1e9));
+        machine.put("java", System.getProperty("java.version"));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        return machine;
+    }
+
+    private String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("Machine: ").append(machine()).append(", runs: ").append(settings.runs()).append("\n\n");
+        md.append("| figure | median | min | max | baseline (median) | ratio |\n|---|---:|---:|---:|---:|---:|\n");
+        row(md, "No-op jobs/s end to end (exactly-once)", "throughput_jobs_per_s", null, false);
+        row(md, "Raw producer records/s (acks=all, same record size)", "kafka_producer_records_per_s", null, false);
+        row(md, "No-op jobs/s (at-least-once)", "throughput_at_least_once_jobs_per_s", null, false);
+        for (String at : List.of("_at_half_max", "_at_1000")) {
+            for (String p : List.of("p50", "p99", "p999")) {
+                row(md, "Submit " + p + " ms " + at.substring(1).replace('_', ' '), "submit" + at + "_" + p + "_ms",
+                        "kafka_send" + at + "_" + p + "_ms", true);
+            }
+        }
+        for (String p : List.of("p50", "p99")) {
+            row(md, "Pickup " + p + " ms (submit to first stage running)", "pickup_" + p + "_ms", "kafka_end_to_end_" + p + "_ms", true);
+        }
+        for (String p : List.of("p50", "p99")) {
+            row(md, "Start visible " + p + " ms (submit to JobStarted read_committed)", "start_visible_" + p + "_ms",
+                    "kafka_end_to_end_" + p + "_ms", true);
+        }
+        for (String p : List.of("p50", "p99")) {
+            row(md, "Projection lag " + p + " ms (JobCompleted to GET)", "projection_lag_" + p + "_ms", null, false);
+        }
+        for (int clients : settings.pushClients()) {
+            for (String p : List.of("p50", "p99")) {
+                row(md, "Push " + p + " ms, " + clients + " subscriber(s)", "push_" + clients + "_clients_" + p + "_ms", null, false);
+            }
+            row(md, "Push delivered / expected, " + clients + " subscriber(s)", "push_" + clients + "_clients_delivered_ratio", null, false);
+            row(md, "Push load events/s, " + clients + " subscriber(s)", "push_" + clients + "_clients_events_per_s", null, false);
+        }
+        row(md, "Resident memory idle, embedded default (MB)", "memory_idle_rss_mb", null, false);
+        row(md, "Resident memory under load (MB, peak)", "memory_load_rss_mb", null, false);
+        md.append("\n");
+        facts.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+        return md.toString();
+    }
+
+    private void row(StringBuilder md, String label, String name, String baseline, boolean ratio) {
+        Figure f = figures.get(name);
+        if (f == null) {
+            return;
+        }
+        Figure b = baseline == null ? null : figures.get(baseline);
+        md.append("| ").append(label).append(" | ").append(fmt(f.median())).append(" | ").append(fmt(f.min()))
+                .append(" | ").append(fmt(f.max())).append(" | ").append(b == null ? "" : fmt(b.median())).append(" | ")
+                .append(b == null || !ratio ? "" : fmt(f.median() / b.median())).append(" |\n");
+    }
+
+    private static String fmt(double value) {
+        if (Double.isNaN(value)) {
+            return "–";
+        }
+        return value >= 100 ? String.format("%,.0f", value) : String.format("%.2f", value);
+    }
+}

@@ -1,0 +1,163 @@
+package io.jobline.benchmarks.harness;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.jobline.processor.support.Json;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * N WebSocket clients, each subscribed to every job ({@code {"subscribe": "*"}}, the worst case: every client gets
+ * every update), recording when each update arrived. A message's latency is from its event's timestamp (when the
+ * worker reported) to its arrival: the decider, its commit, the projection and the push.
+ */
+final class PushClients implements AutoCloseable {
+
+    /** One run: latencies of every delivered message, and how many were expected. */
+    record Result(Samples latencies, long delivered, long expected, double eventsPerSecond) {
+    }
+
+    private final List<Client> clients = new ArrayList<>();
+
+    PushClients(ServiceProcess service, int count) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI ws = URI.create(service.baseUrl.replace("http", "ws") + "/ws");
+        for (int i = 0; i < count; i++) {
+            clients.add(Client.connect(http, ws));
+        }
+        for (Client client : clients) {
+            if (!client.subscribed.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("a push client was not subscribed within 30 s");
+            }
+        }
+    }
+
+    /** Runs {@code jobs} demo jobs at once and measures every client's updates about them. */
+    Result run(ServiceLoad load, int jobs, int stages, int stageMs) throws Exception {
+        clients.forEach(Client::reset);
+        String body = "{\"type\": \"demo\", \"input\": {\"stages\": " + stages + ", \"stage_ms\": " + stageMs + "}}";
+        List<String> ids = new ArrayList<>();
+        long start = System.currentTimeMillis();
+        for (int i = 0; i < jobs; i++) {
+            ids.add(Json.parse(load.post("/api/jobs", body).body()).get("job_id").asString());
+        }
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        for (String id : ids) {
+            while (!load.get("/api/jobs/" + id).body().contains("\"status\":\"completed\"")) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("push load: job " + id + " did not complete in 3 minutes");
+                }
+                Thread.sleep(100);
+            }
+        }
+        double seconds = (System.currentTimeMillis() - start) / 1000.0;
+        Thread.sleep(2_000);
+        Map<String, Map<Long, Long>> eventTimes = new HashMap<>();
+        long events = 0;
+        for (String id : ids) {
+            Map<Long, Long> times = new HashMap<>();
+            for (JsonNode event : Json.parse(load.get("/api/jobs/" + id + "/events").body()).get("events")) {
+                times.put(event.get("sequence").asLong(), Instant.parse(event.get("timestamp").asString()).toEpochMilli());
+            }
+            events += times.size();
+            eventTimes.put(id, times);
+        }
+        Samples latencies = new Samples();
+        long delivered = 0;
+        for (Client client : clients) {
+            delivered += client.latencies(eventTimes, latencies);
+        }
+        return new Result(latencies, delivered, events * clients.size(), events / seconds);
+    }
+
+    @Override
+    public void close() {
+        clients.forEach(c -> c.socket.abort());
+    }
+
+    private static final class Client implements WebSocket.Listener {
+        private final CountDownLatch subscribed = new CountDownLatch(1);
+        private final StringBuilder partial = new StringBuilder();
+        private final List<String> jobs = new ArrayList<>();
+        private final Map<String, Integer> jobIndex = new HashMap<>();
+        private long[] seqs = new long[1 << 12];
+        private long[] received = new long[1 << 12];
+        private int[] jobIndexes = new int[1 << 12];
+        private int size;
+        private WebSocket socket;
+
+        static Client connect(HttpClient http, URI uri) {
+            Client client = new Client();
+            client.socket = http.newWebSocketBuilder().buildAsync(uri, client).join();
+            client.socket.sendText("{\"subscribe\": \"*\"}", true).join();
+            return client;
+        }
+
+        @Override
+        public synchronized CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                long now = System.currentTimeMillis();
+                String message = partial.toString();
+                partial.setLength(0);
+                if (message.startsWith("{\"type\":\"subscribed\"")) {
+                    subscribed.countDown();
+                } else if (message.startsWith("{\"type\":\"job_")) {
+                    record(message, now);
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        private void record(String message, long now) {
+            int idAt = message.indexOf("\"job_id\":\"") + 10;
+            String jobId = message.substring(idAt, message.indexOf('"', idAt));
+            int seqAt = message.lastIndexOf("\"seq\":") + 6;
+            int seqEnd = seqAt;
+            while (seqEnd < message.length() && Character.isDigit(message.charAt(seqEnd))) {
+                seqEnd++;
+            }
+            if (size == seqs.length) {
+                seqs = Arrays.copyOf(seqs, size * 2);
+                received = Arrays.copyOf(received, size * 2);
+                jobIndexes = Arrays.copyOf(jobIndexes, size * 2);
+            }
+            jobIndexes[size] = jobIndex.computeIfAbsent(jobId, id -> {
+                jobs.add(id);
+                return jobs.size() - 1;
+            });
+            seqs[size] = Long.parseLong(message.substring(seqAt, seqEnd));
+            received[size] = now;
+            size++;
+        }
+
+        synchronized void reset() {
+            size = 0;
+        }
+
+        /** Adds the latency of each message about these jobs; returns how many there were. */
+        synchronized long latencies(Map<String, Map<Long, Long>> eventTimes, Samples into) {
+            long count = 0;
+            for (int i = 0; i < size; i++) {
+                Map<Long, Long> times = eventTimes.get(jobs.get(jobIndexes[i]));
+                Long at = times == null ? null : times.get(seqs[i]);
+                if (at != null) {
+                    into.add(Math.max(0, received[i] - at) * 1_000_000);
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
+}

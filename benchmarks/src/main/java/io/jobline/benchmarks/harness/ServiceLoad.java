@@ -1,0 +1,209 @@
+package io.jobline.benchmarks.harness;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import io.jobline.processor.support.Json;
+import io.jobline.schemas.event.JobCompleted;
+import io.jobline.schemas.event.JobEvent;
+import io.jobline.schemas.event.JobStarted;
+import io.jobline.schemas.event.StageStarted;
+import io.jobline.schemas.registry.SchemaRegistry;
+import io.jobline.schemas.topic.JobTopics;
+import tools.jackson.databind.JsonNode;
+
+/** Load on the running service over its public API, measured from outside. */
+final class ServiceLoad {
+
+    static final String NOOP = "{\"type\": \"noop\"}";
+    private static final int BATCH = 500;
+
+    private final ServiceProcess service;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    ServiceLoad(ServiceProcess service) {
+        this.service = service;
+    }
+
+    /** Submits {@code jobs} no-op jobs in batches and returns jobs/s until the projection shows all completed. */
+    double throughput(int jobs) throws Exception {
+        long before = completed();
+        String batch = "{\"jobs\": [" + String.join(",", java.util.Collections.nCopies(BATCH, NOOP)) + "]}";
+        long start = System.nanoTime();
+        ExecutorService submitters = Executors.newFixedThreadPool(2);
+        List<Future<?>> sent = new ArrayList<>();
+        for (int i = 0; i < jobs / BATCH; i++) {
+            sent.add(submitters.submit(() -> {
+                HttpResponse<String> response = post("/api/jobs/batch", batch);
+                if (response.statusCode() != 202) {
+                    throw new IllegalStateException("batch submit: " + response.statusCode() + " " + response.body());
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : sent) {
+            f.get();
+        }
+        submitters.shutdown();
+        long target = before + (long) (jobs / BATCH) * BATCH;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (completed() < target) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("jobs did not complete within 5 minutes");
+            }
+            Thread.sleep(50);
+        }
+        return (jobs / BATCH) * BATCH / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** POST /api/jobs latency at a fixed rate, from each request's scheduled time to its answer. */
+    Samples submitLatency(double perSecond, double seconds) throws Exception {
+        Samples samples = new Samples();
+        List<java.util.concurrent.CompletableFuture<?>> pending = new ArrayList<>();
+        KafkaBaselines.OpenLoop.run(perSecond, seconds, scheduled -> pending.add(http.sendAsync(request("/api/jobs", NOOP),
+                HttpResponse.BodyHandlers.discarding()).thenAccept(r -> {
+                    if (r.statusCode() == 202) {
+                        samples.add(System.nanoTime() - scheduled);
+                    }
+                })));
+        java.util.concurrent.CompletableFuture.allOf(pending.toArray(new java.util.concurrent.CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+        return samples;
+    }
+
+    /** Latencies of one pickup-and-lag run. */
+    record Latencies(Samples pickup, Samples startVisible, Samples projectionLag) {
+    }
+
+    /**
+     * Single no-op submits at a fixed rate. Pickup: from sending the submit to the worker starting the first stage
+     * (the StageStarted event's time, which is when the worker asked). Start visible: until a read_committed
+     * consumer sees JobStarted. Projection lag: from a consumer seeing JobCompleted to GET /api/jobs/{id} showing
+     * it completed.
+     */
+    Latencies pickupAndLag(double perSecond, double seconds) throws Exception {
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Map<String, Long> stageStartedAt = new ConcurrentHashMap<>();
+        Map<String, Long> startSeenAt = new ConcurrentHashMap<>();
+        Samples lag = new Samples();
+        ExecutorService pollers = Executors.newFixedThreadPool(4);
+        AtomicBoolean running = new AtomicBoolean(true);
+        long wallToNano = System.nanoTime() - System.currentTimeMillis() * 1_000_000;
+        Thread consumerThread = eventConsumer(running, (event, seenNanos) -> {
+            Object payload = event.getPayload();
+            if (payload instanceof StageStarted s && s.getStage() == 1 && event.getAttempt() == 1) {
+                stageStartedAt.put(event.getJobId(), event.getTimestamp().toEpochMilli() * 1_000_000 + wallToNano);
+            } else if (payload instanceof JobStarted) {
+                startSeenAt.putIfAbsent(event.getJobId(), seenNanos);
+            } else if (payload instanceof JobCompleted) {
+                String id = event.getJobId();
+                pollers.submit(() -> {
+                    long deadline = seenNanos + TimeUnit.SECONDS.toNanos(10);
+                    while (System.nanoTime() < deadline) {
+                        HttpResponse<String> job = get("/api/jobs/" + id);
+                        if (job.statusCode() == 200 && job.body().contains("\"status\":\"completed\"")) {
+                            lag.add(System.nanoTime() - seenNanos);
+                            return null;
+                        }
+                        Thread.sleep(1);
+                    }
+                    return null;
+                });
+            }
+        });
+        Thread.sleep(500);
+        List<java.util.concurrent.CompletableFuture<?>> pending = new ArrayList<>();
+        KafkaBaselines.OpenLoop.run(perSecond, seconds, scheduled -> {
+            long sent = System.nanoTime();
+            pending.add(http.sendAsync(request("/api/jobs", NOOP), HttpResponse.BodyHandlers.ofString()).thenAccept(r ->
+                    sentAt.put(Json.parse(r.body()).get("job_id").asString(), sent)));
+        });
+        java.util.concurrent.CompletableFuture.allOf(pending.toArray(new java.util.concurrent.CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+        Thread.sleep(3_000);
+        running.set(false);
+        consumerThread.join(5_000);
+        pollers.shutdown();
+        pollers.awaitTermination(15, TimeUnit.SECONDS);
+        Samples pickup = new Samples();
+        Samples startVisible = new Samples();
+        sentAt.forEach((id, sent) -> {
+            Long stage = stageStartedAt.get(id);
+            if (stage != null) {
+                pickup.add(Math.max(0, stage - sent));
+            }
+            Long seen = startSeenAt.get(id);
+            if (seen != null) {
+                startVisible.add(seen - sent);
+            }
+        });
+        return new Latencies(pickup, startVisible, lag);
+    }
+
+    interface EventHandler {
+        void on(JobEvent event, long seenNanos);
+    }
+
+    private Thread eventConsumer(AtomicBoolean running, EventHandler handler) {
+        JobTopics topics = new JobTopics(SchemaRegistry.forUrl(null));
+        Map<String, Object> config = new HashMap<>(Map.of("bootstrap.servers", service.bootstrapServers,
+                "isolation.level", "read_committed", "enable.auto.commit", false, "fetch.max.wait.ms", 5));
+        KafkaConsumer<String, JobEvent> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                topics.events().valueSerde().deserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(JobTopics.EVENTS).stream()
+                .map(p -> new TopicPartition(JobTopics.EVENTS, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        Thread thread = new Thread(() -> {
+            try (consumer) {
+                while (running.get()) {
+                    for (var record : consumer.poll(Duration.ofMillis(20))) {
+                        handler.on(record.value(), System.nanoTime());
+                    }
+                }
+            }
+        }, "bench-events");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    long completed() throws Exception {
+        JsonNode stats = Json.parse(get("/api/jobs/stats").body());
+        return stats.path("counts").path("completed").asLong();
+    }
+
+    long retainedJobs() throws Exception {
+        return Json.parse(get("/api/jobs/stats").body()).path("total").asLong();
+    }
+
+    HttpResponse<String> post(String path, String json) throws Exception {
+        return http.send(request(path, json), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(service.baseUrl + path)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest request(String path, String json) {
+        return HttpRequest.newBuilder(URI.create(service.baseUrl + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    }
+}

@@ -1,0 +1,124 @@
+package io.jobline.benchmarks.harness;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The service as users run it: {@code java -jar job-api-*-exec.jar} in its own JVM, on the embedded broker, with a
+ * fresh data folder. The harness measures it from outside, over HTTP and Kafka, and reads its resident memory from
+ * /proc.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path dataDir;
+    final String baseUrl;
+    final String bootstrapServers;
+
+    private ServiceProcess(Process process, Path dataDir, int httpPort, int kafkaPort) {
+        this.process = process;
+        this.dataDir = dataDir;
+        this.baseUrl = "http://127.0.0.1:" + httpPort;
+        this.bootstrapServers = "127.0.0.1:" + kafkaPort;
+    }
+
+    /** Starts the service with {@code env} on top of its defaults and waits until it is healthy. */
+    static ServiceProcess start(Path jar, Map<String, String> env) throws Exception {
+        Path dataDir = Files.createTempDirectory("jobline-bench-");
+        int httpPort = freePort();
+        int kafkaPort = freePort();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dataDir.resolve("service.log").toFile());
+        builder.environment().put("PORT", Integer.toString(httpPort));
+        builder.environment().put("JOBLINE_DATA_DIR", dataDir.toString());
+        builder.environment().put("JOBLINE_EMBEDDED_KAFKA_PORT", Integer.toString(kafkaPort));
+        builder.environment().putAll(env);
+        ServiceProcess service = new ServiceProcess(builder.start(), dataDir, httpPort, kafkaPort);
+        service.awaitHealthy();
+        return service;
+    }
+
+    /** The runnable jar built by job-api's package phase, from the project root or a module folder. */
+    static Path findJar() throws IOException {
+        for (Path dir : List.of(Path.of("job-api", "target"), Path.of("..", "job-api", "target"))) {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    var jar = files.filter(p -> p.getFileName().toString().matches("job-api-.*-exec\\.jar")).findFirst();
+                    if (jar.isPresent()) {
+                        return jar.get().toAbsolutePath();
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("No job-api/target/job-api-*-exec.jar: run ./mvnw -DskipTests install first");
+    }
+
+    /** Resident set size of the service's JVM, from /proc/<pid>/status. */
+    long residentBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IllegalStateException("No VmRSS for pid " + process.pid());
+    }
+
+    /** Bytes on disk under the Streams state folder (RocksDB stores of both applications). */
+    long stateStoreBytes() throws IOException {
+        try (Stream<Path> files = Files.walk(dataDir.resolve("streams"))) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    private void awaitHealthy() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("The service exited; see " + dataDir.resolve("service.log"));
+            }
+            try {
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (health.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("The service did not become healthy in 120 s; see " + dataDir.resolve("service.log"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
