@@ -22,6 +22,9 @@ import java.util.stream.Stream;
  */
 final class ServiceProcess implements AutoCloseable {
 
+    /** The JVM options of the README's run command (spring-boot:run's jvmArguments in job-api/pom.xml). */
+    static final List<String> JVM_OPTIONS = List.of("-Xmx1g", "-XX:+UseSerialGC");
+
     private final Process process;
     private final Path dataDir;
     final String baseUrl;
@@ -39,8 +42,10 @@ final class ServiceProcess implements AutoCloseable {
         Path dataDir = Files.createTempDirectory("jobline-bench-");
         int httpPort = freePort();
         int kafkaPort = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString()));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_OPTIONS);
+        command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("service.log").toFile());
         builder.environment().put("PORT", Integer.toString(httpPort));

@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 import io.jobline.schemas.topic.JobTopics;
 
 /**
- * Streams settings every topology of the service shares: exactly-once v2 (unless told otherwise), one thread,
- * our replication factor,
- * static membership when the instance has a stable id, poison records to the dead-letter topic.
+ * Streams settings every topology of the service shares: exactly-once v2 (unless told otherwise), one thread, our
+ * replication factor, static membership when the instance has a stable id, poison records to the dead-letter
+ * topic, and RocksDB memory bounded for the whole process.
  */
 public final class StreamsConfigs {
 
@@ -40,6 +40,7 @@ public final class StreamsConfigs {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, kafka.commitIntervalMs());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
         props.put(StreamsConfig.STATE_DIR_CONFIG, kafka.stateDir().resolve(applicationId).toString());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnDeserialization.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnProcessing.class);
