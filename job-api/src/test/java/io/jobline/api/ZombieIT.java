@@ -30,6 +30,7 @@ import io.jobline.schemas.topic.JobTopics;
 /**
  * A worker paused (SIGSTOP) past its heartbeat while running a job; the job moves to another worker as a new
  * attempt; the paused worker is resumed and goes on reporting its old attempt: nothing it sends changes the job.
+ * And a cancel sent while the worker is paused reaches it once it is back.
  */
 class ZombieIT {
 
@@ -83,6 +84,42 @@ class ZombieIT {
                         reassignedAttempt, client.job(id).get("attempt").asInt(), events.size());
             }
         }
+    }
+
+    @Test
+    void shouldDeliverACancelSentWhileTheWorkerWasPausedOnceItIsBack() throws Exception {
+        Path files = dir.resolve("service").resolve("files");
+        try (RunningService service = RunningService.start(dir.resolve("service"), Map.of("jobline.processor.enabled", false))) {
+            ServiceClient client = service.client();
+            KafkaSettings kafka = service.bean(KafkaSettings.class);
+            try (ChildProcessor worker = new ChildProcessor(kafka.bootstrapServers(), dir.resolve("p1"), files,
+                    kafka.partitions(), 4, Map.of("JOBLINE_WORKER_ID", "worker-1")).start()) {
+                String id = client.submit("demo", "{\"stages\": 3, \"stage_ms\": 3000}");
+                await().atMost(Duration.ofSeconds(60)).until(() -> client.job(id).get("status").asString().equals("running"));
+
+                worker.pause();
+                assertThat(client.postJson("/api/jobs/" + id + "/cancel", "").status()).isEqualTo(202);
+                Thread.sleep(1_000);
+                assertThat(client.job(id).get("status").asString()).as("nobody decided the cancel yet").isEqualTo("running");
+                worker.resume();
+
+                await().atMost(Duration.ofSeconds(60)).until(() -> client.job(id).get("status").asString().equals("cancelled"));
+                Thread.sleep(4_000);
+                List<JobEvent> events = events(service, id);
+                int cancelledAt = indexOf(events, io.jobline.schemas.event.JobCancelled.class);
+                assertThat(events.subList(cancelledAt + 1, events.size())).as("nothing after the cancel").isEmpty();
+                assertThat(events).noneMatch(e -> e.getPayload() instanceof JobCompleted);
+            }
+        }
+    }
+
+    private static int indexOf(List<JobEvent> events, Class<?> type) {
+        for (int i = 0; i < events.size(); i++) {
+            if (type.isInstance(events.get(i).getPayload())) {
+                return i;
+            }
+        }
+        throw new AssertionError("no " + type.getSimpleName());
     }
 
     private static int indexOfAttemptStart(List<JobEvent> events, int attempt) {

@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.jobline.api.live.LiveHub;
+import io.jobline.api.status.RecentSubmissions;
 import io.jobline.processor.JobProcessor;
 import io.jobline.processor.command.JobCommands;
 import io.jobline.processor.command.KafkaCommandSender;
@@ -113,8 +114,14 @@ class KafkaConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    JobProjections jobProjections(KafkaSettings settings, JobTopics topics, LiveHub live) {
-        return JobProjections.start(settings, topics, live);
+    JobProjections jobProjections(KafkaSettings settings, JobTopics topics, LiveHub live, RecentSubmissions recent) {
+        // Once the projection holds a job, the API stops remembering it as just accepted.
+        return JobProjections.start(settings, topics, (event, view) -> {
+            if (view != null) {
+                recent.forget(event.getJobId());
+            }
+            live.folded(event, view);
+        });
     }
 
     @Bean
