@@ -24,8 +24,10 @@ import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.event.JobEvent;
 
 /**
- * Applies {@link JobDecider} to each command with the job's stored state and forwards the events it decides. On a
- * wall-clock timer it also fails the running attempts that hit a timeout, through the same decide step.
+ * Applies {@link JobDecider} to each command with the job's stored state and forwards the events it decides. A
+ * job that becomes pending while a local worker has a free slot is started in the same step (the StartJob that
+ * worker would have sent, decided at once). On a wall-clock timer it also fails the running attempts that hit a
+ * timeout, through the same decide step.
  */
 final class DeciderProcessor implements Processor<String, JobCommand, String, JobEvent> {
 
@@ -102,6 +104,7 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
 
     private void handle(JobCommand command, JobState state) {
         Decision decision = decider.decide(state, command);
+        String claimedBy = isReadyToStart(decision) ? listener.claimSlot(partition, decision.state()) : null;
         if (decision.isRejected()) {
             log.debug("Rejected {} for job {}: {}", command.getPayload().getClass().getSimpleName(),
                     command.getJobId(), decision.rejection());
@@ -118,6 +121,16 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
             }
         }
         listener.decided(partition, command, decision);
+        if (claimedBy != null) {
+            JobCommand start = decider.eagerStart(decision.state(), claimedBy, Instant.ofEpochMilli(context.currentSystemTimeMs()));
+            handle(start, decision.state());
+        }
+    }
+
+    /** A job that just became pending with nothing to wait for: a local worker may take it in this same step. */
+    private static boolean isReadyToStart(Decision decision) {
+        return !decision.isRejected() && !decision.events().isEmpty()
+                && decision.state().status() == JobStatus.PENDING && decision.state().retryAt() == null;
     }
 
     private JobState stateOf(String jobId) {

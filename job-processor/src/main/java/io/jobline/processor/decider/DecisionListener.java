@@ -15,6 +15,15 @@ public interface DecisionListener {
     default void partitionAssigned(int partition, List<JobState> activeJobs) {
     }
 
+    /**
+     * A job of that partition just became pending (submitted, or retried by hand): the id of a worker of this
+     * process that takes it at once, with its slot already reserved, or null to let it wait. Lets the decider start
+     * the job in the same step that accepted it, without a StartJob round trip through Kafka.
+     */
+    default String claimSlot(int partition, JobState job) {
+        return null;
+    }
+
     /** A command of that partition was decided (accepted or rejected). */
     default void decided(int partition, JobCommand command, Decision decision) {
     }

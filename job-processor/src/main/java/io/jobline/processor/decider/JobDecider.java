@@ -102,6 +102,17 @@ public final class JobDecider {
                 .build();
     }
 
+    /** The StartJob a worker of this process would send for a job it claimed as it was accepted. */
+    public JobCommand eagerStart(JobState state, String workerId, Instant now) {
+        return JobCommand.newBuilder()
+                .setCommandId(eventIds.get())
+                .setJobId(state.jobId())
+                .setTimestamp(now)
+                .setIssuedBy(workerId)
+                .setPayload(new StartJob(state.attempt(), workerId))
+                .build();
+    }
+
     private static String route(JobState state, Object payload, Instant at, List<Object> decided) {
         if (payload instanceof SubmitJob submit) {
             return submit(state, submit, decided);

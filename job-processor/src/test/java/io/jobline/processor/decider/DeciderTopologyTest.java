@@ -181,6 +181,33 @@ class DeciderTopologyTest {
         assertThat(events.isEmpty()).as("a pending job is not timed out again").isTrue();
     }
 
+    @Test
+    void shouldStartAJobInTheStepThatAcceptsItWhenALocalWorkerClaimsIt() {
+        listener.claimAs = "worker-x";
+
+        send(COMMANDS.submit("j1", "alice", "demo", "{}", List.of(), List.of("s")));
+
+        List<JobEvent> appended = events.readValuesToList();
+        assertThat(appended).extracting(e -> e.getPayload().getClass().getSimpleName()).containsExactly("JobSubmitted", "JobStarted");
+        assertThat(appended).extracting(JobEvent::getSequence).containsExactly(1L, 2L);
+        assertThat(((JobStarted) appended.get(1).getPayload()).getWorkerId()).isEqualTo("worker-x");
+        assertThat(appended.get(1).getAttempt()).isEqualTo(1);
+        assertThat(state("j1").status()).isEqualTo(JobStatus.RUNNING);
+    }
+
+    @Test
+    void shouldNotClaimAJobWhoseRetryIsNotDueYet() {
+        Policy policy = Policy.SINGLE_ATTEMPT.withMaxAttempts(2).withBackoff(60_000, 2.0, 60_000);
+        send(COMMANDS.submit("j1", "alice", "demo", "{}", List.of(), List.of("s"), new JobCommands.SubmitOptions(policy, null, null, null)));
+        send(COMMANDS.start("j1", "w", 0));
+        listener.claimAs = "worker-x";
+
+        send(COMMANDS.fail("j1", "w", 1, "boom", null, true));
+
+        assertThat(payloadTypes()).endsWith(AttemptFailed.class);
+        assertThat(state("j1").status()).isEqualTo(JobStatus.PENDING);
+    }
+
     private void send(JobCommand command) {
         commands.pipeInput(command.getJobId(), command);
     }
@@ -197,6 +224,13 @@ class DeciderTopologyTest {
     private static final class RecordingListener implements DecisionListener {
         final List<String> accepted = new ArrayList<>();
         final List<String> rejections = new ArrayList<>();
+        /** The worker that claims every job that becomes pending; null claims none. */
+        String claimAs;
+
+        @Override
+        public String claimSlot(int partition, JobState job) {
+            return claimAs;
+        }
 
         @Override
         public void decided(int partition, JobCommand command, Decision decision) {

@@ -105,6 +105,17 @@ class JobRunnerTest {
                 .noneMatch(c -> !(c.getPayload() instanceof StartJob) && attemptOf(c) == 1);
     }
 
+    @Test
+    void shouldClaimAJustSubmittedJobOnlyWithAFreeSlotAndNobodyWaiting() {
+        runner = new JobRunner("worker-a", 1, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands, Clock.systemUTC());
+        JobState first = decider.decide(JobState.empty("job-a"), commands.submit("job-a", "alice", "demo", "{}", List.of(), List.of("stage-1"))).state();
+        JobState second = decider.decide(JobState.empty("job-b"), commands.submit("job-b", "alice", "demo", "{}", List.of(), List.of("stage-1"))).state();
+
+        assertThat(runner.claimSlot(0, first)).isEqualTo("worker-a");
+        assertThat(runner.claimSlot(0, second)).as("its only slot is taken").isNull();
+        assertThat(starts()).as("a claimed job needs no StartJob of its own").isEmpty();
+    }
+
     private static int attemptOf(JobCommand command) {
         Object payload = command.getPayload();
         if (payload instanceof CompleteJob complete) {
