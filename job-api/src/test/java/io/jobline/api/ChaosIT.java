@@ -57,7 +57,7 @@ class ChaosIT {
                     int stagesBefore = completedStages(client);
                     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                             .until(() -> completedStages(client) > stagesBefore);
-                    Thread.sleep(200 + random.nextInt(1_500));
+                    Thread.sleep(200 + random.nextInt(1_500)); // a random delay on purpose, not a wait for a condition
                     processor.kill();
                     processor.start();
                 }

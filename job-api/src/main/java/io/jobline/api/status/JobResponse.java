@@ -9,7 +9,6 @@ import io.jobline.processor.lifecycle.JobStatus;
 import io.jobline.processor.support.Json;
 import io.jobline.projections.view.AttemptError;
 import io.jobline.projections.view.JobView;
-import io.jobline.projections.view.StageView;
 import tools.jackson.databind.JsonNode;
 
 /** A job as the REST API shows it (field names become snake_case in JSON). */

@@ -34,9 +34,9 @@ import io.jobline.schemas.event.JobStarted;
  * Runs the jobs of the partitions this instance's decider owns, at most {@code concurrency} at a time. A waiting job
  * gets a slot, then asks the decider to start its next attempt (StartJob with the attempt it saw); only when the
  * decider grants it to this worker (JobStarted naming it) do the stages run. A job submitted while a slot is free
- * is claimed by the decider for this worker in the step that accepts it, without the StartJob round trip. A job whose partition moves elsewhere
- * is stopped here and restarted there as a new attempt; its stale reports are rejected by the decider. A job whose
- * attempt failed waits until its retry is due. An attempt the decider failed (a timeout) is abandoned at once: its
+ * is claimed by the decider for this worker in the step that accepts it, without the StartJob round trip. A job
+ * whose partition moves elsewhere is stopped here and restarted there as a new attempt; its stale reports are
+ * rejected by the decider. A job whose attempt failed waits until its retry is due. An attempt the decider failed (a timeout) is abandoned at once: its
  * thread is interrupted and no longer holds a slot, and whatever it still reports is fenced by its attempt number.
  */
 public final class JobRunner implements DecisionListener, AutoCloseable {
@@ -142,10 +142,13 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         fillSlots();
     }
 
-    /** Takes a job that just became pending at once when a slot is free and no earlier job is waiting for one. */
+    /** Takes a job that just became pending at once when a slot is free and no earlier job is due for one. */
     @Override
     public synchronized String claimSlot(int partition, JobState job) {
-        if (running.size() + requested.size() >= concurrency || !waiting.isEmpty() || requested.containsKey(job.jobId())) {
+        Instant now = clock.instant();
+        boolean earlierJobDue = waiting.values().stream()
+                .anyMatch(w -> w.state().retryAt() == null || !w.state().retryAt().isAfter(now));
+        if (running.size() + requested.size() >= concurrency || earlierJobDue || requested.containsKey(job.jobId())) {
             return null;
         }
         abandon(job.jobId());
