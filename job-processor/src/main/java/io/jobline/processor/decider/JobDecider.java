@@ -93,23 +93,23 @@ public final class JobDecider {
         if (expired == null) {
             return null;
         }
-        return JobCommand.newBuilder()
-                .setCommandId(eventIds.get())
-                .setJobId(state.jobId())
-                .setTimestamp(now)
-                .setIssuedBy(ISSUER)
-                .setPayload(new FailJob(state.attempt(), expired, state.stage() == 0 ? null : state.stage(), true))
-                .build();
+        return command(state, ISSUER, now,
+                new FailJob(state.attempt(), expired, state.stage() == 0 ? null : state.stage(), true));
     }
 
     /** The StartJob a worker of this process would send for a job it claimed as it was accepted. */
     public JobCommand eagerStart(JobState state, String workerId, Instant now) {
+        return command(state, workerId, now, new StartJob(state.attempt(), workerId));
+    }
+
+    /** A command the decider decides in-process, on behalf of {@code issuedBy}, without it passing through Kafka. */
+    private JobCommand command(JobState state, String issuedBy, Instant now, Object payload) {
         return JobCommand.newBuilder()
                 .setCommandId(eventIds.get())
                 .setJobId(state.jobId())
                 .setTimestamp(now)
-                .setIssuedBy(workerId)
-                .setPayload(new StartJob(state.attempt(), workerId))
+                .setIssuedBy(issuedBy)
+                .setPayload(payload)
                 .build();
     }
 
