@@ -62,8 +62,23 @@ class ChaosIT {
                     processor.start();
                 }
 
-                await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                        client.get("/api/jobs?status=completed&limit=1").json().get("count").asInt() == JOBS);
+                try {
+                    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                            client.get("/api/jobs?status=completed&limit=1").json().get("count").asInt() == JOBS);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    // Say which jobs did not complete, with their events and the processor's last words.
+                    for (String id : ids) {
+                        var job = client.job(id);
+                        if (!job.get("status").asString().equals("completed")) {
+                            System.out.println("Chaos: not completed: " + job);
+                            TopicReader.events(service, id).forEach(ev -> System.out.println("  " + ev.getSequence() + " a"
+                                    + ev.getAttempt() + " " + ev.getTimestamp() + " " + ev.getPayload()));
+                        }
+                    }
+                    List<String> log = java.nio.file.Files.readAllLines(processor.log().toPath());
+                    log.subList(Math.max(0, log.size() - 40), log.size()).forEach(l -> System.out.println("  processor: " + l));
+                    throw e;
+                }
 
                 Map<String, List<JobEvent>> byJob = TopicReader.events(service).stream()
                         .collect(Collectors.groupingBy(JobEvent::getJobId, LinkedHashMap::new, Collectors.toList()));

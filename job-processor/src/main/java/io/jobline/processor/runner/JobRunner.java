@@ -106,8 +106,9 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
             if (command.getPayload() instanceof StartJob start && workerId.equals(start.getWorkerId())) {
                 Waiting request = requested.remove(jobId);
                 JobState state = decision.state();
-                if (request != null && state.retryAt() != null && state.retryAt().isAfter(command.getTimestamp())) {
-                    waiting.put(jobId, new Waiting(request.partition(), state)); // asked too early: wait for it
+                if (request != null && (state.retryAt() != null && state.retryAt().isAfter(command.getTimestamp())
+                        || isOrphaned(state))) {
+                    waiting.put(jobId, new Waiting(request.partition(), state)); // ask again, when due
                 }
                 fillSlots();
             }
@@ -138,8 +139,17 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
             // Otherwise this worker's start (sent, or claimed in the decider) is on its way.
         } else if (!state.isActive() || !workerId.equals(state.workerId())) {
             stop(jobId);
+        } else if (isOrphaned(state) && !requested.containsKey(jobId)) {
+            // Granted to this worker's name by an earlier run of this process (its commands decided again after a
+            // crash), but nothing runs it here: ask for a new attempt.
+            waiting.put(jobId, new Waiting(partition, state));
         }
         fillSlots();
+    }
+
+    /** Running under this worker's name, but not by this process. */
+    private boolean isOrphaned(JobState state) {
+        return state.status() == JobStatus.RUNNING && workerId.equals(state.workerId()) && !running.containsKey(state.jobId());
     }
 
     /** Takes a job that just became pending at once when a slot is free and no earlier job is due for one. */

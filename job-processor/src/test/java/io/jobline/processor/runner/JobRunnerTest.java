@@ -116,6 +116,30 @@ class JobRunnerTest {
         assertThat(starts()).as("a claimed job needs no StartJob of its own").isEmpty();
     }
 
+    @Test
+    void shouldStartAgainAJobGrantedToItsNameByAnEarlierRunOfThisProcess() {
+        runner = new JobRunner("worker-a", 1, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands, Clock.systemUTC());
+        JobState busy = decider.decide(JobState.empty("job-busy"), commands.submit("job-busy", "alice", "demo",
+                "{\"stages\": 1, \"stage_ms\": 300}", List.of(), List.of("stage-1"))).state();
+        state = decider.decide(state, commands.submit(JOB, "alice", "demo", "{\"stages\": 1, \"stage_ms\": 0}",
+                List.of(), List.of("stage-1"))).state();
+        runner.partitionAssigned(0, List.of(busy, state));
+        JobCommand busyStart = lastStart();
+        runner.decided(0, busyStart, decider.decide(busy, busyStart));
+        assertThat(starts()).extracting(JobCommand::getJobId).containsExactly("job-busy");
+
+        // The previous run of this process had started JOB before it was killed; its StartJob is decided again.
+        decide(commands.start(JOB, "worker-a", 0));
+
+        assertThat(state.attempt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> starts().stream().anyMatch(c -> c.getJobId().equals(JOB)));
+        assertThat(((StartJob) lastStart().getPayload()).getExpectedAttempt()).as("asks for a new attempt").isEqualTo(1);
+        decide(lastStart());
+        assertThat(state.attempt()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.stream()
+                .anyMatch(c -> c.getJobId().equals(JOB) && c.getPayload() instanceof CompleteJob));
+    }
+
     private static int attemptOf(JobCommand command) {
         Object payload = command.getPayload();
         if (payload instanceof CompleteJob complete) {
