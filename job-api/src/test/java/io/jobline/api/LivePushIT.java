@@ -106,7 +106,8 @@ class LivePushIT {
         long lastSeq;
         try (WsClient ws = new WsClient(client.baseUrl())) {
             ws.next(WAIT);
-            ws.send("{\"subscribe\": \"" + id + "\"}");
+            // "after": 0 asks for the job's whole history: the job may have started before this subscribe arrives
+            ws.send("{\"subscribe\": \"" + id + "\", \"after\": 0}");
             seen.addAll(ws.until(m -> type(m, "job_progress") && m.get("progress").asInt() >= 20, WAIT));
             lastSeq = seen.stream().mapToLong(m -> m.path("seq").asLong()).max().orElseThrow();
         }
