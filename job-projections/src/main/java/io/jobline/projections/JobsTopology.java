@@ -11,7 +11,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
-import io.jobline.processor.support.JsonSerde;
+import io.jobline.processor.support.StateSerde;
 import io.jobline.projections.stats.TypeStats;
 import io.jobline.projections.view.JobView;
 import io.jobline.projections.view.JobViewFold;
@@ -41,14 +41,19 @@ public final class JobsTopology {
 
     public static Topology build(JobTopics topics, ViewListener listener) {
         StreamsBuilder builder = new StreamsBuilder();
+        // The stores whose keys are rewritten (a job's view, a type's counts) are cached: what a key goes through
+        // within one commit interval reaches the changelog as one record. History keys are written once each.
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(JOBS_STORE), Serdes.String(), new JsonSerde<>(JobView.class)));
+                Stores.persistentKeyValueStore(JOBS_STORE), Serdes.String(), new StateSerde<>(JobView.class))
+                .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(HISTORY_STORE), Serdes.String(), topics.events().valueSerdeForStores()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(STATS_STORE), Serdes.String(), new JsonSerde<>(TypeStats.class)));
+                Stores.persistentKeyValueStore(STATS_STORE), Serdes.String(), new StateSerde<>(TypeStats.class))
+                .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DEDUP_STORE), Serdes.String(), Serdes.String()));
+                Stores.persistentKeyValueStore(DEDUP_STORE), Serdes.String(), Serdes.String())
+                .withCachingEnabled());
         builder.stream(topics.events().name(), Consumed.with(topics.events().keySerde(), topics.events().valueSerde()))
                 .process(() -> new FoldEvents(listener), JOBS_STORE, HISTORY_STORE, STATS_STORE, DEDUP_STORE);
         return builder.build();
@@ -83,6 +88,8 @@ public final class JobsTopology {
                 return size() > CACHED_VIEWS;
             }
         };
+        /** Counts as last written, per type: a handful of keys, read on every event. */
+        private final java.util.Map<String, TypeStats> recentStats = new java.util.HashMap<>();
         private KeyValueStore<String, JobView> jobs;
         private KeyValueStore<String, JobEvent> history;
         private KeyValueStore<String, TypeStats> stats;
@@ -100,11 +107,13 @@ public final class JobsTopology {
             dedupKeys = context.getStateStore(DEDUP_STORE);
             // Also on a task revived after an aborted transaction: the stores went back to the last commit.
             recentViews.clear();
+            recentStats.clear();
         }
 
         @Override
         public void close() {
             recentViews.clear();
+            recentStats.clear();
         }
 
         @Override
@@ -129,8 +138,10 @@ public final class JobsTopology {
                 history.put(historyKey(jobId, event.getSequence()), event);
             }
             String type = after != null ? after.type() : before.type();
-            TypeStats typeStats = stats.get(type);
-            stats.put(type, (typeStats == null ? TypeStats.empty(type) : typeStats).apply(before, after));
+            TypeStats typeStats = recentStats.containsKey(type) ? recentStats.get(type) : stats.get(type);
+            TypeStats counted = (typeStats == null ? TypeStats.empty(type) : typeStats).apply(before, after);
+            recentStats.put(type, counted);
+            stats.put(type, counted);
             holdDedupKey(jobId, after != null ? after : before, after != null && after.status().isActive());
             listener.folded(event, after);
         }

@@ -10,7 +10,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
-import io.jobline.processor.support.JsonSerde;
+import io.jobline.processor.support.StateSerde;
 import io.jobline.schemas.topic.JobTopics;
 
 /**
@@ -30,8 +30,10 @@ public final class DeciderTopology {
 
     public static Topology build(JobTopics topics, DecisionListener listener) {
         StreamsBuilder builder = new StreamsBuilder();
+        // Cached: the several states a job goes through within one commit interval reach the changelog as one record.
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), new JsonSerde<>(JobState.class)));
+                Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), new StateSerde<>(JobState.class))
+                .withCachingEnabled());
         JobDecider decider = new JobDecider(() -> UUID.randomUUID().toString());
         builder.stream(topics.commands().name(), Consumed.with(topics.commands().keySerde(), topics.commands().valueSerde()))
                 .process(() -> new DeciderProcessor(decider, listener, TIMEOUT_CHECK_INTERVAL), STATE_STORE)
