@@ -207,7 +207,12 @@ public final class JobDecider {
         if (start.getExpectedAttempt() != state.attempt()) {
             return "attempt " + state.attempt() + " already started; expected " + start.getExpectedAttempt();
         }
-        decided.add(new JobStarted(start.getWorkerId(), state.completedStages() + 1, state.checkpoint()));
+        int first = state.completedStages() + 1;
+        decided.add(new JobStarted(start.getWorkerId(), first, state.checkpoint()));
+        // A started attempt is in its first stage at once: the worker does not ask for it with a StartStage.
+        if (first <= state.stages().size()) {
+            decided.add(new StageStarted(first, state.stages().get(first - 1)));
+        }
         return null;
     }
 
@@ -246,10 +251,19 @@ public final class JobDecider {
         });
     }
 
+    /**
+     * Completing a job also completes its last stage when that stage is running: the worker sends the last stage's
+     * output once, as the result, instead of a CompleteStage and then a CompleteJob.
+     */
     private static String completeJob(JobState state, CompleteJob complete, List<Object> decided) {
         return whenCurrentAttempt(state, complete.getAttempt(), () -> {
-            if (state.completedStages() != state.stages().size()) {
-                return "only " + state.completedStages() + " of " + state.stages().size() + " stages completed";
+            int total = state.stages().size();
+            boolean lastStageRunning = state.stage() == total && state.completedStages() == total - 1;
+            if (state.completedStages() != total && !lastStageRunning) {
+                return "only " + state.completedStages() + " of " + total + " stages completed";
+            }
+            if (lastStageRunning) {
+                decided.add(new StageCompleted(total, state.stages().get(total - 1), complete.getResultJson()));
             }
             decided.add(new JobCompleted(complete.getResultJson(), complete.getArtifacts()));
             return null;

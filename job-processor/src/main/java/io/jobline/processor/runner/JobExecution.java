@@ -86,13 +86,19 @@ final class JobExecution implements Runnable {
             int total = job.stages().size();
             while (stage < total && !cancelled) {
                 stage++;
-                send(commands.startStage(job.jobId(), workerId, job.attempt(), stage, job.stages().get(stage - 1)));
+                if (stage != job.stage()) {
+                    // The attempt's first stage was started with the attempt (JobStarted, StageStarted).
+                    send(commands.startStage(job.jobId(), workerId, job.attempt(), stage, job.stages().get(stage - 1)));
+                }
                 JsonNode output = type.runStage(new Context(input, stage, total, checkpoint));
                 if (cancelled) {
                     return;
                 }
                 checkpoint = output == null ? Json.MAPPER.nullNode() : output;
-                send(commands.completeStage(job.jobId(), workerId, job.attempt(), stage, Json.write(checkpoint)));
+                if (stage < total) {
+                    // The last stage completes with the job (CompleteJob), its output being the result.
+                    send(commands.completeStage(job.jobId(), workerId, job.attempt(), stage, Json.write(checkpoint)));
+                }
             }
             if (!cancelled) {
                 complete(checkpoint);

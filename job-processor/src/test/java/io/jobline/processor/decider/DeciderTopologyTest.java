@@ -74,7 +74,7 @@ class DeciderTopologyTest {
         send(COMMANDS.start("j2", "w", 0));
 
         assertThat(events.readRecordsToList()).extracting(r -> r.key() + "#" + r.value().getSequence())
-                .containsExactly("j1#1", "j2#1", "j2#2");
+                .containsExactly("j1#1", "j2#1", "j2#2", "j2#3");
     }
 
     @Test
@@ -85,7 +85,7 @@ class DeciderTopologyTest {
         send(COMMANDS.start("j1", "w", 0));
         send(COMMANDS.start("j1", "w", 0));
 
-        assertThat(payloadTypes()).containsExactly(JobSubmitted.class, JobStarted.class);
+        assertThat(payloadTypes()).containsExactly(JobSubmitted.class, JobStarted.class, StageStarted.class);
     }
 
     @Test
@@ -93,16 +93,15 @@ class DeciderTopologyTest {
         send(COMMANDS.submit("j1", "alice", "demo", "{}", List.of(), List.of("s1", "s2")));
         send(COMMANDS.start("j1", "old", 0));
         send(COMMANDS.start("j1", "new", 1));
-        send(COMMANDS.startStage("j1", "old", 1, 1, "s1"));
-        send(COMMANDS.startStage("j1", "new", 2, 1, "s1"));
+        send(COMMANDS.completeStage("j1", "old", 1, 1, "{}"));
         send(COMMANDS.progress("j1", "old", 1, 1, 40, "zombie"));
         send(COMMANDS.progress("j1", "new", 2, 1, 20, "live"));
 
         List<JobEvent> all = events.readValuesToList();
-        assertThat(all.stream().<Class<?>>map(e -> e.getPayload().getClass()).toList())
-                .containsExactly(JobSubmitted.class, JobStarted.class, JobStarted.class, StageStarted.class, ProgressReported.class);
-        assertThat(((ProgressReported) all.get(4).getPayload()).getMessage()).isEqualTo("live");
-        assertThat(all.get(4).getAttempt()).isEqualTo(2);
+        assertThat(all.stream().<Class<?>>map(e -> e.getPayload().getClass()).toList()).containsExactly(JobSubmitted.class,
+                JobStarted.class, StageStarted.class, JobStarted.class, StageStarted.class, ProgressReported.class);
+        assertThat(((ProgressReported) all.get(5).getPayload()).getMessage()).isEqualTo("live");
+        assertThat(all.get(5).getAttempt()).isEqualTo(2);
     }
 
     @Test
@@ -115,7 +114,7 @@ class DeciderTopologyTest {
         send(COMMANDS.complete("j1", "w", 1, null, List.of()));
         send(COMMANDS.cancel("j1", "alice", null));
 
-        assertThat(payloadTypes()).containsExactly(JobSubmitted.class, JobStarted.class, JobCancelled.class);
+        assertThat(payloadTypes()).containsExactly(JobSubmitted.class, JobStarted.class, StageStarted.class, JobCancelled.class);
         assertThat(listener.rejections).hasSize(4);
     }
 
@@ -123,9 +122,7 @@ class DeciderTopologyTest {
     void shouldAppendEveryEventTypeOverAJobsWholeLife() {
         send(COMMANDS.submit("ok", "alice", "demo", "{}", List.of(), List.of("s1")));
         send(COMMANDS.start("ok", "w", 0));
-        send(COMMANDS.startStage("ok", "w", 1, 1, "s1"));
         send(COMMANDS.progress("ok", "w", 1, 1, 50, "half"));
-        send(COMMANDS.completeStage("ok", "w", 1, 1, "{\"n\":1}"));
         send(COMMANDS.complete("ok", "w", 1, "{\"n\":1}", List.of()));
         send(COMMANDS.delete("ok", "alice", null));
         send(COMMANDS.submit("bad", "alice", "demo", "{}", List.of(), List.of("s1")));
@@ -136,7 +133,7 @@ class DeciderTopologyTest {
 
         assertThat(all.stream().map(e -> e.getPayload().getClass().getSimpleName()).toList()).containsExactly(
                 "JobSubmitted", "JobStarted", "StageStarted", "ProgressReported", "StageCompleted", "JobCompleted",
-                "JobDeleted", "JobSubmitted", "JobStarted", "JobFailed");
+                "JobDeleted", "JobSubmitted", "JobStarted", "StageStarted", "JobFailed");
         assertThat(state("ok").status()).isEqualTo(JobStatus.DELETED);
         assertThat(state("bad").status()).isEqualTo(JobStatus.FAILED);
         assertThat(all.stream().filter(e -> e.getJobId().equals("ok")).map(JobEvent::getSequence).toList())
@@ -164,7 +161,6 @@ class DeciderTopologyTest {
         send(COMMANDS.submit("j1", "alice", "demo", "{}", List.of(), List.of("s"),
                 new JobCommands.SubmitOptions(policy, null, null, null)));
         send(COMMANDS.start("j1", "w", 0));
-        send(COMMANDS.startStage("j1", "w", 1, 1, "s"));
         events.readRecordsToList();
 
         driver.advanceWallClockTime(Duration.ofMillis(1_500));
@@ -188,8 +184,9 @@ class DeciderTopologyTest {
         send(COMMANDS.submit("j1", "alice", "demo", "{}", List.of(), List.of("s")));
 
         List<JobEvent> appended = events.readValuesToList();
-        assertThat(appended).extracting(e -> e.getPayload().getClass().getSimpleName()).containsExactly("JobSubmitted", "JobStarted");
-        assertThat(appended).extracting(JobEvent::getSequence).containsExactly(1L, 2L);
+        assertThat(appended).extracting(e -> e.getPayload().getClass().getSimpleName())
+                .containsExactly("JobSubmitted", "JobStarted", "StageStarted");
+        assertThat(appended).extracting(JobEvent::getSequence).containsExactly(1L, 2L, 3L);
         assertThat(((JobStarted) appended.get(1).getPayload()).getWorkerId()).isEqualTo("worker-x");
         assertThat(appended.get(1).getAttempt()).isEqualTo(1);
         assertThat(state("j1").status()).isEqualTo(JobStatus.RUNNING);

@@ -21,6 +21,7 @@ import io.jobline.schemas.event.AttemptFailed;
 import io.jobline.schemas.event.JobFailed;
 import io.jobline.schemas.event.JobRetried;
 import io.jobline.schemas.event.JobStarted;
+import io.jobline.schemas.event.StageStarted;
 import io.jobline.schemas.event.ProgressReported;
 
 /** Automatic retries with backoff, heartbeats and timeouts, as the decider decides them. */
@@ -64,7 +65,7 @@ class JobDeciderRetryTest {
                 .get(0).getPayload()).getRetryAt();
 
         assertThat(fixture.thenRejected(at(due.minusMillis(1)).start(JOB, WORKER, 1))).contains("not due");
-        fixture.thenAccepted(at(due).start(JOB, WORKER, 1), JobStarted.class);
+        fixture.thenAccepted(at(due).start(JOB, WORKER, 1), JobStarted.class, StageStarted.class);
 
         assertThat(fixture.state().attempt()).isEqualTo(2);
         assertThat(fixture.state().retryAt()).isNull();
@@ -78,7 +79,7 @@ class JobDeciderRetryTest {
             AttemptFailed failed = (AttemptFailed) fixture.thenAccepted(
                     at(now).fail(JOB, WORKER, attempt, "error " + attempt, 1, true), AttemptFailed.class).get(0).getPayload();
             now = failed.getRetryAt();
-            fixture.thenAccepted(at(now).start(JOB, WORKER, attempt), JobStarted.class);
+            fixture.thenAccepted(at(now).start(JOB, WORKER, attempt), JobStarted.class, StageStarted.class);
         }
 
         JobFailed last = (JobFailed) fixture.thenAccepted(at(now).fail(JOB, WORKER, 3, "error 3", 1, true), JobFailed.class)
@@ -103,13 +104,13 @@ class JobDeciderRetryTest {
     void shouldGiveAJobRetriedByHandItsFullAttemptsAgain() {
         DeciderFixture fixture = given(running(Policy.SINGLE_ATTEMPT.withMaxAttempts(2)));
         fixture.thenAccepted(at(t(10)).fail(JOB, WORKER, 1, "e", 1, true), AttemptFailed.class);
-        fixture.thenAccepted(at(t(20)).start(JOB, WORKER, 1), JobStarted.class);
+        fixture.thenAccepted(at(t(20)).start(JOB, WORKER, 1), JobStarted.class, StageStarted.class);
         fixture.thenAccepted(at(t(21)).fail(JOB, WORKER, 2, "e", 1, true), JobFailed.class);
 
         fixture.thenAccepted(at(t(30)).retry(JOB, "alice", null), JobRetried.class);
 
         assertThat(fixture.state().failures()).isZero();
-        fixture.thenAccepted(at(t(31)).start(JOB, WORKER, 2), JobStarted.class);
+        fixture.thenAccepted(at(t(31)).start(JOB, WORKER, 2), JobStarted.class, StageStarted.class);
         fixture.thenAccepted(at(t(32)).fail(JOB, WORKER, 3, "e", 1, true), AttemptFailed.class);
     }
 

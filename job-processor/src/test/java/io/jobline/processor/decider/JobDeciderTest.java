@@ -65,18 +65,41 @@ class JobDeciderTest {
     }
 
     @Test
-    void shouldStartAPendingJobAsAttemptOne() {
-        JobEvent started = given(submitted()).thenAccepted(COMMANDS.start(JOB, WORKER, 0), JobStarted.class).get(0);
+    void shouldStartAPendingJobAsAttemptOneInItsFirstStage() {
+        List<JobEvent> events = given(submitted()).thenAccepted(COMMANDS.start(JOB, WORKER, 0), JobStarted.class, StageStarted.class);
 
+        JobEvent started = events.get(0);
         assertThat(started.getAttempt()).isEqualTo(1);
         assertThat(started.getSequence()).isEqualTo(2);
         assertThat(((JobStarted) started.getPayload()).getFirstStage()).isEqualTo(1);
+        JobEvent firstStage = events.get(1);
+        assertThat(firstStage.getAttempt()).isEqualTo(1);
+        assertThat(firstStage.getSequence()).isEqualTo(3);
+        assertThat((StageStarted) firstStage.getPayload()).isEqualTo(new StageStarted(1, "stage-1"));
+    }
+
+    @Test
+    void shouldCompleteTheRunningLastStageWithTheJob() {
+        DeciderFixture fixture = given(runningStage1().stageCompleted(1, null).stageStarted(2));
+
+        List<JobEvent> events = fixture.thenAccepted(COMMANDS.complete(JOB, WORKER, 1, "{\"done\":true}", List.of()),
+                StageCompleted.class, JobCompleted.class);
+
+        assertThat((StageCompleted) events.get(0).getPayload()).isEqualTo(new StageCompleted(2, "stage-2", "{\"done\":true}"));
+        assertThat(events).extracting(JobEvent::getSequence).containsExactly(6L, 7L);
+        assertThat(fixture.state().status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(fixture.state().completedStages()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldNotCompleteAJobWhoseRunningStageIsNotTheLast() {
+        assertThat(given(runningStage1()).thenRejected(COMMANDS.complete(JOB, WORKER, 1, "{}", List.of()))).contains("0 of 2");
     }
 
     @Test
     void shouldGrantOnlyOneOfTwoRacingStartsForTheSameAttempt() {
         DeciderFixture fixture = given(submitted());
-        fixture.thenAccepted(COMMANDS.start(JOB, "worker-a", 0), JobStarted.class);
+        fixture.thenAccepted(COMMANDS.start(JOB, "worker-a", 0), JobStarted.class, StageStarted.class);
 
         assertThat(fixture.thenRejected(COMMANDS.start(JOB, "worker-b", 0))).contains("already started");
         assertThat(fixture.state().workerId()).isEqualTo("worker-a");
@@ -119,7 +142,7 @@ class JobDeciderTest {
     void shouldResumeANewAttemptAfterTheLastCompletedStageWithItsCheckpoint() {
         EventLog lostWorker = runningStage1().stageCompleted(1, "{\"rows\":10}");
 
-        JobEvent started = given(lostWorker).thenAccepted(COMMANDS.start(JOB, "worker-b", 1), JobStarted.class).get(0);
+        JobEvent started = given(lostWorker).thenAccepted(COMMANDS.start(JOB, "worker-b", 1), JobStarted.class, StageStarted.class).get(0);
 
         JobStarted payload = (JobStarted) started.getPayload();
         assertThat(started.getAttempt()).isEqualTo(2);
@@ -204,7 +227,7 @@ class JobDeciderTest {
 
         assertThat(((JobRetried) retried.getPayload()).getPreviousError()).isEqualTo("boom");
         assertThat(fixture.state().status()).isEqualTo(JobStatus.PENDING);
-        JobStarted started = (JobStarted) fixture.thenAccepted(COMMANDS.start(JOB, "worker-b", 1), JobStarted.class).get(0).getPayload();
+        JobStarted started = (JobStarted) fixture.thenAccepted(COMMANDS.start(JOB, "worker-b", 1), JobStarted.class, StageStarted.class).get(0).getPayload();
         assertThat(fixture.state().attempt()).isEqualTo(2);
         assertThat(started.getFirstStage()).isEqualTo(2);
         assertThat(started.getCheckpoint()).isEqualTo("{\"rows\":3}");

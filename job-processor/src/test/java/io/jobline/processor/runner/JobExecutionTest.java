@@ -42,13 +42,30 @@ class JobExecutionTest {
         AtomicBoolean finished = new AtomicBoolean();
         execution(runningJob("{\"stages\": 2, \"stage_ms\": 0}", 0), () -> finished.set(true)).run();
 
-        assertThat(types()).startsWith(StartStage.class).endsWith(CompleteStage.class, CompleteJob.class);
+        // The first stage started with the attempt; the last one completes with the job.
+        assertThat(types()).startsWith(ReportProgress.class).endsWith(ReportProgress.class, CompleteJob.class);
+        assertThat(stagesOf(StartStage.class)).containsExactly(2);
+        assertThat(stagesOf(CompleteStage.class)).containsExactly(1);
         assertThat(progressValues()).isSorted().contains(50, 100);
         assertThat(sent).allSatisfy(c -> assertThat(c.getIssuedBy()).isEqualTo("worker-a"));
         CompleteJob complete = (CompleteJob) sent.get(sent.size() - 1).getPayload();
         assertThat(complete.getAttempt()).isEqualTo(1);
         assertThat(complete.getResultJson()).isEqualTo("{\"stages_completed\":2}");
         assertThat(finished).isTrue();
+    }
+
+    @Test
+    void shouldAskForTheFirstStageWhenTheAttemptStartedWithoutIt() {
+        JobState startedByAnEarlierDecider = runningJob("{\"stages\": 2, \"stage_ms\": 0}", 0);
+        startedByAnEarlierDecider = new JobState(startedByAnEarlierDecider.jobId(), startedByAnEarlierDecider.status(),
+                startedByAnEarlierDecider.type(), startedByAnEarlierDecider.owner(), startedByAnEarlierDecider.input(),
+                List.of(), startedByAnEarlierDecider.stages(), 1, 2, "worker-a", 0, 0, null, null,
+                startedByAnEarlierDecider.policy(), 0, null, EventLog.T0, EventLog.T0, EventLog.T0);
+
+        execution(startedByAnEarlierDecider, () -> { }).run();
+
+        assertThat(types()).startsWith(StartStage.class).endsWith(CompleteJob.class);
+        assertThat(stagesOf(StartStage.class)).containsExactly(1, 2);
     }
 
     @Test
@@ -65,8 +82,12 @@ class JobExecutionTest {
     void shouldResumeAfterTheLastCompletedStage() {
         execution(runningJob("{\"stages\": 3, \"stage_ms\": 0}", 2), () -> { }).run();
 
-        assertThat(sent).filteredOn(c -> c.getPayload() instanceof StartStage)
-                .extracting(c -> ((StartStage) c.getPayload()).getStage()).containsExactly(3);
+        assertThat(stagesOf(StartStage.class)).as("stage 3 started with the attempt").isEmpty();
+        assertThat(stagesOf(CompleteStage.class)).isEmpty();
+        assertThat(sent).filteredOn(c -> c.getPayload() instanceof ReportProgress)
+                .extracting(c -> ((ReportProgress) c.getPayload()).getStage()).isNotEmpty()
+                .allSatisfy(stage -> assertThat(stage).isEqualTo(3));
+        assertThat(types()).endsWith(CompleteJob.class);
         assertThat(progressValues()).allSatisfy(p -> assertThat(p).isGreaterThanOrEqualTo(66));
     }
 
@@ -99,12 +120,17 @@ class JobExecutionTest {
         int stages = io.jobline.processor.support.Json.parse(input).path("stages").asInt(3);
         List<String> names = java.util.stream.IntStream.rangeClosed(1, stages).mapToObj(i -> "stage-" + i).toList();
         return new JobState("job-1", io.jobline.processor.lifecycle.JobStatus.RUNNING, "demo", "alice", input,
-                List.of(), names, 1, 5, "worker-a", completedStages, completedStages, completedStages > 0 ? "{}" : null, null,
+                List.of(), names, 1, 5, "worker-a", completedStages + 1, completedStages, completedStages > 0 ? "{}" : null, null,
                 io.jobline.processor.policy.Policy.SINGLE_ATTEMPT, 0, null, EventLog.T0, EventLog.T0, EventLog.T0);
     }
 
     private List<Class<?>> types() {
         return sent.stream().<Class<?>>map(c -> c.getPayload().getClass()).toList();
+    }
+
+    private List<Integer> stagesOf(Class<?> type) {
+        return sent.stream().filter(c -> type.isInstance(c.getPayload())).map(c -> c.getPayload() instanceof StartStage start
+                ? start.getStage() : ((CompleteStage) c.getPayload()).getStage()).toList();
     }
 
     private List<Integer> progressValues() {
