@@ -140,8 +140,11 @@ public final class JobsTopology {
             String type = after != null ? after.type() : before.type();
             TypeStats typeStats = recentStats.containsKey(type) ? recentStats.get(type) : stats.get(type);
             TypeStats counted = (typeStats == null ? TypeStats.empty(type) : typeStats).apply(before, after);
-            recentStats.put(type, counted);
-            stats.put(type, counted);
+            if (!counted.equals(typeStats)) {
+                // Most events (stages, progress) move no job between statuses: nothing to write.
+                recentStats.put(type, counted);
+                stats.put(type, counted);
+            }
             holdDedupKey(jobId, after != null ? after : before, after != null && after.status().isActive());
             listener.folded(event, after);
         }

@@ -3,6 +3,7 @@ package io.jobline.processor.support;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.cfg.DateTimeFeature;
+import tools.jackson.databind.cfg.MapperBuilder;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -11,11 +12,14 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class Json {
 
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DateTimeFeature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS)
-            .disable(DateTimeFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS)
-            .build();
+    public static final ObjectMapper MAPPER = withInstantsAsMillis(JsonMapper.builder()).build();
+
+    /** Instants as epoch milliseconds, read and written: the settings every mapper of ours shares (JSON, Smile). */
+    static <M extends ObjectMapper, B extends MapperBuilder<M, B>> B withInstantsAsMillis(B builder) {
+        return builder.enable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DateTimeFeature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS)
+                .disable(DateTimeFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS);
+    }
 
     private Json() {
     }

@@ -11,7 +11,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
-import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.dataformat.smile.SmileMapper;
 
 /**
@@ -22,10 +21,7 @@ import tools.jackson.dataformat.smile.SmileMapper;
  */
 public final class StateSerde<T> implements Serde<T> {
 
-    static final ObjectMapper SMILE = SmileMapper.builder()
-            .enable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DateTimeFeature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS)
-            .disable(DateTimeFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS)
+    static final ObjectMapper SMILE = Json.withInstantsAsMillis(SmileMapper.builder())
             .changeDefaultPropertyInclusion(incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL))
             .build();
 
