@@ -156,6 +156,8 @@ public final class BenchmarkHarness {
                     for (int run = 0; run < settings.runs(); run++) {
                         PushClients.Result result = push.run(load, pushLoad.jobs(), 20, 250);
                         percentiles("push_" + clients + "_clients", result.latencies(), 50, 99);
+                        percentiles("push_" + clients + "_clients_to_visible", result.toVisible(), 50, 99);
+                        percentiles("push_" + clients + "_clients_visible_to_client", result.visibleToClient(), 50, 99);
                         figure("push_" + clients + "_clients_delivered_ratio", "").add(
                                 result.expected() == 0 ? Double.NaN : (double) result.delivered() / result.expected());
                         figure("push_" + clients + "_clients_events_per_s", "events/s").add(result.eventsPerSecond());
@@ -269,6 +271,8 @@ public final class BenchmarkHarness {
         for (int clients : settings.push().stream().map(PushLoad::clients).toList()) {
             for (String p : List.of("p50", "p99")) {
                 row(md, "Push " + p + " ms, " + clients + " subscriber(s)", "push_" + clients + "_clients_" + p + "_ms", null, false);
+                row(md, "  of which report to read_committed visible " + p + " ms", "push_" + clients + "_clients_to_visible_" + p + "_ms", null, false);
+                row(md, "  of which visible to client " + p + " ms", "push_" + clients + "_clients_visible_to_client_" + p + "_ms", null, false);
             }
             row(md, "Push delivered / expected, " + clients + " subscriber(s)", "push_" + clients + "_clients_delivered_ratio", null, false);
             row(md, "Push load events/s, " + clients + " subscriber(s)", "push_" + clients + "_clients_events_per_s", null, false);

@@ -23,8 +23,13 @@ import tools.jackson.databind.JsonNode;
  */
 final class PushClients implements AutoCloseable {
 
-    /** One run: latencies of every delivered message, and how many were expected. */
-    record Result(Samples latencies, long delivered, long expected, double eventsPerSecond) {
+    /**
+     * One run: latencies of every delivered message, and how many were expected. The latency is split at the moment
+     * a read_committed consumer of the event topic sees the event: {@code toVisible} (the decider and its commit)
+     * and {@code visibleToClient} (the projection and the push).
+     */
+    record Result(Samples latencies, Samples toVisible, Samples visibleToClient, long delivered, long expected,
+                  double eventsPerSecond) {
     }
 
     private final List<Client> clients = new ArrayList<>();
@@ -45,6 +50,11 @@ final class PushClients implements AutoCloseable {
     /** Runs {@code jobs} demo jobs at once and measures every client's updates about them. */
     Result run(ServiceLoad load, int jobs, int stages, int stageMs) throws Exception {
         clients.forEach(Client::reset);
+        Map<String, Long> visibleAt = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicBoolean consuming = new java.util.concurrent.atomic.AtomicBoolean(true);
+        long nanoToWall = System.currentTimeMillis() * 1_000_000 - System.nanoTime();
+        Thread consumer = load.eventConsumer(consuming, (event, seenNanos) ->
+                visibleAt.put(event.getJobId() + "/" + event.getSequence(), (seenNanos + nanoToWall) / 1_000_000));
         String body = "{\"type\": \"demo\", \"input\": {\"stages\": " + stages + ", \"stage_ms\": " + stageMs + "}}";
         List<String> ids = new ArrayList<>();
         long start = System.currentTimeMillis();
@@ -62,6 +72,8 @@ final class PushClients implements AutoCloseable {
         }
         double seconds = (System.currentTimeMillis() - start) / 1000.0;
         Thread.sleep(2_000);
+        consuming.set(false);
+        consumer.join(5_000);
         Map<String, Map<Long, Long>> eventTimes = new HashMap<>();
         long events = 0;
         for (String id : ids) {
@@ -73,11 +85,19 @@ final class PushClients implements AutoCloseable {
             eventTimes.put(id, times);
         }
         Samples latencies = new Samples();
+        Samples visibleToClient = new Samples();
         long delivered = 0;
         for (Client client : clients) {
-            delivered += client.latencies(eventTimes, latencies);
+            delivered += client.latencies(eventTimes, visibleAt, latencies, visibleToClient);
         }
-        return new Result(latencies, delivered, events * clients.size(), events / seconds);
+        Samples toVisible = new Samples();
+        eventTimes.forEach((id, times) -> times.forEach((seq, at) -> {
+            Long visible = visibleAt.get(id + "/" + seq);
+            if (visible != null) {
+                toVisible.add(Math.max(0, visible - at) * 1_000_000);
+            }
+        }));
+        return new Result(latencies, toVisible, visibleToClient, delivered, events * clients.size(), events / seconds);
     }
 
     @Override
@@ -146,15 +166,24 @@ final class PushClients implements AutoCloseable {
             size = 0;
         }
 
-        /** Adds the latency of each message about these jobs; returns how many there were. */
-        synchronized long latencies(Map<String, Map<Long, Long>> eventTimes, Samples into) {
+        /**
+         * Adds the latency of each message about these jobs, from its event's timestamp and from the event being
+         * visible to a read_committed consumer; returns how many there were.
+         */
+        synchronized long latencies(Map<String, Map<Long, Long>> eventTimes, Map<String, Long> visibleAt,
+                                    Samples fromEvent, Samples fromVisible) {
             long count = 0;
             for (int i = 0; i < size; i++) {
-                Map<Long, Long> times = eventTimes.get(jobs.get(jobIndexes[i]));
+                String job = jobs.get(jobIndexes[i]);
+                Map<Long, Long> times = eventTimes.get(job);
                 Long at = times == null ? null : times.get(seqs[i]);
                 if (at != null) {
-                    into.add(Math.max(0, received[i] - at) * 1_000_000);
+                    fromEvent.add(Math.max(0, received[i] - at) * 1_000_000);
                     count++;
+                }
+                Long visible = visibleAt.get(job + "/" + seqs[i]);
+                if (visible != null) {
+                    fromVisible.add(Math.max(0, received[i] - visible) * 1_000_000);
                 }
             }
             return count;

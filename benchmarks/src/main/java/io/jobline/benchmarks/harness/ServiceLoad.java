@@ -159,7 +159,8 @@ final class ServiceLoad {
         void on(JobEvent event, long seenNanos);
     }
 
-    private Thread eventConsumer(AtomicBoolean running, EventHandler handler) {
+    /** A read_committed consumer of the event topic from its end, telling {@code handler} when it sees each event. */
+    Thread eventConsumer(AtomicBoolean running, EventHandler handler) {
         JobTopics topics = new JobTopics(SchemaRegistry.forUrl(null));
         Map<String, Object> config = new HashMap<>(Map.of("bootstrap.servers", service.bootstrapServers,
                 "isolation.level", "read_committed", "enable.auto.commit", false, "fetch.max.wait.ms", 5));
