@@ -41,7 +41,7 @@ public final class JobProcessor implements AutoCloseable {
         KafkaCommandSender sender = new KafkaCommandSender(topics.commands(), config);
         JobRunner runner = new JobRunner(workerId, concurrency, types, files, sender, new JobCommands(clock), clock);
         KafkaStreams streams = new KafkaStreams(DeciderTopology.build(topics, runner),
-                StreamsConfigs.forApplication(kafka, APPLICATION_ID));
+                StreamsConfigs.forApplication(kafka, APPLICATION_ID, kafka.deciderCommitIntervalMs()));
         StreamsConfigs.replaceFailedThreads(streams, APPLICATION_ID);
         streams.start();
         return new JobProcessor(sender, runner, streams);

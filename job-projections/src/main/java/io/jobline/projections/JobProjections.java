@@ -38,7 +38,7 @@ public final class JobProjections implements AutoCloseable {
     }
 
     public static JobProjections start(KafkaSettings kafka, JobTopics topics, ViewListener listener) {
-        KafkaStreams streams = new KafkaStreams(JobsTopology.build(topics, listener), StreamsConfigs.forApplication(kafka, APPLICATION_ID));
+        KafkaStreams streams = new KafkaStreams(JobsTopology.build(topics, listener), StreamsConfigs.forApplication(kafka, APPLICATION_ID, kafka.projectionCommitIntervalMs()));
         StreamsConfigs.replaceFailedThreads(streams, APPLICATION_ID);
         streams.start();
         return new JobProjections(streams);

@@ -100,6 +100,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("default.replication.factor", "1");
         // Only small compacted topics here (offsets, changelogs): the 128 MB default dedupe buffer is wasted heap.
         props.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
+        // Transactions (v2): a transaction's first write to a partition is refused while the producer's previous
+        // transaction is still writing its markers, and the broker retries it every 20 ms by default (KAFKA-18654).
+        // The decider commits every 30 ms, so its next transaction often starts inside that window: retry every 2 ms.
+        props.put("add.partitions.to.txn.retry.backoff.ms", "2");
         return props;
     }
 

@@ -23,7 +23,8 @@ public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, 
      * @param processingGuarantee exactly_once_v2 (default) or at_least_once, for both Streams applications
      */
     public record Kafka(String bootstrapServers, int embeddedPort, int partitions, short replicationFactor,
-                        long commitIntervalMs, int sessionTimeoutMs, String processingGuarantee) {
+                        long deciderCommitIntervalMs, long projectionCommitIntervalMs, int sessionTimeoutMs,
+                        String processingGuarantee) {
 
         public boolean embedded() {
             return bootstrapServers == null || bootstrapServers.isBlank();

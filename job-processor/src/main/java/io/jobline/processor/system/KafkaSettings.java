@@ -10,7 +10,10 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * How this process reaches Kafka and lays out topics: shared by the processor, the projections and the API.
  *
  * @param replicationFactor of the topics the service creates (1 on the embedded single broker)
- * @param commitIntervalMs  Streams commit interval: under exactly-once, how often events become visible downstream
+ * @param deciderCommitIntervalMs    the decider's Streams commit interval: under exactly-once, how often the events
+ *                                   it decided become visible to consumers (and so to live clients)
+ * @param projectionCommitIntervalMs the projections' Streams commit interval: how often their stores' changes are
+ *                                   committed (queries and live push see a folded event before that)
  * @param instanceId        stable id of this instance, for static group membership; null for dynamic membership
  * @param sessionTimeoutMs  how long a silent instance keeps its partitions (and so its jobs) before they move to
  *                          another; 0 keeps Kafka's default (45 s)
@@ -21,7 +24,8 @@ public record KafkaSettings(
         String bootstrapServers,
         int partitions,
         short replicationFactor,
-        long commitIntervalMs,
+        long deciderCommitIntervalMs,
+        long projectionCommitIntervalMs,
         Path stateDir,
         String schemaRegistryUrl,
         String instanceId,
