@@ -102,7 +102,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
         // Transactions (v2): a transaction's first write to a partition is refused while the producer's previous
         // transaction is still writing its markers, and the broker retries it every 20 ms by default (KAFKA-18654).
-        // The decider commits every 30 ms, so its next transaction often starts inside that window: retry every 2 ms.
+        // The decider commits every 30 ms, so its next transaction can start inside that window: retry every 2 ms.
         props.put("add.partitions.to.txn.retry.backoff.ms", "2");
         return props;
     }
