@@ -10,8 +10,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.jobline.processor.support.Json;
 import tools.jackson.databind.JsonNode;
@@ -50,8 +52,8 @@ final class PushClients implements AutoCloseable {
     /** Runs {@code jobs} demo jobs at once and measures every client's updates about them. */
     Result run(ServiceLoad load, int jobs, int stages, int stageMs) throws Exception {
         clients.forEach(Client::reset);
-        Map<String, Long> visibleAt = new java.util.concurrent.ConcurrentHashMap<>();
-        java.util.concurrent.atomic.AtomicBoolean consuming = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Map<String, Long> visibleAt = new ConcurrentHashMap<>();
+        AtomicBoolean consuming = new AtomicBoolean(true);
         long nanoToWall = System.currentTimeMillis() * 1_000_000 - System.nanoTime();
         Thread consumer = load.eventConsumer(consuming, (event, seenNanos) ->
                 visibleAt.put(event.getJobId() + "/" + event.getSequence(), (seenNanos + nanoToWall) / 1_000_000));

@@ -55,8 +55,9 @@ class KafkaConfiguration {
                                 @Value("${schema.registry.url:}") String schemaRegistryUrl) {
         JoblineProperties.Kafka kafka = properties.kafka();
         KafkaSettings settings = new KafkaSettings(broker.bootstrapServers(), kafka.partitions(),
-                kafka.replicationFactor(), kafka.deciderCommitIntervalMs(), kafka.projectionCommitIntervalMs(), data.root().resolve("streams"),
-                schemaRegistryUrl, data.instanceId(), kafka.sessionTimeoutMs(), kafka.processingGuarantee());
+                kafka.replicationFactor(), kafka.deciderCommitIntervalMs(), kafka.projectionCommitIntervalMs(),
+                data.root().resolve("streams"), schemaRegistryUrl, data.instanceId(), kafka.sessionTimeoutMs(),
+                kafka.processingGuarantee());
         EnsureTopicsTask.run(settings);
         return settings;
     }
