@@ -175,6 +175,10 @@ class LivePushIT {
             healthy.next(m -> type(m, "job_status") && m.get("status").get("status").asString().equals("completed"), WAIT);
             assertThat(client.job(last).get("status").asString()).isEqualTo("completed");
             assertThat(healthy.closed()).isNotDone();
+            // the other nine finish too: left running, they would flood the next test's every-job stream
+            for (String id : ids) {
+                await().atMost(WAIT).until(() -> client.job(id).get("status").asString().equals("completed"));
+            }
         }
     }
 

@@ -4,6 +4,8 @@ import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import io.jobline.api.system.JoblineProperties;
@@ -29,9 +34,14 @@ import io.jobline.schemas.event.JobEvent;
  * <p>The projection only hands each folded event to a bounded queue; one dispatcher thread builds the messages and
  * fans them out, so push load never slows the projection that REST reads depend on. Should the queue ever fill,
  * every push client is disconnected: clients reconnect and resume from the event log.
+ *
+ * <p>On shutdown it closes every push connection before the web server's graceful shutdown begins: a stream never
+ * ends by itself, and an open one would hold that shutdown for its whole timeout.
  */
 @Component
-public class LiveHub implements ViewListener, DisposableBean {
+public class LiveHub implements ViewListener, SmartLifecycle, DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveHub.class);
 
     static final int RECENT = 10_000;
     static final long HEARTBEAT_SECONDS = 15;
@@ -51,8 +61,9 @@ public class LiveHub implements ViewListener, DisposableBean {
     private final AtomicInteger ids = new AtomicInteger();
     private final ExecutorService senders;
     private final ScheduledExecutorService heartbeats;
-    private final java.util.concurrent.BlockingQueue<Folded> folded = new java.util.concurrent.ArrayBlockingQueue<>(FOLDED_QUEUE);
+    private final BlockingQueue<Folded> folded = new ArrayBlockingQueue<>(FOLDED_QUEUE);
     private final Thread dispatcher;
+    private volatile boolean running;
 
     LiveHub(LiveMessages messages, JoblineProperties properties) {
         this.messages = messages;
@@ -126,7 +137,7 @@ public class LiveHub implements ViewListener, DisposableBean {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(LiveHub.class).warn("Could not push an update: {}", e.toString());
+                log.warn("Could not push an update: {}", e.toString());
             }
         }
     }
@@ -182,6 +193,23 @@ public class LiveHub implements ViewListener, DisposableBean {
 
     private static long streamNumber(LiveMessage message) {
         return Long.parseLong(message.streamId().substring(message.streamId().lastIndexOf('-') + 1));
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Runs before the web server's graceful shutdown (the default phase stops first). */
+    @Override
+    public void stop() {
+        running = false;
+        subscribers.forEach(s -> s.closeQuietly("server shutting down"));
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
     }
 
     @Override

@@ -1,8 +1,12 @@
 package io.jobline.api.live;
 
 import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 import org.springframework.http.MediaType;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter.DataWithMediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -22,12 +26,26 @@ final class SseSink implements Sink {
 
     @Override
     public synchronized void send(LiveMessage message) throws IOException {
+        emitter.send(event(message));
+    }
+
+    /** Several events written with one flush, as the WebSocket sink batches its frames. */
+    @Override
+    public synchronized void send(List<LiveMessage> messages) throws IOException {
+        Set<DataWithMediaType> parts = new LinkedHashSet<>();
+        for (LiveMessage message : messages) {
+            parts.addAll(event(message).build());
+        }
+        emitter.send(parts);
+    }
+
+    private SseEmitter.SseEventBuilder event(LiveMessage message) {
         SseEmitter.SseEventBuilder event = SseEmitter.event().name(message.type()).data(message.json(), MediaType.APPLICATION_JSON);
         String id = oneJob ? (message.seq() > 0 ? Long.toString(message.seq()) : null) : message.streamId();
         if (id != null) {
             event.id(id);
         }
-        emitter.send(event);
+        return event;
     }
 
     @Override

@@ -22,6 +22,8 @@ public final class SseClient implements AutoCloseable {
     public record Event(String id, String name, JsonNode data) {
     }
 
+    private static final Event END = new Event(null, null, null);
+
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
     private final int status;
@@ -49,6 +51,10 @@ public final class SseClient implements AutoCloseable {
             Event event = events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (event == null) {
                 throw new AssertionError("No matching server-sent event within " + timeout);
+            }
+            if (event == END) {
+                events.add(END);
+                throw new AssertionError("The server ended the stream before a matching event");
             }
             if (matching.test(event)) {
                 return event;
@@ -79,6 +85,7 @@ public final class SseClient implements AutoCloseable {
         } catch (RuntimeException e) {
             // stream closed
         }
+        events.add(END);
     }
 
     @Override
