@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,8 @@ import io.jobline.processor.support.Json;
  * min and max. Writes {@code results.md} and {@code results.json} to {@code --out} and prints the Markdown.
  *
  * <p>Arguments (all optional): {@code --runs=3 --jobs=10000 --out=target/benchmarks}, or {@code --quick} for a
- * smoke run with tiny counts.
+ * smoke run with tiny counts. {@code --push-only} measures push latency alone, {@code --push=100:40} chooses the
+ * push loads (clients:jobs, comma-separated).
  */
 public final class BenchmarkHarness {
 
@@ -37,7 +39,7 @@ public final class BenchmarkHarness {
 
     /** Counts and durations of one harness run. */
     record Settings(int runs, int jobs, int warmupJobs, int rawRecords, double latencySeconds, double pickupRate,
-                    int endToEndIterations, List<PushLoad> push, int idleSeconds, Path out) {
+                    int endToEndIterations, List<PushLoad> push, int idleSeconds, boolean pushOnly, Path out) {
 
         static Settings of(Map<String, String> options) {
             boolean quick = options.containsKey("quick");
@@ -45,9 +47,10 @@ public final class BenchmarkHarness {
             int jobs = Integer.parseInt(options.getOrDefault("jobs", quick ? "500" : "10000"));
             return new Settings(runs, jobs, quick ? 500 : 10_000, quick ? 5_000 : 300_000, quick ? 1 : 8,
                     quick ? 10 : 20, quick ? 50 : 500,
-                    quick ? List.of(new PushLoad(1, 1), new PushLoad(5, 1))
+                    options.containsKey("push") ? PushLoad.list(options.get("push"))
+                            : quick ? List.of(new PushLoad(1, 1), new PushLoad(5, 1))
                             : List.of(new PushLoad(1, 40), new PushLoad(100, 40), new PushLoad(1000, 6)),
-                    quick ? 2 : 15, Path.of(options.getOrDefault("out", "target/benchmarks")));
+                    quick ? 2 : 15, options.containsKey("push-only"), Path.of(options.getOrDefault("out", "target/benchmarks")));
         }
     }
 
@@ -56,6 +59,12 @@ public final class BenchmarkHarness {
      * 250 ms run at once (40 jobs: about 1,000 events/s, the issue's figure; every client gets every event).
      */
     record PushLoad(int clients, int jobs) {
+
+        /** From {@code --push=100:40,1000:6} (clients:jobs, comma-separated). */
+        static List<PushLoad> list(String spec) {
+            return Arrays.stream(spec.split(",")).map(part -> part.split(":"))
+                    .map(p -> new PushLoad(Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()))).toList();
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -73,9 +82,13 @@ public final class BenchmarkHarness {
     public static Path run(Settings settings) throws Exception {
         BenchmarkHarness harness = new BenchmarkHarness(settings, ServiceProcess.findJar());
         long start = System.nanoTime();
-        harness.measureIdleMemory();
-        harness.measureExactlyOnce();
-        harness.measureAtLeastOnce();
+        if (settings.pushOnly()) {
+            harness.measurePushOnly();
+        } else {
+            harness.measureIdleMemory();
+            harness.measureExactlyOnce();
+            harness.measureAtLeastOnce();
+        }
         harness.facts.put("harness_seconds", Math.round((System.nanoTime() - start) / 1e9));
         return harness.write();
     }
@@ -150,25 +163,38 @@ public final class BenchmarkHarness {
                 percentiles("kafka_end_to_end", kafka.endToEnd("bench-e2e", settings.endToEndIterations(), recordSize), 50, 99);
             }
 
-            for (PushLoad pushLoad : settings.push()) {
-                int clients = pushLoad.clients();
-                try (PushClients push = new PushClients(service, clients)) {
-                    for (int run = 0; run < settings.runs(); run++) {
-                        PushClients.Result result = push.run(load, pushLoad.jobs(), 20, 250);
-                        percentiles("push_" + clients + "_clients", result.latencies(), 50, 99);
-                        percentiles("push_" + clients + "_clients_to_visible", result.toVisible(), 50, 99);
-                        percentiles("push_" + clients + "_clients_visible_to_client", result.visibleToClient(), 50, 99);
-                        figure("push_" + clients + "_clients_delivered_ratio", "").add(
-                                result.expected() == 0 ? Double.NaN : (double) result.delivered() / result.expected());
-                        figure("push_" + clients + "_clients_events_per_s", "events/s").add(result.eventsPerSecond());
-                    }
-                }
-            }
+            measurePush(service, load);
 
             long retained = load.retainedJobs();
             facts.put("retained_jobs", retained);
             facts.put("changelog_bytes_per_job", Math.round((double) kafka.logBytes("-changelog") / retained));
             facts.put("state_store_disk_bytes_per_job", Math.round((double) service.stateStoreBytes() / retained));
+        }
+    }
+
+    /** Push latency alone (--push-only), for working on it: after the same warm-up as a full run. */
+    private void measurePushOnly() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start(jar, LOADED)) {
+            ServiceLoad load = new ServiceLoad(service);
+            load.throughput(settings.warmupJobs());
+            measurePush(service, load);
+        }
+    }
+
+    private void measurePush(ServiceProcess service, ServiceLoad load) throws Exception {
+        for (PushLoad pushLoad : settings.push()) {
+            int clients = pushLoad.clients();
+            try (PushClients push = new PushClients(service, clients)) {
+                for (int run = 0; run < settings.runs(); run++) {
+                    PushClients.Result result = push.run(load, pushLoad.jobs(), 20, 250);
+                    percentiles("push_" + clients + "_clients", result.latencies(), 50, 99);
+                    percentiles("push_" + clients + "_clients_to_visible", result.toVisible(), 50, 99);
+                    percentiles("push_" + clients + "_clients_visible_to_client", result.visibleToClient(), 50, 99);
+                    figure("push_" + clients + "_clients_delivered_ratio", "").add(
+                            result.expected() == 0 ? Double.NaN : (double) result.delivered() / result.expected());
+                    figure("push_" + clients + "_clients_events_per_s", "events/s").add(result.eventsPerSecond());
+                }
+            }
         }
     }
 
