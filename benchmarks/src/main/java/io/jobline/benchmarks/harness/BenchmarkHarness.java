@@ -45,7 +45,7 @@ public final class BenchmarkHarness {
             boolean quick = options.containsKey("quick");
             int runs = Integer.parseInt(options.getOrDefault("runs", quick ? "1" : "3"));
             int jobs = Integer.parseInt(options.getOrDefault("jobs", quick ? "500" : "10000"));
-            return new Settings(runs, jobs, quick ? 500 : 10_000, quick ? 5_000 : 300_000, quick ? 1 : 8,
+            return new Settings(runs, jobs, quick ? 500 : 20_000, quick ? 5_000 : 300_000, quick ? 1 : 8,
                     quick ? 10 : 20, quick ? 50 : 500,
                     options.containsKey("push") ? PushLoad.list(options.get("push"))
                             : quick ? List.of(new PushLoad(1, 1), new PushLoad(5, 1))
@@ -172,11 +172,15 @@ public final class BenchmarkHarness {
         }
     }
 
-    /** Push latency alone (--push-only), for working on it: after the same warm-up as a full run. */
+    /** Push latency alone (--push-only), for working on it: after the same warm-up as a full run and a push run. */
     private void measurePushOnly() throws Exception {
         try (ServiceProcess service = ServiceProcess.start(jar, LOADED)) {
             ServiceLoad load = new ServiceLoad(service);
             load.throughput(settings.warmupJobs());
+            waitUntilIdle(load);
+            try (PushClients warmup = new PushClients(service, 10)) {
+                warmup.run(load, 40, 20, 250);
+            }
             measurePush(service, load);
         }
     }
