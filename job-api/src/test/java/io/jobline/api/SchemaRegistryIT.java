@@ -44,11 +44,11 @@ class SchemaRegistryIT {
         assertThat(subjects.json().valueStream().map(n -> n.asString()).toList())
                 .containsExactly("job-commands-value", "job-events-value");
 
-        assertThat(client.get(REGISTRY + "/subjects/job-events-value/versions").text()).isEqualTo("[1,2,3]");
+        assertThat(client.get(REGISTRY + "/subjects/job-events-value/versions").text()).isEqualTo("[1,2,3,4]");
 
-        Response version = client.get(REGISTRY + "/subjects/job-events-value/versions/3");
+        Response version = client.get(REGISTRY + "/subjects/job-events-value/versions/4");
         assertThat(version.json().get("subject").asString()).isEqualTo("job-events-value");
-        assertThat(version.json().get("version").asInt()).isEqualTo(3);
+        assertThat(version.json().get("version").asInt()).isEqualTo(4);
         int id = version.json().get("id").asInt();
         Schema schema = new Schema.Parser().parse(version.json().get("schema").asString());
         assertThat(schema.getFullName()).isEqualTo("io.jobline.schemas.event.JobEvent");

@@ -9,13 +9,13 @@ import tools.jackson.databind.JsonNode;
 /**
  * The optional {@code "options"} of a submit: retries and timeouts for this job, laid over its type's defaults.
  * <pre>{"max_attempts": 3, "backoff_ms": 1000, "backoff_multiplier": 2, "backoff_max_ms": 60000,
- *  "timeout_ms": 1800000, "stage_timeout_ms": 600000, "heartbeat_timeout_ms": 60000}</pre>
+ *  "timeout_ms": 1800000, "stage_timeout_ms": 600000, "heartbeat_timeout_ms": 60000, "max_restarts": 5}</pre>
  */
 final class SubmitOptions {
 
     static final long MAX_DURATION_MS = 7L * 24 * 3600 * 1000;
     private static final Set<String> FIELDS = Set.of("max_attempts", "backoff_ms", "backoff_multiplier",
-            "backoff_max_ms", "timeout_ms", "stage_timeout_ms", "heartbeat_timeout_ms");
+            "backoff_max_ms", "timeout_ms", "stage_timeout_ms", "heartbeat_timeout_ms", "max_restarts");
 
     private SubmitOptions() {
     }
@@ -30,6 +30,7 @@ final class SubmitOptions {
         options.put("timeout_ms", policy.jobTimeoutMs());
         options.put("stage_timeout_ms", policy.stageTimeoutMs());
         options.put("heartbeat_timeout_ms", policy.heartbeatTimeoutMs());
+        options.put("max_restarts", policy.effectiveMaxRestarts());
         return options;
     }
 
@@ -59,7 +60,9 @@ final class SubmitOptions {
         return policy.withBackoff(backoff, factor, backoffMax).withTimeouts(
                 timeout(options, "timeout_ms", policy.jobTimeoutMs()),
                 timeout(options, "stage_timeout_ms", policy.stageTimeoutMs()),
-                timeout(options, "heartbeat_timeout_ms", policy.heartbeatTimeoutMs()));
+                timeout(options, "heartbeat_timeout_ms", policy.heartbeatTimeoutMs()))
+                .withMaxRestarts(options.hasNonNull("max_restarts")
+                        ? (int) number(options, "max_restarts", 0, 0, 100) : policy.maxRestarts());
     }
 
     /** A timeout option: milliseconds from 100 to a week, or null to turn that timeout off. */

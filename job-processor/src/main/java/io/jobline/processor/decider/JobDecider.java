@@ -207,6 +207,15 @@ public final class JobDecider {
         if (start.getExpectedAttempt() != state.attempt()) {
             return "attempt " + state.attempt() + " already started; expected " + start.getExpectedAttempt();
         }
+        int maxRestarts = state.effectivePolicy().effectiveMaxRestarts();
+        if (state.status() == JobStatus.RUNNING && state.restarts() >= maxRestarts) {
+            // Taking a running job over means its worker was lost; a job whose workers keep dying before it
+            // completes a stage probably kills them (out of memory, a native crash): stop restarting it.
+            decided.add(new JobFailed("The job's worker was lost " + (state.restarts() + 1) + " times in a row without"
+                    + " completing a stage (max_restarts " + maxRestarts + "); the job probably crashes its worker",
+                    state.stage() == 0 ? null : state.stage(), false));
+            return null;
+        }
         int first = state.completedStages() + 1;
         decided.add(new JobStarted(start.getWorkerId(), first, state.checkpoint()));
         // A started attempt is in its first stage at once: the worker does not ask for it with a StartStage.

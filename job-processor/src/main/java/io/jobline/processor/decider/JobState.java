@@ -32,6 +32,9 @@ import io.jobline.schemas.event.StageStarted;
  * @param attemptStartedAt  when the current attempt started
  * @param stageStartedAt    when the current stage started
  * @param lastReportAt      when the current attempt last reported (any command, or a heartbeat)
+ * @param restarts          times the running job was taken over from a lost worker since a stage last completed
+ *                          (or since it was submitted or retried by hand); never null, boxed only so that states
+ *                          stored before it existed still read
  */
 public record JobState(
         String jobId,
@@ -53,11 +56,18 @@ public record JobState(
         Instant retryAt,
         Instant attemptStartedAt,
         Instant stageStartedAt,
-        Instant lastReportAt) {
+        Instant lastReportAt,
+        Integer restarts) {
+
+    public JobState {
+        if (restarts == null) {
+            restarts = 0; // a state stored before restarts were counted
+        }
+    }
 
     public static JobState empty(String jobId) {
         return new JobState(jobId, null, null, null, null, List.of(), List.of(), 0, 0, null, 0, 0, null, null,
-                Policy.SINGLE_ATTEMPT, 0, null, null, null, null);
+                Policy.SINGLE_ATTEMPT, 0, null, null, null, null, 0);
     }
 
     public boolean exists() {
@@ -81,8 +91,11 @@ public record JobState(
             return new JobState(jobId, next.status, submitted.getType(), submitted.getOwner(), submitted.getInput(),
                     StoredFile.of(submitted.getFiles()), List.copyOf(submitted.getStages()), event.getAttempt(),
                     event.getSequence(), null, 0, 0, null, null, Policy.of(submitted.getPolicy()), 0, null, null,
-                    null, at);
+                    null, at, 0);
         } else if (payload instanceof JobStarted started) {
+            if (status == JobStatus.RUNNING) {
+                next.restarts = restarts + 1; // a new attempt of a running job: its worker was lost
+            }
             next.workerId = started.getWorkerId();
             next.stage = started.getFirstStage() - 1;
             next.retryAt = null;
@@ -94,6 +107,7 @@ public record JobState(
         } else if (payload instanceof StageCompleted completed) {
             next.completedStages = completed.getStage();
             next.checkpoint = completed.getCheckpoint();
+            next.restarts = 0;
         } else if (payload instanceof AttemptFailed failed) {
             next.error = failed.getError();
             next.failures = failures + 1;
@@ -104,6 +118,7 @@ public record JobState(
         } else if (payload instanceof JobRetried) {
             next.failures = 0;
             next.retryAt = null;
+            next.restarts = 0;
         }
         return next.build();
     }
@@ -131,6 +146,7 @@ public record JobState(
         Instant attemptStartedAt;
         Instant stageStartedAt;
         Instant lastReportAt;
+        int restarts;
 
         Builder(JobState from, JobStatus status, JobEvent event) {
             this.from = from;
@@ -147,12 +163,13 @@ public record JobState(
             this.attemptStartedAt = from.attemptStartedAt;
             this.stageStartedAt = from.stageStartedAt;
             this.lastReportAt = event == null ? from.lastReportAt : event.getTimestamp();
+            this.restarts = from.restarts;
         }
 
         JobState build() {
             return new JobState(from.jobId, status, from.type, from.owner, from.input, from.files, from.stages, attempt,
                     sequence, workerId, stage, completedStages, checkpoint, error, from.policy, failures, retryAt,
-                    attemptStartedAt, stageStartedAt, lastReportAt);
+                    attemptStartedAt, stageStartedAt, lastReportAt, restarts);
         }
     }
 }

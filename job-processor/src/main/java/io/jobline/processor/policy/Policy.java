@@ -15,6 +15,9 @@ import io.jobline.schemas.common.ExecutionPolicy;
  * @param jobTimeoutMs      longest one attempt may run; null: no limit
  * @param stageTimeoutMs    longest one stage may run; null: no limit
  * @param heartbeatTimeoutMs longest a running attempt may go without a report; null: no limit
+ * @param maxRestarts       times a running job may be taken over from a lost worker (a crash, a lost partition)
+ *                          without completing a stage in between; one more and it fails, as a job that probably
+ *                          crashes its worker. Null: {@value #DEFAULT_MAX_RESTARTS}
  */
 public record Policy(
         int maxAttempts,
@@ -23,10 +26,18 @@ public record Policy(
         long backoffMaxMs,
         Long jobTimeoutMs,
         Long stageTimeoutMs,
-        Long heartbeatTimeoutMs) {
+        Long heartbeatTimeoutMs,
+        Integer maxRestarts) {
+
+    /**
+     * Restarts without progress allowed when a policy does not say: Sidekiq Pro gives up on a job after 3 recoveries,
+     * BullMQ after 1 stall; here only restarts with no stage completed in between count, and moving partitions
+     * between instances restarts jobs too, so a few more.
+     */
+    public static final int DEFAULT_MAX_RESTARTS = 5;
 
     /** One attempt, no timeouts: what a job submitted without a policy gets. */
-    public static final Policy SINGLE_ATTEMPT = new Policy(1, 1_000, 2.0, 300_000, null, null, null);
+    public static final Policy SINGLE_ATTEMPT = new Policy(1, 1_000, 2.0, 300_000, null, null, null, null);
 
     public Policy {
         if (maxAttempts < 1) {
@@ -35,6 +46,14 @@ public record Policy(
         if (backoffInitialMs < 0 || backoffMaxMs < 0 || backoffMultiplier < 1) {
             throw new IllegalArgumentException("backoff must be non-negative and the multiplier at least 1");
         }
+        if (maxRestarts != null && maxRestarts < 0) {
+            throw new IllegalArgumentException("max_restarts must be at least 0");
+        }
+    }
+
+    /** {@link #maxRestarts}, or the default when the policy leaves it out. */
+    public int effectiveMaxRestarts() {
+        return maxRestarts == null ? DEFAULT_MAX_RESTARTS : maxRestarts;
     }
 
     public static Policy of(ExecutionPolicy avro) {
@@ -42,12 +61,13 @@ public record Policy(
             return SINGLE_ATTEMPT;
         }
         return new Policy(avro.getMaxAttempts(), avro.getBackoffInitialMs(), avro.getBackoffMultiplier(),
-                avro.getBackoffMaxMs(), avro.getJobTimeoutMs(), avro.getStageTimeoutMs(), avro.getHeartbeatTimeoutMs());
+                avro.getBackoffMaxMs(), avro.getJobTimeoutMs(), avro.getStageTimeoutMs(), avro.getHeartbeatTimeoutMs(),
+                avro.getMaxRestarts());
     }
 
     public ExecutionPolicy toAvro() {
         return new ExecutionPolicy(maxAttempts, backoffInitialMs, backoffMultiplier, backoffMaxMs, jobTimeoutMs,
-                stageTimeoutMs, heartbeatTimeoutMs);
+                stageTimeoutMs, heartbeatTimeoutMs, maxRestarts);
     }
 
     /**
@@ -64,14 +84,22 @@ public record Policy(
     }
 
     public Policy withMaxAttempts(int value) {
-        return new Policy(value, backoffInitialMs, backoffMultiplier, backoffMaxMs, jobTimeoutMs, stageTimeoutMs, heartbeatTimeoutMs);
+        return new Policy(value, backoffInitialMs, backoffMultiplier, backoffMaxMs, jobTimeoutMs, stageTimeoutMs,
+                heartbeatTimeoutMs, maxRestarts);
     }
 
     public Policy withBackoff(long initialMs, double multiplier, long maxMs) {
-        return new Policy(maxAttempts, initialMs, multiplier, maxMs, jobTimeoutMs, stageTimeoutMs, heartbeatTimeoutMs);
+        return new Policy(maxAttempts, initialMs, multiplier, maxMs, jobTimeoutMs, stageTimeoutMs, heartbeatTimeoutMs,
+                maxRestarts);
     }
 
     public Policy withTimeouts(Long jobMs, Long stageMs, Long heartbeatMs) {
-        return new Policy(maxAttempts, backoffInitialMs, backoffMultiplier, backoffMaxMs, jobMs, stageMs, heartbeatMs);
+        return new Policy(maxAttempts, backoffInitialMs, backoffMultiplier, backoffMaxMs, jobMs, stageMs, heartbeatMs,
+                maxRestarts);
+    }
+
+    public Policy withMaxRestarts(Integer value) {
+        return new Policy(maxAttempts, backoffInitialMs, backoffMultiplier, backoffMaxMs, jobTimeoutMs, stageTimeoutMs,
+                heartbeatTimeoutMs, value);
     }
 }

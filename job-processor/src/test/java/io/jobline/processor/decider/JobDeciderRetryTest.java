@@ -115,6 +115,49 @@ class JobDeciderRetryTest {
     }
 
     @Test
+    void shouldFailAJobWhoseWorkersKeepGettingLostBeforeItCompletesAStage() {
+        DeciderFixture fixture = given(running(Policy.SINGLE_ATTEMPT.withMaxAttempts(3).withMaxRestarts(2)));
+        // Each takeover of the running attempt is a restart: another worker starts the next attempt.
+        fixture.thenAccepted(at(t(10)).start(JOB, "worker-b", 1), JobStarted.class, StageStarted.class);
+        fixture.thenAccepted(at(t(20)).start(JOB, "worker-c", 2), JobStarted.class, StageStarted.class);
+        assertThat(fixture.state().restarts()).isEqualTo(2);
+
+        JobFailed failed = (JobFailed) fixture.thenAccepted(at(t(30)).start(JOB, "worker-d", 3), JobFailed.class)
+                .get(0).getPayload();
+
+        assertThat(failed.getError()).contains("lost 3 times in a row").contains("max_restarts 2");
+        assertThat(failed.getRetryable()).isFalse();
+        assertThat(fixture.state().status()).isEqualTo(JobStatus.FAILED);
+        assertThat(fixture.state().attempt()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldCountRestartsOnlySinceTheLastCompletedStage() {
+        DeciderFixture fixture = given(running(Policy.SINGLE_ATTEMPT.withMaxRestarts(1)));
+        fixture.thenAccepted(at(t(10)).start(JOB, "worker-b", 1), JobStarted.class, StageStarted.class);
+        fixture.thenAccepted(at(t(11)).completeStage(JOB, "worker-b", 2, 1, "{}"), io.jobline.schemas.event.StageCompleted.class);
+        assertThat(fixture.state().restarts()).isZero();
+
+        fixture.thenAccepted(at(t(20)).start(JOB, "worker-c", 2), JobStarted.class, StageStarted.class);
+
+        assertThat(fixture.state().restarts()).isEqualTo(1);
+        assertThat(fixture.state().status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(fixture.state().completedStages()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNotCountARetryAfterAFailedAttemptAsARestart() {
+        DeciderFixture fixture = given(running(THREE_ATTEMPTS.withMaxRestarts(0)));
+        Instant due = ((AttemptFailed) fixture.thenAccepted(at(t(10)).fail(JOB, WORKER, 1, "e", 1, true), AttemptFailed.class)
+                .get(0).getPayload()).getRetryAt();
+
+        fixture.thenAccepted(at(due).start(JOB, WORKER, 1), JobStarted.class, StageStarted.class);
+
+        assertThat(fixture.state().restarts()).isZero();
+        assertThat(fixture.thenAccepted(at(due.plusSeconds(1)).start(JOB, "worker-b", 2), JobFailed.class)).hasSize(1);
+    }
+
+    @Test
     void shouldGrowTheBackoffExponentiallyUpToItsMaximumWithJitterThatRepeatsForTheSameFailure() {
         Policy policy = Policy.SINGLE_ATTEMPT.withMaxAttempts(10).withBackoff(1_000, 3.0, 20_000);
         Instant failedAt = t(0);

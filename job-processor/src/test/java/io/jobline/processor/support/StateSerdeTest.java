@@ -23,7 +23,7 @@ class StateSerdeTest {
         return new JobState("job-1", JobStatus.RUNNING, "demo", "alice", "{\"stages\": 2}",
                 List.of(new StoredFile("a.mp4", "files/job-1/video", 42, "video/mp4")), List.of("fetch", "render"),
                 2, 7, "worker-1", 2, 1, "{\"frame\": 10}", "timed out", Policy.SINGLE_ATTEMPT.withMaxAttempts(3), 1,
-                null, Instant.ofEpochMilli(1_700_000_000_123L), Instant.ofEpochMilli(1_700_000_001_000L), null);
+                null, Instant.ofEpochMilli(1_700_000_000_123L), Instant.ofEpochMilli(1_700_000_001_000L), null, 2);
     }
 
     @Test
@@ -53,6 +53,21 @@ class StateSerdeTest {
 
         assertThat(StateSerde.isSmile(json)).isFalse();
         assertThat(serde.deserializer().deserialize("store", json)).isEqualTo(state);
+    }
+
+    @Test
+    void shouldReadAStateStoredBeforeRestartsWereCounted() {
+        JobState state = runningJob();
+        tools.jackson.databind.node.ObjectNode old = StateSerde.SMILE.valueToTree(state);
+        old.remove("restarts");
+        ((tools.jackson.databind.node.ObjectNode) old.get("policy")).remove("maxRestarts");
+
+        JobState read = serde.deserializer().deserialize("store", StateSerde.SMILE.writeValueAsBytes(old));
+
+        assertThat(read.restarts()).isZero();
+        assertThat(read.policy().maxRestarts()).isNull();
+        assertThat(read.effectivePolicy().effectiveMaxRestarts()).isEqualTo(Policy.DEFAULT_MAX_RESTARTS);
+        assertThat(read.attempt()).isEqualTo(state.attempt());
     }
 
     @Test
