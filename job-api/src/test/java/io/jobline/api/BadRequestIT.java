@@ -41,6 +41,8 @@ class BadRequestIT {
             "{\"type\": \"demo\", \"options\": {\"max_attempts\": 0}}|400|'max_attempts' must be an integer from 1 to 100",
             "{\"type\": \"demo\", \"options\": {\"heartbeat_timeout_ms\": 5}}|400|'heartbeat_timeout_ms' must be an integer from 100",
             "{\"type\": \"demo\", \"options\": {\"backoff_multiplier\": 0.5}}|400|'backoff_multiplier' must be a number from 1 to 10",
+            "{\"type\": \"demo\", \"options\": {\"max_restarts\": -1}}|400|'max_restarts' must be an integer from 0 to 100",
+            "{\"type\": \"demo\", \"options\": {\"max_restarts\": \"many\"}}|400|'max_restarts' must be an integer from 0 to 100",
             "{\"type\": \"\"}|400|'type' is required",
             "null|400|must be a JSON object",
             "`\"demo\"`|400|must be a JSON object",

@@ -35,7 +35,7 @@ class ReliabilityIT {
     @Test
     void shouldRetryARetryableFailureAfterABackoffResumingAfterTheLastCheckpointAndKeepEachError() {
         String id = submit("{\"stages\": 3, \"stage_ms\": 150, \"fail_at_stage\": 2, \"fail_attempts\": 2}",
-                "{\"max_attempts\": 3, \"backoff_ms\": 1500}");
+                "{\"max_attempts\": 3, \"backoff_ms\": 1500, \"max_restarts\": 2}");
 
         JsonNode waiting = awaitJob(id, job -> job.get("status").asString().equals("pending") && !job.get("next_attempt_at").isNull());
         assertThat(waiting.get("errors")).hasSize(1);
@@ -185,6 +185,7 @@ class ReliabilityIT {
         assertThat(demo.get("input_schema").get("properties").has("stages")).isTrue();
         assertThat(demo.get("default_options").get("max_attempts").asInt()).isEqualTo(1);
         assertThat(demo.get("default_options").get("heartbeat_timeout_ms").asLong()).isEqualTo(60_000);
+        assertThat(demo.get("default_options").get("max_restarts").asInt()).isEqualTo(5);
     }
 
     private String submit(String input, String options) {

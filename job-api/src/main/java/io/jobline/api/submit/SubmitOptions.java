@@ -62,7 +62,7 @@ final class SubmitOptions {
                 timeout(options, "stage_timeout_ms", policy.stageTimeoutMs()),
                 timeout(options, "heartbeat_timeout_ms", policy.heartbeatTimeoutMs()))
                 .withMaxRestarts(options.hasNonNull("max_restarts")
-                        ? (int) number(options, "max_restarts", 0, 0, 100) : policy.maxRestarts());
+                        ? Integer.valueOf((int) number(options, "max_restarts", 0, 0, 100)) : policy.maxRestarts());
     }
 
     /** A timeout option: milliseconds from 100 to a week, or null to turn that timeout off. */
