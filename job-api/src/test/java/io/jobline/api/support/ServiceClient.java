@@ -91,6 +91,11 @@ public final class ServiceClient {
         return postJson("/api/jobs", "{\"type\": \"" + type + "\", \"input\": " + inputJson + "}").json().get("job_id").asString();
     }
 
+    public String submit(String type, String inputJson, String optionsJson) {
+        return postJson("/api/jobs", "{\"type\": \"" + type + "\", \"input\": " + inputJson + ", \"options\": " + optionsJson + "}")
+                .json().get("job_id").asString();
+    }
+
     public JsonNode job(String id) {
         return get("/api/jobs/" + id).json();
     }
