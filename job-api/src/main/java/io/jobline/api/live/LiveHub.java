@@ -215,7 +215,7 @@ public class LiveHub implements ViewListener, SmartLifecycle, DisposableBean {
     @Override
     public void destroy() {
         dispatcher.interrupt();
-        subscribers.forEach(s -> s.closeQuietly("server shutting down"));
+        stop();
         heartbeats.shutdownNow();
         senders.shutdownNow();
     }

@@ -88,11 +88,13 @@ public final class ServiceClient {
 
     /** Submits a JSON job and returns its id, asserting nothing. */
     public String submit(String type, String inputJson) {
-        return postJson("/api/jobs", "{\"type\": \"" + type + "\", \"input\": " + inputJson + "}").json().get("job_id").asString();
+        return submit(type, inputJson, null);
     }
 
+    /** {@code optionsJson}: the submit's {@code "options"}, or null for none. */
     public String submit(String type, String inputJson, String optionsJson) {
-        return postJson("/api/jobs", "{\"type\": \"" + type + "\", \"input\": " + inputJson + ", \"options\": " + optionsJson + "}")
+        String options = optionsJson == null ? "" : ", \"options\": " + optionsJson;
+        return postJson("/api/jobs", "{\"type\": \"" + type + "\", \"input\": " + inputJson + options + "}")
                 .json().get("job_id").asString();
     }
 
