@@ -35,11 +35,16 @@ final class ServiceLoad {
     static final String NOOP = "{\"type\": \"noop\"}";
     private static final int BATCH = 500;
 
+    private static final int LOAD_CONNECTIONS = 64;
+
     private final ServiceProcess service;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpLoad load;
 
     ServiceLoad(ServiceProcess service) {
         this.service = service;
+        URI base = URI.create(service.baseUrl);
+        this.load = new HttpLoad(base.getHost(), base.getPort(), LOAD_CONNECTIONS);
     }
 
     /** Submits {@code jobs} no-op jobs in batches and returns jobs/s until the projection shows all completed. */
@@ -76,14 +81,18 @@ final class ServiceLoad {
     /** POST /api/jobs latency at a fixed rate, from each request's scheduled time to its answer. */
     Samples submitLatency(double perSecond, double seconds) throws Exception {
         Samples samples = new Samples();
-        List<java.util.concurrent.CompletableFuture<?>> pending = new ArrayList<>();
-        KafkaBaselines.OpenLoop.run(perSecond, seconds, scheduled -> pending.add(http.sendAsync(request("/api/jobs", NOOP),
-                HttpResponse.BodyHandlers.discarding()).thenAccept(r -> {
-                    if (r.statusCode() == 202) {
-                        samples.add(System.nanoTime() - scheduled);
-                    }
-                })));
-        java.util.concurrent.CompletableFuture.allOf(pending.toArray(new java.util.concurrent.CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        int failed = load.post("/api/jobs", NOOP, perSecond, seconds, (scheduled, sent, answer) -> {
+            if (answer.status() == 202) {
+                samples.add(System.nanoTime() - scheduled);
+            } else {
+                refused.incrementAndGet();
+            }
+        });
+        if (failed + refused.get() > 0) {
+            System.out.printf("  submit at %.0f/s: %d connection failures, %d answers other than 202%n", perSecond,
+                    failed, refused.get());
+        }
         return samples;
     }
 
@@ -128,13 +137,11 @@ final class ServiceLoad {
             }
         });
         Thread.sleep(500);
-        List<java.util.concurrent.CompletableFuture<?>> pending = new ArrayList<>();
-        KafkaBaselines.OpenLoop.run(perSecond, seconds, scheduled -> {
-            long sent = System.nanoTime();
-            pending.add(http.sendAsync(request("/api/jobs", NOOP), HttpResponse.BodyHandlers.ofString()).thenAccept(r ->
-                    sentAt.put(Json.parse(r.body()).get("job_id").asString(), sent)));
+        load.post("/api/jobs", NOOP, perSecond, seconds, (scheduled, sent, answer) -> {
+            if (answer.status() == 202) {
+                sentAt.put(Json.parse(answer.body()).get("job_id").asString(), sent);
+            }
         });
-        java.util.concurrent.CompletableFuture.allOf(pending.toArray(new java.util.concurrent.CompletableFuture[0])).get(60, TimeUnit.SECONDS);
         Thread.sleep(3_000);
         running.set(false);
         consumerThread.join(5_000);

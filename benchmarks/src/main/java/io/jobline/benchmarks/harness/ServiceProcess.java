@@ -44,7 +44,8 @@ final class ServiceProcess implements AutoCloseable {
         int kafkaPort = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_OPTIONS);
+        String override = System.getProperty("jobline.bench.jvm-options");
+        command.addAll(override == null ? JVM_OPTIONS : List.of(override.trim().split("\\s+")));
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("service.log").toFile());
