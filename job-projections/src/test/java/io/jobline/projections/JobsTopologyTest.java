@@ -60,6 +60,16 @@ class JobsTopologyTest {
         driver.close();
     }
 
+    /** StreamsConfigs disables task idling, which is only safe while no task reads two topics or more. */
+    @Test
+    void shouldReadOneTopicPerSubtopologySoTasksNeverWaitForAnother() {
+        assertThat(JobsTopology.build(topics).describe().subtopologies())
+                .allSatisfy(sub -> assertThat(sub.nodes().stream()
+                        .filter(node -> node instanceof org.apache.kafka.streams.TopologyDescription.Source)
+                        .flatMap(node -> ((org.apache.kafka.streams.TopologyDescription.Source) node).topicSet().stream()))
+                        .hasSize(1));
+    }
+
     @Test
     void shouldShowASubmittedJobAsPending() {
         pipe(EventLog.of("j1").submitted("demo", "alice", "stage-1", "stage-2"));

@@ -40,6 +40,10 @@ public final class StreamsConfigs {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        // Every task reads one partition of one topic, so there is nothing to wait for before processing; and with
+        // the default (0), Kafka Streams 4.2 formats a log line with String.format for each task with an empty
+        // queue in every pass of its loop, whether or not the line is logged.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
         props.put(StreamsConfig.STATE_DIR_CONFIG, kafka.stateDir().resolve(applicationId).toString());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnDeserialization.class);

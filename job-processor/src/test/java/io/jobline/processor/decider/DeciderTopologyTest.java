@@ -56,6 +56,16 @@ class DeciderTopologyTest {
         driver.close();
     }
 
+    /** StreamsConfigs disables task idling, which is only safe while no task reads two topics or more. */
+    @Test
+    void shouldReadOneTopicPerSubtopologySoTasksNeverWaitForAnother() {
+        assertThat(DeciderTopology.build(topics, listener).describe().subtopologies())
+                .allSatisfy(sub -> assertThat(sub.nodes().stream()
+                        .filter(node -> node instanceof org.apache.kafka.streams.TopologyDescription.Source)
+                        .flatMap(node -> ((org.apache.kafka.streams.TopologyDescription.Source) node).topicSet().stream()))
+                        .hasSize(1));
+    }
+
     @Test
     void shouldTurnASubmitIntoAJobSubmittedEventKeyedByJobId() {
         send(COMMANDS.submit("j1", "alice", "demo", "{\"stages\":2}", List.of(), List.of("stage-1", "stage-2")));
