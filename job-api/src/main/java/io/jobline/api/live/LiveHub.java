@@ -1,5 +1,6 @@
 package io.jobline.api.live;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Set;
@@ -13,10 +14,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -28,8 +31,9 @@ import io.jobline.schemas.event.JobEvent;
 
 /**
  * Fans every folded event out to the clients that follow its job (or every job). It numbers the stream of all
- * updates in this process ({@code <epoch>-<n>}) and keeps the last {@value #RECENT} of them, so an all-jobs stream
- * that reconnects with the last id it saw gets exactly what it missed.
+ * updates in this process ({@code <epoch>-<n>}) and keeps the last {@value #RECENT} of them while anyone follows
+ * every job (and for a while after), so an all-jobs stream that reconnects with the last id it saw gets exactly what
+ * it missed; when what it missed is no longer kept, it is told to refetch.
  *
  * <p>The projection only hands each folded event to a bounded queue; one dispatcher thread builds the messages and
  * fans them out, so push load never slows the projection that REST reads depend on. Should the queue ever fill,
@@ -46,6 +50,7 @@ public class LiveHub implements ViewListener, SmartLifecycle, DisposableBean {
     static final int RECENT = 10_000;
     static final long HEARTBEAT_SECONDS = 15;
     static final int FOLDED_QUEUE = 100_000;
+    static final Duration RECENT_KEPT_WITHOUT_CLIENTS = Duration.ofMinutes(5);
 
     private record Folded(JobEvent event, JobView view) {
     }
@@ -63,10 +68,19 @@ public class LiveHub implements ViewListener, SmartLifecycle, DisposableBean {
     private final ScheduledExecutorService heartbeats;
     private final BlockingQueue<Folded> folded = new ArrayBlockingQueue<>(FOLDED_QUEUE);
     private final Thread dispatcher;
+    private final LongSupplier clock;
+    private long everyJobSeenAt;
+    private boolean everyJobSeen;
     private volatile boolean running;
 
+    @Autowired
     LiveHub(LiveMessages messages, JoblineProperties properties) {
+        this(messages, properties, System::nanoTime);
+    }
+
+    LiveHub(LiveMessages messages, JoblineProperties properties, LongSupplier clock) {
         this.messages = messages;
+        this.clock = clock;
         this.queueCapacity = properties.live().queueCapacity();
         AtomicInteger threads = new AtomicInteger();
         this.senders = Executors.newFixedThreadPool(8, r -> daemon(r, "live-sender-" + threads.incrementAndGet()));
@@ -143,22 +157,31 @@ public class LiveHub implements ViewListener, SmartLifecycle, DisposableBean {
     }
 
     private void fanOut(JobEvent event, JobView view) {
-        LiveMessage message = messages.forEvent(event, view);
-        boolean finished = view == null || view.status().isFinished() || view.status() == JobStatus.DELETED;
+        Set<Subscriber> followers = byJob.get(event.getJobId());
+        LiveMessage message = null;
         synchronized (recent) {
-            message = message.withStreamId(epoch + "-" + counter.incrementAndGet());
-            recent.addLast(message);
-            if (recent.size() > RECENT) {
-                recent.removeFirst();
-            }
-            for (Subscriber subscriber : everyJob) {
-                subscriber.deliver(message);
-                if (finished) {
-                    subscriber.forgetFinished(event.getJobId());
+            String streamId = epoch + "-" + counter.incrementAndGet();
+            if (keepsRecent()) {
+                message = messages.forEvent(event, view).withStreamId(streamId);
+                recent.addLast(message);
+                if (recent.size() > RECENT) {
+                    recent.removeFirst();
+                }
+                boolean finished = view == null || view.status().isFinished() || view.status() == JobStatus.DELETED;
+                for (Subscriber subscriber : everyJob) {
+                    subscriber.deliver(message);
+                    if (finished) {
+                        subscriber.forgetFinished(event.getJobId());
+                    }
+                }
+            } else {
+                // Nobody to resume: the window restarts empty, so an id from before this gap asks for a refetch.
+                recent.clear();
+                if (followers != null) {
+                    message = messages.forEvent(event, view).withStreamId(streamId);
                 }
             }
         }
-        Set<Subscriber> followers = byJob.get(event.getJobId());
         if (followers != null) {
             for (Subscriber subscriber : followers) {
                 if (!everyJob.contains(subscriber)) {
@@ -166,6 +189,20 @@ public class LiveHub implements ViewListener, SmartLifecycle, DisposableBean {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the every-job window is kept: while an every-job client is connected, and for
+     * {@link #RECENT_KEPT_WITHOUT_CLIENTS} after the last one left, so it can resume. With nobody following every
+     * job, no message is built for it (the service's whole update stream, under load thousands a second).
+     */
+    private boolean keepsRecent() {
+        long now = clock.getAsLong();
+        if (!everyJob.isEmpty()) {
+            everyJobSeenAt = now;
+            everyJobSeen = true;
+        }
+        return everyJobSeen && now - everyJobSeenAt <= RECENT_KEPT_WITHOUT_CLIENTS.toNanos();
     }
 
     private boolean replayAfter(Subscriber subscriber, String afterStreamId) {
