@@ -1,15 +1,12 @@
 package io.jobline.benchmarks.harness;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +17,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * N WebSocket clients, each subscribed to every job ({@code {"subscribe": "*"}}, the worst case: every client gets
- * every update), recording when each update arrived. A message's latency is from its event's timestamp (when the
+ * every update), recording when each update arrived. The clients share one selector thread
+ * ({@link WebSocketClients}), so the load generator takes little of the machine the service runs on. A message's latency is from its event's timestamp (when the
  * worker reported) to its arrival: the decider, its commit, the projection and the push.
  */
 final class PushClients implements AutoCloseable {
@@ -35,13 +33,15 @@ final class PushClients implements AutoCloseable {
     }
 
     private final List<Client> clients = new ArrayList<>();
+    private final WebSocketClients sockets;
 
     PushClients(ServiceProcess service, int count) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        URI ws = URI.create(service.baseUrl.replace("http", "ws") + "/ws");
         for (int i = 0; i < count; i++) {
-            clients.add(Client.connect(http, ws));
+            clients.add(new Client());
         }
+        sockets = new WebSocketClients(URI.create(service.baseUrl.replace("http", "ws") + "/ws"),
+                List.copyOf(clients));
+        sockets.sendToAll("{\"subscribe\": \"*\"}");
         for (Client client : clients) {
             if (!client.subscribed.await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("a push client was not subscribed within 30 s");
@@ -104,42 +104,25 @@ final class PushClients implements AutoCloseable {
 
     @Override
     public void close() {
-        clients.forEach(c -> c.socket.abort());
+        sockets.close();
     }
 
-    private static final class Client implements WebSocket.Listener {
+    private static final class Client implements WebSocketClients.Handler {
         private final CountDownLatch subscribed = new CountDownLatch(1);
-        private final StringBuilder partial = new StringBuilder();
         private final List<String> jobs = new ArrayList<>();
         private final Map<String, Integer> jobIndex = new HashMap<>();
         private long[] seqs = new long[1 << 12];
         private long[] received = new long[1 << 12];
         private int[] jobIndexes = new int[1 << 12];
         private int size;
-        private WebSocket socket;
-
-        static Client connect(HttpClient http, URI uri) {
-            Client client = new Client();
-            client.socket = http.newWebSocketBuilder().buildAsync(uri, client).join();
-            client.socket.sendText("{\"subscribe\": \"*\"}", true).join();
-            return client;
-        }
 
         @Override
-        public synchronized CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                long now = System.currentTimeMillis();
-                String message = partial.toString();
-                partial.setLength(0);
-                if (message.startsWith("{\"type\":\"subscribed\"")) {
-                    subscribed.countDown();
-                } else if (message.startsWith("{\"type\":\"job_")) {
-                    record(message, now);
-                }
+        public synchronized void onText(String message, long now) {
+            if (message.startsWith("{\"type\":\"subscribed\"")) {
+                subscribed.countDown();
+            } else if (message.startsWith("{\"type\":\"job_")) {
+                record(message, now);
             }
-            webSocket.request(1);
-            return null;
         }
 
         private void record(String message, long now) {
