@@ -11,4 +11,4 @@ COPY --from=build /src/job-api/target/job-api-*-exec.jar /app/jobline.jar
 ENV JOBLINE_DATA_DIR=/data
 VOLUME /data
 EXPOSE 8080
-ENTRYPOINT ["java", "-Xmx1g", "-XX:+UseSerialGC", "-jar", "/app/jobline.jar"]
+ENTRYPOINT ["java", "-Xmx1g", "-XX:+UseSerialGC", "-XX:MetaspaceSize=160m", "-jar", "/app/jobline.jar"]

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 final class ServiceProcess implements AutoCloseable {
 
     /** The JVM options of the README's run command (spring-boot:run's jvmArguments in job-api/pom.xml). */
-    static final List<String> JVM_OPTIONS = List.of("-Xmx1g", "-XX:+UseSerialGC");
+    static final List<String> JVM_OPTIONS = List.of("-Xmx1g", "-XX:+UseSerialGC", "-XX:MetaspaceSize=160m");
 
     private final Process process;
     private final Path dataDir;
@@ -44,6 +44,7 @@ final class ServiceProcess implements AutoCloseable {
         int kafkaPort = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // For trials of other JVM settings: -Djobline.bench.jvm-options="-Xmx1g -XX:+UseParallelGC ...".
         String override = System.getProperty("jobline.bench.jvm-options");
         command.addAll(override == null ? JVM_OPTIONS : List.of(override.trim().split("\\s+")));
         command.addAll(List.of("-jar", jar.toString()));
