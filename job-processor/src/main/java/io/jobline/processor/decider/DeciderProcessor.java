@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import io.jobline.processor.lifecycle.JobStatus;
 import io.jobline.schemas.command.FailJob;
 import io.jobline.schemas.command.JobCommand;
+import io.jobline.schemas.command.StartJob;
 import io.jobline.schemas.event.JobEvent;
 
 /**
@@ -28,6 +29,13 @@ import io.jobline.schemas.event.JobEvent;
  * job that becomes pending while a local worker has a free slot is started in the same step (the StartJob that
  * worker would have sent, decided at once). On a wall-clock timer it also fails the running attempts that hit a
  * timeout, through the same decide step.
+ *
+ * <p>A timeout is judged against the time up to which this partition's commands have been read, not the wall clock
+ * alone: while the decider works through a backlog, the heartbeat or completion that would have stopped the clock
+ * may be waiting in the partition behind it. So while commands are being processed, "now" for timeouts is the
+ * timestamp of the last one; once the partition has had nothing to process for {@link #IDLE_AFTER}, there is
+ * nothing waiting and the wall clock applies (a worker that died with nothing else going on still times out). For
+ * the same reason an attempt's clocks start when its StartJob is decided, not when it was sent.
  */
 final class DeciderProcessor implements Processor<String, JobCommand, String, JobEvent> {
 
@@ -37,6 +45,7 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
     private final DecisionListener listener;
     private final Duration timeoutCheckInterval;
     private static final int CACHED_STATES = 10_000;
+    static final Duration IDLE_AFTER = Duration.ofSeconds(1);
 
     private final Set<String> running = new HashSet<>();
     /** States as last written, so a job's next command does not read and parse its state again (this is the store's only writer). */
@@ -50,6 +59,9 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
     private KeyValueStore<String, JobState> states;
     private int partition;
     private Instant takenOverAt;
+    /** The timestamp of the last command read from the topic, and the wall-clock time it was processed; -1: none yet. */
+    private long lastCommandAt = -1;
+    private long lastCommandProcessedAt;
 
     DeciderProcessor(JobDecider decider, DecisionListener listener, Duration timeoutCheckInterval) {
         this.decider = decider;
@@ -63,6 +75,7 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
         this.states = context.getStateStore(DeciderTopology.STATE_STORE);
         this.partition = context.taskId().partition();
         this.takenOverAt = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        this.lastCommandAt = -1;
         running.clear();
         // Also on a task revived after an aborted transaction: the store went back to the last commit.
         recentStates.clear();
@@ -88,11 +101,26 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
             log.warn("Skipping a command whose key does not match its job id: key={}", record.key());
             return;
         }
-        handle(command, stateOf(command.getJobId()));
+        lastCommandAt = command.getTimestamp().toEpochMilli();
+        lastCommandProcessedAt = context.currentSystemTimeMs();
+        handle(grantedNow(command), stateOf(command.getJobId()));
     }
 
-    private void checkTimeouts(long nowMs) {
-        Instant now = Instant.ofEpochMilli(nowMs);
+    /**
+     * A StartJob is decided as of now when it was sent earlier: its worker starts running when the start is
+     * granted, so the attempt's clocks (job, stage and heartbeat timeouts) start then, not while the request waited
+     * in the partition behind a backlog.
+     */
+    private JobCommand grantedNow(JobCommand command) {
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        if (command.getPayload() instanceof StartJob && now.isAfter(command.getTimestamp())) {
+            return JobCommand.newBuilder(command).setTimestamp(now).build();
+        }
+        return command;
+    }
+
+    private void checkTimeouts(long wallClockMs) {
+        Instant now = Instant.ofEpochMilli(readUpTo(wallClockMs));
         for (String jobId : List.copyOf(running)) {
             JobCommand fail = decider.timeoutCommand(stateOf(jobId), now, takenOverAt);
             if (fail != null) {
@@ -100,6 +128,12 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
                 handle(fail, stateOf(jobId));
             }
         }
+    }
+
+    /** The time up to which the partition's commands are known to have been read (see the class comment). */
+    private long readUpTo(long wallClockMs) {
+        boolean processing = lastCommandAt >= 0 && wallClockMs - lastCommandProcessedAt < IDLE_AFTER.toMillis();
+        return processing ? Math.min(lastCommandAt, wallClockMs) : wallClockMs;
     }
 
     private void handle(JobCommand command, JobState state) {
