@@ -35,7 +35,9 @@ import io.jobline.schemas.event.JobEvent;
  * may be waiting in the partition behind it. So while commands are being processed, "now" for timeouts is the
  * timestamp of the last one; once the partition has had nothing to process for {@link #IDLE_AFTER}, there is
  * nothing waiting and the wall clock applies (a worker that died with nothing else going on still times out). For
- * the same reason an attempt's clocks start when its StartJob is decided, not when it was sent.
+ * the same reason an attempt's clocks start when its StartJob is decided, not when it was sent. Known limit: under a
+ * very large backlog the stream thread can leave a partition unserved for seconds, which this takes for idle; a
+ * clock read from the partition itself (tick commands) would not.
  */
 final class DeciderProcessor implements Processor<String, JobCommand, String, JobEvent> {
 
