@@ -18,8 +18,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * N WebSocket clients, each subscribed to every job ({@code {"subscribe": "*"}}, the worst case: every client gets
  * every update), recording when each update arrived. The clients share one selector thread
- * ({@link WebSocketClients}), so the load generator takes little of the machine the service runs on. A message's latency is from its event's timestamp (when the
- * worker reported) to its arrival: the decider, its commit, the projection and the push.
+ * ({@link WebSocketClients}), so the load generator takes little of the machine the service runs on. A message's
+ * latency is from its event's timestamp (when the worker reported) to its arrival: the decider, its commit, the
+ * projection and the push.
  */
 final class PushClients implements AutoCloseable {
 

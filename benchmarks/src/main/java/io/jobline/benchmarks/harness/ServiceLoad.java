@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -81,7 +82,7 @@ final class ServiceLoad {
     /** POST /api/jobs latency at a fixed rate, from each request's scheduled time to its answer. */
     Samples submitLatency(double perSecond, double seconds) throws Exception {
         Samples samples = new Samples();
-        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
         int failed = load.post("/api/jobs", NOOP, perSecond, seconds, (scheduled, sent, answer) -> {
             if (answer.status() == 202) {
                 samples.add(System.nanoTime() - scheduled);

@@ -26,12 +26,7 @@ class LiveHubTest {
     void shouldResumeAnEveryJobStreamThatWasAwayForLessThanTheGracePeriod() throws Exception {
         LiveHub hub = hub();
         try {
-            RecordingSink first = new RecordingSink();
-            Subscriber away = hub.newSubscriber(first);
-            hub.followAll(away, null);
-            hub.folded(EventLog.of("job-1").deleted().last(), null);
-            await().atMost(Duration.ofSeconds(5)).until(() -> first.sent.size() == 1);
-            hub.remove(away);
+            String lastSeen = followEveryJobForOneUpdateAndLeave(hub);
 
             nanos.addAndGet(LiveHub.RECENT_KEPT_WITHOUT_CLIENTS.toNanos() - 1);
             RecordingSink signal = new RecordingSink();
@@ -42,7 +37,7 @@ class LiveHubTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> signal.sent.size() == 1);
 
             RecordingSink back = new RecordingSink();
-            assertThat(hub.followAll(hub.newSubscriber(back), first.sent.get(0).streamId())).isTrue();
+            assertThat(hub.followAll(hub.newSubscriber(back), lastSeen)).isTrue();
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                     assertThat(back.sent).extracting(LiveMessage::jobId).containsExactly("job-2", "job-3"));
         } finally {
@@ -54,12 +49,7 @@ class LiveHubTest {
     void shouldAskAnEveryJobStreamToRefetchWhenNobodyFollowedEveryJobForLongerThanTheGracePeriod() throws Exception {
         LiveHub hub = hub();
         try {
-            RecordingSink first = new RecordingSink();
-            Subscriber away = hub.newSubscriber(first);
-            hub.followAll(away, null);
-            hub.folded(EventLog.of("job-1").deleted().last(), null);
-            await().atMost(Duration.ofSeconds(5)).until(() -> first.sent.size() == 1);
-            hub.remove(away);
+            String lastSeen = followEveryJobForOneUpdateAndLeave(hub);
 
             nanos.addAndGet(LiveHub.RECENT_KEPT_WITHOUT_CLIENTS.toNanos() + 1);
             RecordingSink follower = new RecordingSink();
@@ -68,12 +58,23 @@ class LiveHubTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> follower.sent.size() == 1);
 
             RecordingSink back = new RecordingSink();
-            assertThat(hub.followAll(hub.newSubscriber(back), first.sent.get(0).streamId())).isFalse();
+            assertThat(hub.followAll(hub.newSubscriber(back), lastSeen)).isFalse();
             assertThat(back.sent).isEmpty();
             assertThat(follower.sent).extracting(LiveMessage::jobId).containsExactly("job-2");
         } finally {
             hub.destroy();
         }
+    }
+
+    /** An every-job client that sees one update and disconnects; returns the stream id it would resume after. */
+    private static String followEveryJobForOneUpdateAndLeave(LiveHub hub) {
+        RecordingSink sink = new RecordingSink();
+        Subscriber away = hub.newSubscriber(sink);
+        hub.followAll(away, null);
+        hub.folded(EventLog.of("job-1").deleted().last(), null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sink.sent.size() == 1);
+        hub.remove(away);
+        return sink.sent.get(0).streamId();
     }
 
     private LiveHub hub() {
