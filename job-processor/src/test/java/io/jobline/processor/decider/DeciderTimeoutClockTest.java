@@ -7,9 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Properties;
 
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -23,8 +21,6 @@ import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.event.AttemptFailed;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.JobStarted;
-import io.jobline.schemas.registry.SchemaRegistry;
-import io.jobline.schemas.topic.JobTopics;
 
 /**
  * Timeouts are judged against how far the decider has read its partition: a backlog of commands must not fail the
@@ -35,20 +31,16 @@ class DeciderTimeoutClockTest {
     private static final Instant START = Instant.parse("2026-06-01T12:00:00Z");
     private static final Policy TWO_SECOND_HEARTBEAT = Policy.SINGLE_ATTEMPT.withMaxAttempts(2).withTimeouts(null, null, 2_000L);
 
-    private final JobTopics topics = new JobTopics(SchemaRegistry.forUrl(null));
     private TopologyTestDriver driver;
     private TestInputTopic<String, JobCommand> commands;
     private TestOutputTopic<String, JobEvent> events;
 
     @BeforeEach
     void startDriver() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "decider-clock-test");
-        driver = new TopologyTestDriver(DeciderTopology.build(topics, new DecisionListener() { }), props, START);
-        commands = driver.createInputTopic(JobTopics.COMMANDS, topics.commands().keySerde().serializer(),
-                topics.commands().valueSerde().serializer());
-        events = driver.createOutputTopic(JobTopics.EVENTS, topics.events().keySerde().deserializer(),
-                topics.events().valueSerde().deserializer());
+        DeciderDriver decider = new DeciderDriver(new DecisionListener() { }, START);
+        driver = decider.driver;
+        commands = decider.commands;
+        events = decider.events;
     }
 
     @AfterEach

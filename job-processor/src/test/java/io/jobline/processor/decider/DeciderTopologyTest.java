@@ -4,11 +4,10 @@ import static io.jobline.processor.decider.DeciderFixture.COMMANDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -41,14 +40,10 @@ class DeciderTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "decider-test");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(DeciderTopology.build(topics, listener), props);
-        commands = driver.createInputTopic(JobTopics.COMMANDS, topics.commands().keySerde().serializer(),
-                topics.commands().valueSerde().serializer());
-        events = driver.createOutputTopic(JobTopics.EVENTS, topics.events().keySerde().deserializer(),
-                topics.events().valueSerde().deserializer());
+        DeciderDriver decider = new DeciderDriver(listener, Instant.now());
+        driver = decider.driver;
+        commands = decider.commands;
+        events = decider.events;
     }
 
     @AfterEach
