@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -22,24 +23,26 @@ import io.jobline.processor.lifecycle.JobStatus;
 import io.jobline.schemas.command.FailJob;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.StartJob;
+import io.jobline.schemas.command.Tick;
 import io.jobline.schemas.event.JobEvent;
 
 /**
  * Applies {@link JobDecider} to each command with the job's stored state and forwards the events it decides. A
  * job that becomes pending while a local worker has a free slot is started in the same step (the StartJob that
- * worker would have sent, decided at once). On a wall-clock timer it also fails the running attempts that hit a
- * timeout, through the same decide step.
+ * worker would have sent, decided at once). Running attempts that hit a timeout are failed through the same decide
+ * step.
  *
- * <p>A timeout is judged against the time up to which this partition's commands have been read, not the wall clock
- * alone: while the decider works through a backlog, the heartbeat or completion that would have stopped the clock
- * may be waiting in the partition behind it. So while commands are being processed, "now" for timeouts is the
- * timestamp of the last one; once the partition has had nothing to process for {@link #IDLE_AFTER}, there is
- * nothing waiting and the wall clock applies (a worker that died with nothing else going on still times out). For
- * the same reason an attempt's clocks start when its StartJob is decided, not when it was sent. Known limit: under a
- * very large backlog the stream thread can leave a partition unserved for seconds, which this takes for idle; a
- * clock read from the partition itself (tick commands) would not.
+ * <p>A timeout is judged against the time up to which this partition's commands have been read, never the wall
+ * clock alone: while the decider works through a backlog, the heartbeat or completion that would have stopped the
+ * clock may be waiting in the partition behind it. That time comes from {@link Tick}s: on a wall-clock punctuation,
+ * when some running attempt would be past a timeout by the wall clock, the task appends a tick stamped with the wall
+ * time to its own partition (one at a time, again after {@link #TICK_RESEND_AFTER} if it never comes back). The tick
+ * is read after every command appended before it, and the timeouts are judged with its timestamp as "now". A worker
+ * that died with nothing else going on times out one tick round trip after its deadline; one whose heartbeats wait
+ * behind 100,000 commands does not. For the same reason an attempt's clocks start when its StartJob is decided, not
+ * when it was sent.
  */
-final class DeciderProcessor implements Processor<String, JobCommand, String, JobEvent> {
+final class DeciderProcessor implements Processor<String, JobCommand, String, SpecificRecord> {
 
     private static final Logger log = LoggerFactory.getLogger(DeciderProcessor.class);
 
@@ -47,7 +50,7 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
     private final DecisionListener listener;
     private final Duration timeoutCheckInterval;
     private static final int CACHED_STATES = 10_000;
-    static final Duration IDLE_AFTER = Duration.ofSeconds(1);
+    static final Duration TICK_RESEND_AFTER = Duration.ofSeconds(5);
 
     private final Set<String> running = new HashSet<>();
     /** States as last written, so a job's next command does not read and parse its state again (this is the store's only writer). */
@@ -57,13 +60,12 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
             return size() > CACHED_STATES;
         }
     };
-    private ProcessorContext<String, JobEvent> context;
+    private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, JobState> states;
     private int partition;
     private Instant takenOverAt;
-    /** The timestamp of the last command read from the topic, and the wall-clock time it was processed; -1: none yet. */
-    private long lastCommandAt = -1;
-    private long lastCommandProcessedAt;
+    /** When the tick not read back yet was appended; null: none is on its way. */
+    private Instant tickSentAt;
 
     DeciderProcessor(JobDecider decider, DecisionListener listener, Duration timeoutCheckInterval) {
         this.decider = decider;
@@ -72,12 +74,12 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
     }
 
     @Override
-    public void init(ProcessorContext<String, JobEvent> context) {
+    public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.states = context.getStateStore(DeciderTopology.STATE_STORE);
         this.partition = context.taskId().partition();
         this.takenOverAt = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        this.lastCommandAt = -1;
+        this.tickSentAt = null;
         running.clear();
         // Also on a task revived after an aborted transaction: the store went back to the last commit.
         recentStates.clear();
@@ -92,19 +94,21 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
                 }
             });
         }
-        context.schedule(timeoutCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::checkTimeouts);
+        context.schedule(timeoutCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::tickIfDue);
         listener.partitionAssigned(partition, active);
     }
 
     @Override
     public void process(Record<String, JobCommand> record) {
         JobCommand command = record.value();
+        if (command != null && command.getPayload() instanceof Tick tick) {
+            onTick(command.getTimestamp(), tick);
+            return;
+        }
         if (command == null || record.key() == null || !record.key().equals(command.getJobId())) {
             log.warn("Skipping a command whose key does not match its job id: key={}", record.key());
             return;
         }
-        lastCommandAt = command.getTimestamp().toEpochMilli();
-        lastCommandProcessedAt = context.currentSystemTimeMs();
         handle(grantedNow(command), stateOf(command.getJobId()));
     }
 
@@ -121,8 +125,26 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
         return command;
     }
 
-    private void checkTimeouts(long wallClockMs) {
-        Instant now = Instant.ofEpochMilli(readUpTo(wallClockMs));
+    /** Appends a tick to this partition when a running attempt is past a timeout by the wall clock. */
+    private void tickIfDue(long wallClockMs) {
+        Instant now = Instant.ofEpochMilli(wallClockMs);
+        if (tickSentAt != null && now.isBefore(tickSentAt.plus(TICK_RESEND_AFTER))) {
+            return;
+        }
+        boolean due = running.stream().anyMatch(jobId -> Timeouts.expired(stateOf(jobId), now, takenOverAt) != null);
+        if (due) {
+            tickSentAt = now;
+            context.forward(new Record<>("", decider.tick(partition, now), wallClockMs), DeciderTopology.TICKS_SINK);
+        }
+    }
+
+    /** Everything appended to the partition before the tick has been read: its timestamp is "now" for timeouts. */
+    private void onTick(Instant now, Tick tick) {
+        if (tick.getPartition() != partition) {
+            log.warn("Skipping a tick for partition {} read from partition {}", tick.getPartition(), partition);
+            return;
+        }
+        tickSentAt = null;
         for (String jobId : List.copyOf(running)) {
             JobCommand fail = decider.timeoutCommand(stateOf(jobId), now, takenOverAt);
             if (fail != null) {
@@ -130,12 +152,6 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
                 handle(fail, stateOf(jobId));
             }
         }
-    }
-
-    /** The time up to which the partition's commands are known to have been read (see the class comment). */
-    private long readUpTo(long wallClockMs) {
-        boolean processing = lastCommandAt >= 0 && wallClockMs - lastCommandProcessedAt < IDLE_AFTER.toMillis();
-        return processing ? Math.min(lastCommandAt, wallClockMs) : wallClockMs;
     }
 
     private void handle(JobCommand command, JobState state) {
@@ -153,7 +169,8 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
                 running.remove(command.getJobId());
             }
             for (JobEvent event : decision.events()) {
-                context.forward(new Record<>(event.getJobId(), event, event.getTimestamp().toEpochMilli()));
+                context.forward(new Record<>(event.getJobId(), event, event.getTimestamp().toEpochMilli()),
+                        DeciderTopology.EVENTS_SINK);
             }
         }
         listener.decided(partition, command, decision);

@@ -20,6 +20,7 @@ import io.jobline.schemas.command.RetryJob;
 import io.jobline.schemas.command.StartJob;
 import io.jobline.schemas.command.StartStage;
 import io.jobline.schemas.command.SubmitJob;
+import io.jobline.schemas.command.Tick;
 import io.jobline.schemas.event.AttemptFailed;
 import io.jobline.schemas.event.JobCancelled;
 import io.jobline.schemas.event.JobCompleted;
@@ -95,6 +96,17 @@ public final class JobDecider {
         }
         return command(state, ISSUER, now,
                 new FailJob(state.attempt(), expired, state.stage() == 0 ? null : state.stage(), true));
+    }
+
+    /** The tick a decider appends to its own partition of job-commands, stamped {@code now}. */
+    public JobCommand tick(int partition, Instant now) {
+        return JobCommand.newBuilder()
+                .setCommandId(eventIds.get())
+                .setJobId("")
+                .setTimestamp(now)
+                .setIssuedBy(ISSUER)
+                .setPayload(new Tick(partition))
+                .build();
     }
 
     /** The StartJob a worker of this process would send for a job it claimed as it was accepted. */

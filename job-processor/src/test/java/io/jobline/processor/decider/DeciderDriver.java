@@ -13,12 +13,17 @@ import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.registry.SchemaRegistry;
 import io.jobline.schemas.topic.JobTopics;
 
-/** The decider topology on a TopologyTestDriver (exactly-once), with its command input and event output. */
+/**
+ * The decider topology on a TopologyTestDriver (exactly-once), with its command input and event output. The driver
+ * reads the ticks the decider appends to job-commands back at once, as a decider with nothing else to read would.
+ */
 final class DeciderDriver implements AutoCloseable {
 
     final TopologyTestDriver driver;
     final TestInputTopic<String, JobCommand> commands;
     final TestOutputTopic<String, JobEvent> events;
+    /** What the decider appends to job-commands itself: its ticks. */
+    final TestOutputTopic<String, JobCommand> ticks;
 
     DeciderDriver(DecisionListener listener, Instant wallClock) {
         JobTopics topics = new JobTopics(SchemaRegistry.forUrl(null));
@@ -30,6 +35,8 @@ final class DeciderDriver implements AutoCloseable {
                 topics.commands().valueSerde().serializer());
         events = driver.createOutputTopic(JobTopics.EVENTS, topics.events().keySerde().deserializer(),
                 topics.events().valueSerde().deserializer());
+        ticks = driver.createOutputTopic(JobTopics.COMMANDS, topics.commands().keySerde().deserializer(),
+                topics.commands().valueSerde().deserializer());
     }
 
     @Override

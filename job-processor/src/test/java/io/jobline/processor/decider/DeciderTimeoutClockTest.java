@@ -7,10 +7,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.UUID;
 
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,13 +20,15 @@ import org.junit.jupiter.api.Test;
 import io.jobline.processor.command.JobCommands;
 import io.jobline.processor.policy.Policy;
 import io.jobline.schemas.command.JobCommand;
+import io.jobline.schemas.command.Tick;
 import io.jobline.schemas.event.AttemptFailed;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.JobStarted;
 
 /**
- * Timeouts are judged against how far the decider has read its partition: a backlog of commands must not fail the
- * jobs whose heartbeats or starts wait in it, while an idle partition still times out on the wall clock.
+ * Timeouts are judged against how far the decider has read its partition, which the ticks it appends to the
+ * partition tell: a backlog of commands must not fail the jobs whose heartbeats or starts wait in it, while a
+ * partition with nothing else to read still times out.
  */
 class DeciderTimeoutClockTest {
 
@@ -34,6 +38,7 @@ class DeciderTimeoutClockTest {
     private TopologyTestDriver driver;
     private TestInputTopic<String, JobCommand> commands;
     private TestOutputTopic<String, JobEvent> events;
+    private TestOutputTopic<String, JobCommand> ticks;
 
     @BeforeEach
     void startDriver() {
@@ -41,6 +46,7 @@ class DeciderTimeoutClockTest {
         driver = decider.driver;
         commands = decider.commands;
         events = decider.events;
+        ticks = decider.ticks;
     }
 
     @AfterEach
@@ -49,29 +55,49 @@ class DeciderTimeoutClockTest {
     }
 
     @Test
-    void shouldNotTimeOutARunningJobWhileTheCommandsBeforeItsHeartbeatAreStillBeingRead() {
+    void shouldJudgeTimeoutsByTheTicksReadNotByWhenTheCommandsWereRead() {
         startJob("j1");
 
-        // Ten seconds of wall time pass while the decider reads a backlog sent within the job's first second.
-        for (int i = 0; i < 20; i++) {
-            driver.advanceWallClockTime(Duration.ofMillis(500));
-            send(at(START.plusMillis(i * 50L)).submit("other-" + i, "bob", "demo", "{}", List.of(), List.of("s")));
-        }
-        send(at(START.plusSeconds(1)).heartbeat("j1", "w", 1, 0));
+        // The wall clock never moves here: the decider reads a partition ten seconds behind, then catches up.
+        send(at(START.plusSeconds(9)).heartbeat("j1", "w", 1, 0));
+        send(tick(START.plusSeconds(10)));
+        assertThat(failures("j1")).as("its last heartbeat, read before the tick, was 1 s old").isEmpty();
 
-        assertThat(failures("j1")).as("its heartbeat was in time; it only waited in the backlog").isEmpty();
+        send(tick(START.plusSeconds(12)));
+        assertThat(events.readValuesToList()).singleElement().satisfies(e -> {
+            assertThat(e.getPayload()).isInstanceOf(AttemptFailed.class);
+            assertThat(((AttemptFailed) e.getPayload()).getError()).contains("no heartbeat");
+            assertThat(e.getTimestamp()).as("failed as of the tick").isEqualTo(START.plusSeconds(12));
+        });
     }
 
     @Test
-    void shouldTimeOutARunningJobOnceTheCommandsReadArePastItsDeadline() {
+    void shouldNotTimeOutARunningJobOnATickFromAnotherPartition() {
         startJob("j1");
 
-        for (int i = 0; i < 10; i++) {
-            driver.advanceWallClockTime(Duration.ofMillis(500));
-            send(at(START.plusMillis(500L * (i + 1))).submit("other-" + i, "bob", "demo", "{}", List.of(), List.of("s")));
-        }
+        commands.pipeInput("", new JobDecider(() -> "t").tick(3, START.plusSeconds(30)));
 
-        assertThat(failures("j1")).singleElement().satisfies(error -> assertThat(error).contains("no heartbeat"));
+        assertThat(failures("j1")).isEmpty();
+    }
+
+    @Test
+    void shouldAppendATickToItsPartitionOnlyOnceARunningAttemptIsPastATimeoutByTheWallClock() {
+        startJob("j1");
+
+        driver.advanceWallClockTime(Duration.ofMillis(1_500));
+        assertThat(ticks.isEmpty()).as("no attempt is past a timeout yet").isTrue();
+        driver.advanceWallClockTime(Duration.ofMillis(1_000));
+
+        List<TestRecord<String, JobCommand>> appended = ticks.readRecordsToList();
+        assertThat(appended).singleElement().satisfies(record -> {
+            assertThat(record.value().getPayload()).isEqualTo(new Tick(0));
+            assertThat(record.value().getTimestamp()).isEqualTo(START.plusMillis(2_500));
+        });
+        // The driver reads the tick back at once, as a partition with nothing else to read would.
+        assertThat(events.readValuesToList()).singleElement().satisfies(e ->
+                assertThat(e.getTimestamp()).isEqualTo(START.plusMillis(2_500)));
+        driver.advanceWallClockTime(Duration.ofSeconds(10));
+        assertThat(ticks.isEmpty()).as("nothing runs any more").isTrue();
     }
 
     @Test
@@ -86,17 +112,6 @@ class DeciderTimeoutClockTest {
         driver.advanceWallClockTime(Duration.ofMillis(1_500));
         assertThat(failures("j1")).as("its worker has run for 1.5 s of a 2 s heartbeat timeout").isEmpty();
         driver.advanceWallClockTime(Duration.ofMillis(1_000));
-        assertThat(failures("j1")).singleElement().satisfies(error -> assertThat(error).contains("no heartbeat"));
-    }
-
-    @Test
-    void shouldTimeOutOnTheWallClockWhenThePartitionHasNothingToRead() {
-        startJob("j1");
-
-        // Past the heartbeat timeout and the idle threshold, with nothing sent meanwhile.
-        driver.advanceWallClockTime(Duration.ofMillis(2_000).plus(DeciderProcessor.IDLE_AFTER)
-                .plus(DeciderTopology.TIMEOUT_CHECK_INTERVAL));
-
         assertThat(failures("j1")).singleElement().satisfies(error -> assertThat(error).contains("no heartbeat"));
     }
 
@@ -116,6 +131,10 @@ class DeciderTimeoutClockTest {
 
     private void send(JobCommand command) {
         commands.pipeInput(command.getJobId(), command);
+    }
+
+    private static JobCommand tick(Instant at) {
+        return new JobDecider(() -> UUID.randomUUID().toString()).tick(0, at);
     }
 
     private static JobCommands at(Instant time) {
