@@ -21,8 +21,8 @@ import io.jobline.processor.support.Json;
  * Kafka's own limits on the same broker in the same run. Each figure is the median of {@code --runs} runs, with
  * min and max. Writes {@code results.md} and {@code results.json} to {@code --out} and prints the Markdown.
  *
- * <p>Arguments (all optional): {@code --runs=3 --jobs=10000 --out=target/benchmarks}, or {@code --quick} for a
- * smoke run with tiny counts. {@code --push-only} measures push latency alone, {@code --push=100:40} chooses the
+ * <p>Arguments (all optional): {@code --runs=3 --jobs=10000 --backlog=100000 --out=target/benchmarks}, or
+ * {@code --quick} for a smoke run with tiny counts. {@code --push-only} measures push latency alone, {@code --push=100:40} chooses the
  * push loads (clients:jobs, comma-separated).
  */
 public final class BenchmarkHarness {
@@ -38,14 +38,15 @@ public final class BenchmarkHarness {
     }
 
     /** Counts and durations of one harness run. */
-    record Settings(int runs, int jobs, int warmupJobs, int rawRecords, double latencySeconds, double pickupRate,
+    record Settings(int runs, int jobs, int warmupJobs, int backlogJobs, int rawRecords, double latencySeconds, double pickupRate,
                     int endToEndIterations, List<PushLoad> push, int idleSeconds, boolean pushOnly, Path out) {
 
         static Settings of(Map<String, String> options) {
             boolean quick = options.containsKey("quick");
             int runs = Integer.parseInt(options.getOrDefault("runs", quick ? "1" : "3"));
             int jobs = Integer.parseInt(options.getOrDefault("jobs", quick ? "500" : "10000"));
-            return new Settings(runs, jobs, quick ? 500 : 20_000, quick ? 5_000 : 300_000, quick ? 1 : 8,
+            int backlog = Integer.parseInt(options.getOrDefault("backlog", quick ? "500" : "100000"));
+            return new Settings(runs, jobs, quick ? 500 : 20_000, backlog, quick ? 5_000 : 300_000, quick ? 1 : 8,
                     quick ? 10 : 20, quick ? 50 : 500,
                     options.containsKey("push") ? PushLoad.list(options.get("push"))
                             : quick ? List.of(new PushLoad(1, 1), new PushLoad(5, 1))
@@ -111,7 +112,8 @@ public final class BenchmarkHarness {
         try (ServiceProcess service = ServiceProcess.start(jar, LOADED)) {
             ServiceLoad load = new ServiceLoad(service);
             KafkaBaselines kafka = new KafkaBaselines(service.bootstrapServers);
-            load.throughput(settings.warmupJobs());
+            measureBacklog(load); // also the warm-up
+
 
             AtomicLong peakRss = new AtomicLong();
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
@@ -124,9 +126,13 @@ public final class BenchmarkHarness {
             }, 0, 200, TimeUnit.MILLISECONDS);
             long recordsBefore = kafka.recordsWritten();
             long completedBefore = load.completed();
+            long failed = 0;
             for (int run = 0; run < settings.runs(); run++) {
-                figure("throughput_jobs_per_s", "jobs/s").add(load.throughput(settings.jobs()));
+                ServiceLoad.Throughput throughput = load.throughput(settings.jobs());
+                figure("throughput_jobs_per_s", "jobs/s").add(throughput.jobsPerSecond());
+                failed += throughput.failed();
             }
+            facts.put("throughput_runs_failed_jobs", failed);
             double recordsPerJob = (double) (kafka.recordsWritten() - recordsBefore) / (load.completed() - completedBefore);
             sampler.shutdownNow();
             figure("memory_load_rss_mb", "MB").add(peakRss.get() / 1e6);
@@ -175,6 +181,19 @@ public final class BenchmarkHarness {
         }
     }
 
+    /**
+     * A backlog: {@code --backlog} no-op jobs submitted at once, once, on the freshly started service. Every one must
+     * end completed; a job failing here is a defect (a timeout judged while its heartbeat waited in the backlog was
+     * one), so the harness reports how many failed rather than only how fast the rest went.
+     */
+    private void measureBacklog(ServiceLoad load) throws Exception {
+        ServiceLoad.Throughput backlog = load.throughput(settings.backlogJobs());
+        facts.put("backlog_jobs", backlog.completed() + backlog.failed());
+        facts.put("backlog_completed", backlog.completed());
+        facts.put("backlog_failed", backlog.failed());
+        facts.put("backlog_jobs_per_s", Math.round(backlog.jobsPerSecond()));
+    }
+
     /** Push latency alone (--push-only), for working on it: after the same warm-up as a full run. */
     private void measurePushOnly() throws Exception {
         try (ServiceProcess service = ServiceProcess.start(jar, LOADED)) {
@@ -215,7 +234,7 @@ public final class BenchmarkHarness {
             ServiceLoad load = new ServiceLoad(service);
             load.throughput(settings.warmupJobs());
             for (int run = 0; run < settings.runs(); run++) {
-                figure("throughput_at_least_once_jobs_per_s", "jobs/s").add(load.throughput(settings.jobs()));
+                figure("throughput_at_least_once_jobs_per_s", "jobs/s").add(load.throughput(settings.jobs()).jobsPerSecond());
             }
         }
         facts.put("exactly_once_cost", round(1 - figures.get("throughput_jobs_per_s").median()

@@ -48,9 +48,16 @@ final class ServiceLoad {
         this.load = new HttpLoad(base.getHost(), base.getPort(), LOAD_CONNECTIONS);
     }
 
-    /** Submits {@code jobs} no-op jobs in batches and returns jobs/s until the projection shows all completed. */
-    double throughput(int jobs) throws Exception {
-        long before = completed();
+    /** One bulk run: jobs/s until the projection shows every job ended, and how many completed and failed. */
+    record Throughput(double jobsPerSecond, long completed, long failed) {
+    }
+
+    /**
+     * Submits {@code jobs} no-op jobs in batches (all at once: the submitters do not wait for jobs to finish) and
+     * waits until the projection shows every one of them ended, completed or failed.
+     */
+    Throughput throughput(int jobs) throws Exception {
+        Counts before = counts();
         String batch = "{\"jobs\": [" + String.join(",", java.util.Collections.nCopies(BATCH, NOOP)) + "]}";
         long start = System.nanoTime();
         ExecutorService submitters = Executors.newFixedThreadPool(2);
@@ -68,15 +75,24 @@ final class ServiceLoad {
             f.get();
         }
         submitters.shutdown();
-        long target = before + (long) (jobs / BATCH) * BATCH;
+        long submitted = (long) (jobs / BATCH) * BATCH;
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (completed() < target) {
+        Counts now = counts();
+        while (now.ended() - before.ended() < submitted) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("jobs did not complete within 5 minutes");
+                throw new IllegalStateException("jobs did not end within 5 minutes: " + (now.ended() - before.ended())
+                        + " of " + submitted);
             }
             Thread.sleep(50);
+            now = counts();
         }
-        return (jobs / BATCH) * BATCH / ((System.nanoTime() - start) / 1e9);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long failed = now.failed() - before.failed();
+        if (failed > 0) {
+            System.out.printf("  %d of %d jobs failed; first: %s%n", failed, submitted,
+                    get("/api/jobs?status=failed&limit=1").body());
+        }
+        return new Throughput(submitted / seconds, now.completed() - before.completed(), failed);
     }
 
     /** POST /api/jobs latency at a fixed rate, from each request's scheduled time to its answer. */
@@ -194,8 +210,19 @@ final class ServiceLoad {
     }
 
     long completed() throws Exception {
-        JsonNode stats = Json.parse(get("/api/jobs/stats").body());
-        return stats.path("counts").path("completed").asLong();
+        return counts().completed();
+    }
+
+    /** Completed and failed jobs, as the stats projection counts them. */
+    record Counts(long completed, long failed) {
+        long ended() {
+            return completed + failed;
+        }
+    }
+
+    Counts counts() throws Exception {
+        JsonNode counts = Json.parse(get("/api/jobs/stats").body()).path("counts");
+        return new Counts(counts.path("completed").asLong(), counts.path("failed").asLong());
     }
 
     long retainedJobs() throws Exception {

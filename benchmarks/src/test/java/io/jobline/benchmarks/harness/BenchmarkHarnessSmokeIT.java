@@ -39,8 +39,12 @@ class BenchmarkHarnessSmokeIT {
             assertThat(figures.get(name).get("median").asDouble()).as(name).isPositive();
         }
         assertThat(figures.get("push_5_clients_delivered_ratio").get("median").asDouble()).isEqualTo(1.0);
-        assertThat(results.get("facts").get("records_per_job").asDouble()).isGreaterThan(10);
-        assertThat(results.get("facts").get("efficiency").asDouble()).isPositive();
+        JsonNode facts = results.get("facts");
+        assertThat(facts.get("records_per_job").asDouble()).isGreaterThan(10);
+        assertThat(facts.get("efficiency").asDouble()).isPositive();
+        assertThat(facts.get("backlog_completed").asLong()).isEqualTo(500);
+        assertThat(facts.get("backlog_failed").asLong()).isZero();
+        assertThat(facts.get("throughput_runs_failed_jobs").asLong()).isZero();
         assertThat(Files.readString(out.resolve("results.md"))).contains("| No-op jobs/s end to end (exactly-once) |");
     }
 }
