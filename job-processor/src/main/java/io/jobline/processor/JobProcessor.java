@@ -7,6 +7,7 @@ import org.apache.kafka.streams.KafkaStreams;
 
 import io.jobline.processor.command.JobCommands;
 import io.jobline.processor.command.KafkaCommandSender;
+import io.jobline.processor.command.QueuedCommandSender;
 import io.jobline.processor.decider.DeciderTopology;
 import io.jobline.processor.files.FileStore;
 import io.jobline.processor.jobtype.JobTypes;
@@ -20,11 +21,13 @@ public final class JobProcessor implements AutoCloseable {
 
     public static final String APPLICATION_ID = "jobline-decider";
 
-    private final KafkaCommandSender sender;
+    private final KafkaCommandSender producer;
+    private final QueuedCommandSender sender;
     private final JobRunner runner;
     private final KafkaStreams streams;
 
-    private JobProcessor(KafkaCommandSender sender, JobRunner runner, KafkaStreams streams) {
+    private JobProcessor(KafkaCommandSender producer, QueuedCommandSender sender, JobRunner runner, KafkaStreams streams) {
+        this.producer = producer;
         this.sender = sender;
         this.runner = runner;
         this.streams = streams;
@@ -34,17 +37,19 @@ public final class JobProcessor implements AutoCloseable {
                                      String workerId, int concurrency) {
         Clock clock = Clock.systemUTC();
         // A worker's reports wait out a broker outage in the producer rather than being dropped: each job's commands
-        // stay in order, and the decider decides them when the broker is back.
+        // stay in order, and the decider decides them when the broker is back. Workers and the decider's ticks share
+        // one queue in front of the producer, so a tick lands behind every report made before it.
         java.util.Map<String, Object> config = kafka.clientConfig();
         config.put(org.apache.kafka.clients.producer.ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
         config.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.MAX_VALUE);
-        KafkaCommandSender sender = new KafkaCommandSender(topics.commands(), config);
+        KafkaCommandSender producer = new KafkaCommandSender(topics.commands(), config);
+        QueuedCommandSender sender = new QueuedCommandSender(producer);
         JobRunner runner = new JobRunner(workerId, concurrency, types, files, sender, new JobCommands(clock), clock);
-        KafkaStreams streams = new KafkaStreams(DeciderTopology.build(topics, runner),
+        KafkaStreams streams = new KafkaStreams(DeciderTopology.build(topics, runner, sender),
                 StreamsConfigs.forApplication(kafka, APPLICATION_ID, kafka.deciderCommitIntervalMs()));
         StreamsConfigs.replaceFailedThreads(streams, APPLICATION_ID);
         streams.start();
-        return new JobProcessor(sender, runner, streams);
+        return new JobProcessor(producer, sender, runner, streams);
     }
 
     public KafkaStreams streams() {
@@ -60,5 +65,6 @@ public final class JobProcessor implements AutoCloseable {
         runner.close();
         streams.close(Duration.ofSeconds(30));
         sender.close();
+        producer.close();
     }
 }

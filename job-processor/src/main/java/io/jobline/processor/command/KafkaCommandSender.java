@@ -8,9 +8,13 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import io.jobline.schemas.command.JobCommand;
+import io.jobline.schemas.command.Tick;
 import io.jobline.schemas.topic.Topic;
 
-/** An idempotent producer (acks=all) for job-commands; keeps each job's commands in order. */
+/**
+ * An idempotent producer (acks=all) for job-commands; keeps each job's commands in order. A {@link Tick} goes to
+ * the partition it names.
+ */
 public final class KafkaCommandSender implements CommandSender, AutoCloseable {
 
     private final Topic<String, JobCommand> topic;
@@ -29,7 +33,9 @@ public final class KafkaCommandSender implements CommandSender, AutoCloseable {
     public CompletableFuture<Void> send(JobCommand command) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(topic.name(), command.getJobId(), command), (metadata, error) -> {
+            // A tick is about no job: it goes to the partition it names, behind what this producer sent there before.
+            Integer partition = command.getPayload() instanceof Tick tick ? tick.getPartition() : null;
+            producer.send(new ProducerRecord<>(topic.name(), partition, command.getJobId(), command), (metadata, error) -> {
                 if (error == null) {
                     acked.complete(null);
                 } else {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -19,6 +18,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.jobline.processor.command.CommandSender;
 import io.jobline.processor.lifecycle.JobStatus;
 import io.jobline.schemas.command.FailJob;
 import io.jobline.schemas.command.JobCommand;
@@ -34,20 +34,22 @@ import io.jobline.schemas.event.JobEvent;
  *
  * <p>A timeout is judged against the time up to which this partition's commands have been read, never the wall
  * clock alone: while the decider works through a backlog, the heartbeat or completion that would have stopped the
- * clock may be waiting in the partition behind it. That time comes from {@link Tick}s: on a wall-clock punctuation,
+ * clock may be waiting in the partition behind it. That time comes from {@link Tick}s. On a wall-clock punctuation,
  * when some running attempt would be past a timeout by the wall clock, the task appends a tick stamped with the wall
- * time to its own partition (one at a time, again after {@link #TICK_RESEND_AFTER} if it never comes back). The tick
- * is read after every command appended before it, and the timeouts are judged with its timestamp as "now". A worker
- * that died with nothing else going on times out one tick round trip after its deadline; one whose heartbeats wait
- * behind 100,000 commands does not. For the same reason an attempt's clocks start when its StartJob is decided, not
- * when it was sent.
+ * time to its own partition (one at a time; again after {@link #TICK_RESEND_AFTER} if it never comes back). It is
+ * sent through the producer this process's workers report through, so it lands after every report they sent
+ * before it, through a broker outage too. Once read back, the timeouts are judged with its timestamp as "now": a
+ * worker that died with nothing else going on times out a tick's round trip after its deadline; one whose
+ * heartbeats wait behind 100,000 commands does not. For the same reason an attempt's clocks start when its StartJob
+ * is decided, not when it was sent.
  */
-final class DeciderProcessor implements Processor<String, JobCommand, String, SpecificRecord> {
+final class DeciderProcessor implements Processor<String, JobCommand, String, JobEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(DeciderProcessor.class);
 
     private final JobDecider decider;
     private final DecisionListener listener;
+    private final CommandSender ticks;
     private final Duration timeoutCheckInterval;
     private static final int CACHED_STATES = 10_000;
     static final Duration TICK_RESEND_AFTER = Duration.ofSeconds(5);
@@ -60,21 +62,22 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
             return size() > CACHED_STATES;
         }
     };
-    private ProcessorContext<String, SpecificRecord> context;
+    private ProcessorContext<String, JobEvent> context;
     private KeyValueStore<String, JobState> states;
     private int partition;
     private Instant takenOverAt;
     /** When the tick not read back yet was appended; null: none is on its way. */
     private Instant tickSentAt;
 
-    DeciderProcessor(JobDecider decider, DecisionListener listener, Duration timeoutCheckInterval) {
+    DeciderProcessor(JobDecider decider, DecisionListener listener, CommandSender ticks, Duration timeoutCheckInterval) {
         this.decider = decider;
         this.listener = listener;
+        this.ticks = ticks;
         this.timeoutCheckInterval = timeoutCheckInterval;
     }
 
     @Override
-    public void init(ProcessorContext<String, SpecificRecord> context) {
+    public void init(ProcessorContext<String, JobEvent> context) {
         this.context = context;
         this.states = context.getStateStore(DeciderTopology.STATE_STORE);
         this.partition = context.taskId().partition();
@@ -134,7 +137,11 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
         boolean due = running.stream().anyMatch(jobId -> Timeouts.expired(stateOf(jobId), now, takenOverAt) != null);
         if (due) {
             tickSentAt = now;
-            context.forward(new Record<>("", decider.tick(partition, now), wallClockMs), DeciderTopology.TICKS_SINK);
+            ticks.send(decider.tick(partition, now)).whenComplete((ok, error) -> {
+                if (error != null) {
+                    log.warn("Could not append a tick to partition {}: {}", partition, error.toString());
+                }
+            });
         }
     }
 
@@ -169,8 +176,7 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
                 running.remove(command.getJobId());
             }
             for (JobEvent event : decision.events()) {
-                context.forward(new Record<>(event.getJobId(), event, event.getTimestamp().toEpochMilli()),
-                        DeciderTopology.EVENTS_SINK);
+                context.forward(new Record<>(event.getJobId(), event, event.getTimestamp().toEpochMilli()));
             }
         }
         listener.decided(partition, command, decision);

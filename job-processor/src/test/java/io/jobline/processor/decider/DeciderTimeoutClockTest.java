@@ -12,7 +12,6 @@ import java.util.UUID;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,31 +26,30 @@ import io.jobline.schemas.event.JobStarted;
 
 /**
  * Timeouts are judged against how far the decider has read its partition, which the ticks it appends to the
- * partition tell: a backlog of commands must not fail the jobs whose heartbeats or starts wait in it, while a
- * partition with nothing else to read still times out.
+ * partition tell: a backlog of commands must not fail the jobs whose heartbeats or starts wait in it, and the wall
+ * clock alone fails nothing, while a partition with nothing else to read still times out.
  */
 class DeciderTimeoutClockTest {
 
     private static final Instant START = Instant.parse("2026-06-01T12:00:00Z");
     private static final Policy TWO_SECOND_HEARTBEAT = Policy.SINGLE_ATTEMPT.withMaxAttempts(2).withTimeouts(null, null, 2_000L);
 
+    private DeciderDriver decider;
     private TopologyTestDriver driver;
     private TestInputTopic<String, JobCommand> commands;
     private TestOutputTopic<String, JobEvent> events;
-    private TestOutputTopic<String, JobCommand> ticks;
 
     @BeforeEach
     void startDriver() {
-        DeciderDriver decider = new DeciderDriver(new DecisionListener() { }, START);
+        decider = new DeciderDriver(new DecisionListener() { }, START);
         driver = decider.driver;
         commands = decider.commands;
         events = decider.events;
-        ticks = decider.ticks;
     }
 
     @AfterEach
     void closeDriver() {
-        driver.close();
+        decider.close();
     }
 
     @Test
@@ -81,37 +79,54 @@ class DeciderTimeoutClockTest {
     }
 
     @Test
-    void shouldAppendATickToItsPartitionOnlyOnceARunningAttemptIsPastATimeoutByTheWallClock() {
+    void shouldSendOneTickForItsPartitionOnceARunningAttemptIsPastATimeoutByTheWallClockAndFailItOnlyWhenReadBack() {
         startJob("j1");
 
         driver.advanceWallClockTime(Duration.ofMillis(1_500));
-        assertThat(ticks.isEmpty()).as("no attempt is past a timeout yet").isTrue();
+        assertThat(decider.ticks).as("no attempt is past a timeout yet").isEmpty();
         driver.advanceWallClockTime(Duration.ofMillis(1_000));
-
-        List<TestRecord<String, JobCommand>> appended = ticks.readRecordsToList();
-        assertThat(appended).singleElement().satisfies(record -> {
-            assertThat(record.value().getPayload()).isEqualTo(new Tick(0));
-            assertThat(record.value().getTimestamp()).isEqualTo(START.plusMillis(2_500));
+        assertThat(decider.ticks).singleElement().satisfies(tick -> {
+            assertThat(tick.getPayload()).isEqualTo(new Tick(0));
+            assertThat(tick.getTimestamp()).isEqualTo(START.plusMillis(2_500));
         });
-        // The driver reads the tick back at once, as a partition with nothing else to read would.
-        assertThat(events.readValuesToList()).singleElement().satisfies(e ->
-                assertThat(e.getTimestamp()).isEqualTo(START.plusMillis(2_500)));
-        driver.advanceWallClockTime(Duration.ofSeconds(10));
-        assertThat(ticks.isEmpty()).as("nothing runs any more").isTrue();
+        driver.advanceWallClockTime(Duration.ofMillis(2_000));
+        assertThat(decider.ticks).as("one tick on its way at a time").hasSize(1);
+        assertThat(failures("j1")).as("the wall clock alone fails nothing").isEmpty();
+
+        decider.readTicks();
+
+        assertThat(events.readValuesToList()).singleElement().satisfies(e -> {
+            assertThat(((AttemptFailed) e.getPayload()).getError()).contains("no heartbeat");
+            assertThat(e.getTimestamp()).isEqualTo(START.plusMillis(2_500));
+        });
+        decider.advanceWallClockTime(Duration.ofSeconds(10));
+        assertThat(decider.ticks).as("nothing runs any more").isEmpty();
+    }
+
+    @Test
+    void shouldSendAnotherTickWhenTheLastNeverCameBack() {
+        startJob("j1");
+        driver.advanceWallClockTime(Duration.ofMillis(2_500));
+        decider.ticks.clear(); // lost
+
+        driver.advanceWallClockTime(DeciderProcessor.TICK_RESEND_AFTER);
+        decider.readTicks();
+
+        assertThat(failures("j1")).singleElement().satisfies(error -> assertThat(error).contains("no heartbeat"));
     }
 
     @Test
     void shouldStartAnAttemptsClocksWhenItsStartIsGrantedNotWhenItWasAsked() {
         send(at(START).submit("j1", "alice", "demo", "{}", List.of(), List.of("s"),
                 new JobCommands.SubmitOptions(TWO_SECOND_HEARTBEAT, null, null, null)));
-        driver.advanceWallClockTime(Duration.ofSeconds(5));
+        decider.advanceWallClockTime(Duration.ofSeconds(5));
         send(at(START).start("j1", "w", 0)); // asked at once, granted 5 s later: it waited behind a backlog
 
         assertThat(events.readValuesToList()).filteredOn(e -> e.getPayload() instanceof JobStarted)
                 .singleElement().satisfies(e -> assertThat(e.getTimestamp()).isEqualTo(START.plusSeconds(5)));
-        driver.advanceWallClockTime(Duration.ofMillis(1_500));
+        decider.advanceWallClockTime(Duration.ofMillis(1_500));
         assertThat(failures("j1")).as("its worker has run for 1.5 s of a 2 s heartbeat timeout").isEmpty();
-        driver.advanceWallClockTime(Duration.ofMillis(1_000));
+        decider.advanceWallClockTime(Duration.ofMillis(1_000));
         assertThat(failures("j1")).singleElement().satisfies(error -> assertThat(error).contains("no heartbeat"));
     }
 

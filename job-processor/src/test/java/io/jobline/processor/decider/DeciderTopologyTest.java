@@ -34,13 +34,14 @@ class DeciderTopologyTest {
 
     private final JobTopics topics = new JobTopics(SchemaRegistry.forUrl(null));
     private final RecordingListener listener = new RecordingListener();
+    private DeciderDriver decider;
     private TopologyTestDriver driver;
     private TestInputTopic<String, JobCommand> commands;
     private TestOutputTopic<String, JobEvent> events;
 
     @BeforeEach
     void startDriver() {
-        DeciderDriver decider = new DeciderDriver(listener, Instant.now());
+        decider = new DeciderDriver(listener, Instant.now());
         driver = decider.driver;
         commands = decider.commands;
         events = decider.events;
@@ -54,7 +55,7 @@ class DeciderTopologyTest {
     /** StreamsConfigs disables task idling, which is only safe while no task reads two topics or more. */
     @Test
     void shouldReadOneTopicPerSubtopologySoTasksNeverWaitForAnother() {
-        assertThat(DeciderTopology.build(topics, listener).describe().subtopologies())
+        assertThat(DeciderTopology.build(topics, listener, tick -> null).describe().subtopologies())
                 .allSatisfy(sub -> assertThat(sub.nodes().stream()
                         .filter(node -> node instanceof org.apache.kafka.streams.TopologyDescription.Source)
                         .flatMap(node -> ((org.apache.kafka.streams.TopologyDescription.Source) node).topicSet().stream()))
@@ -168,9 +169,9 @@ class DeciderTopologyTest {
         send(COMMANDS.start("j1", "w", 0));
         events.readRecordsToList();
 
-        driver.advanceWallClockTime(Duration.ofMillis(1_500));
+        decider.advanceWallClockTime(Duration.ofMillis(1_500));
         assertThat(events.isEmpty()).as("reported within the heartbeat timeout").isTrue();
-        driver.advanceWallClockTime(Duration.ofMillis(1_000));
+        decider.advanceWallClockTime(Duration.ofMillis(1_000));
 
         JobEvent failed = events.readValue();
         assertThat(failed.getPayload()).isInstanceOf(AttemptFailed.class);
@@ -178,7 +179,7 @@ class DeciderTopologyTest {
         assertThat(failed.getAttempt()).isEqualTo(1);
         assertThat(state("j1").status()).isEqualTo(JobStatus.PENDING);
         assertThat(listener.accepted).endsWith("j1:AttemptFailed");
-        driver.advanceWallClockTime(Duration.ofMillis(5_000));
+        decider.advanceWallClockTime(Duration.ofMillis(5_000));
         assertThat(events.isEmpty()).as("a pending job is not timed out again").isTrue();
     }
 
