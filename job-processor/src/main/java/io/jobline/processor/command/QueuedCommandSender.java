@@ -30,19 +30,11 @@ public final class QueuedCommandSender implements CommandSender, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> send(JobCommand command) {
-        CompletableFuture<Void> acked = new CompletableFuture<>();
         try {
-            thread.execute(() -> target.send(command).whenComplete((ok, error) -> {
-                if (error == null) {
-                    acked.complete(null);
-                } else {
-                    acked.completeExceptionally(error);
-                }
-            }));
+            return CompletableFuture.supplyAsync(() -> target.send(command), thread).thenCompose(acked -> acked);
         } catch (RejectedExecutionException e) {
-            acked.completeExceptionally(e);
+            return CompletableFuture.failedFuture(e);
         }
-        return acked;
     }
 
     /** Hands what is queued to the target first (for at most 10 s). */
