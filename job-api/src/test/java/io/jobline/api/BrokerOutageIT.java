@@ -50,6 +50,13 @@ class BrokerOutageIT {
                 jobs.add(client.submit("demo", "{\"stages\": 3, \"stage_ms\": 900}", "{\"heartbeat_timeout_ms\": 2000}"));
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> client.job(jobs.get(0)).get("status").asString().equals("running"));
+            // The projection serves before the outage starts (the listing reads only its stores; a job's status may
+            // also come from the jobs this process has just accepted).
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                Response listing = client.get("/api/jobs?limit=20");
+                return listing.status() == 200 && listing.json().get("jobs").valueStream()
+                        .anyMatch(job -> job.get("job_id").asString().equals(jobs.get(0)));
+            });
 
             broker.close();
             long start = System.nanoTime();
