@@ -12,8 +12,7 @@ import java.util.UUID;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import io.jobline.processor.command.JobCommands;
@@ -34,23 +33,11 @@ class DeciderTimeoutClockTest {
     private static final Instant START = Instant.parse("2026-06-01T12:00:00Z");
     private static final Policy TWO_SECOND_HEARTBEAT = Policy.SINGLE_ATTEMPT.withMaxAttempts(2).withTimeouts(null, null, 2_000L);
 
-    private DeciderDriver decider;
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, JobCommand> commands;
-    private TestOutputTopic<String, JobEvent> events;
-
-    @BeforeEach
-    void startDriver() {
-        decider = new DeciderDriver(new DecisionListener() { }, START);
-        driver = decider.driver;
-        commands = decider.commands;
-        events = decider.events;
-    }
-
-    @AfterEach
-    void closeDriver() {
-        decider.close();
-    }
+    @AutoClose
+    private final DeciderDriver decider = new DeciderDriver(new DecisionListener() { }, START);
+    private final TopologyTestDriver driver = decider.driver;
+    private final TestInputTopic<String, JobCommand> commands = decider.commands;
+    private final TestOutputTopic<String, JobEvent> events = decider.events;
 
     @Test
     void shouldJudgeTimeoutsByTheTicksReadNotByWhenTheCommandsWereRead() {

@@ -12,8 +12,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import io.jobline.processor.command.JobCommands;
@@ -34,23 +33,11 @@ class DeciderTopologyTest {
 
     private final JobTopics topics = new JobTopics(SchemaRegistry.forUrl(null));
     private final RecordingListener listener = new RecordingListener();
-    private DeciderDriver decider;
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, JobCommand> commands;
-    private TestOutputTopic<String, JobEvent> events;
-
-    @BeforeEach
-    void startDriver() {
-        decider = new DeciderDriver(listener, Instant.now());
-        driver = decider.driver;
-        commands = decider.commands;
-        events = decider.events;
-    }
-
-    @AfterEach
-    void closeDriver() {
-        driver.close();
-    }
+    @AutoClose
+    private final DeciderDriver decider = new DeciderDriver(listener, Instant.now());
+    private final TopologyTestDriver driver = decider.driver;
+    private final TestInputTopic<String, JobCommand> commands = decider.commands;
+    private final TestOutputTopic<String, JobEvent> events = decider.events;
 
     /** StreamsConfigs disables task idling, which is only safe while no task reads two topics or more. */
     @Test
