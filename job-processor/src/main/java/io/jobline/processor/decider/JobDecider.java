@@ -94,31 +94,25 @@ public final class JobDecider {
         if (expired == null) {
             return null;
         }
-        return command(state, ISSUER, now,
+        return command(state.jobId(), ISSUER, now,
                 new FailJob(state.attempt(), expired, state.stage() == 0 ? null : state.stage(), true));
     }
 
     /** The tick a decider appends to its own partition of job-commands, stamped {@code now}. */
     public JobCommand tick(int partition, Instant now) {
-        return JobCommand.newBuilder()
-                .setCommandId(eventIds.get())
-                .setJobId("")
-                .setTimestamp(now)
-                .setIssuedBy(ISSUER)
-                .setPayload(new Tick(partition))
-                .build();
+        return command("", ISSUER, now, new Tick(partition));
     }
 
     /** The StartJob a worker of this process would send for a job it claimed as it was accepted. */
     public JobCommand eagerStart(JobState state, String workerId, Instant now) {
-        return command(state, workerId, now, new StartJob(state.attempt(), workerId));
+        return command(state.jobId(), workerId, now, new StartJob(state.attempt(), workerId));
     }
 
-    /** A command the decider decides in-process, on behalf of {@code issuedBy}, without it passing through Kafka. */
-    private JobCommand command(JobState state, String issuedBy, Instant now, Object payload) {
+    /** A command the decider makes itself, on behalf of {@code issuedBy}: decided in-process, or (a tick) appended. */
+    private JobCommand command(String jobId, String issuedBy, Instant now, Object payload) {
         return JobCommand.newBuilder()
                 .setCommandId(eventIds.get())
-                .setJobId(state.jobId())
+                .setJobId(jobId)
                 .setTimestamp(now)
                 .setIssuedBy(issuedBy)
                 .setPayload(payload)
