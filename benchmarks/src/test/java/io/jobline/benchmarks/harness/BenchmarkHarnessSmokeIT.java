@@ -33,7 +33,8 @@ class BenchmarkHarnessSmokeIT {
         for (String name : List.of("throughput_jobs_per_s", "throughput_at_least_once_jobs_per_s",
                 "kafka_producer_records_per_s", "submit_at_half_max_p99_ms", "kafka_send_at_half_max_p99_ms",
                 "submit_at_1000_p999_ms", "pickup_p50_ms", "start_visible_p99_ms", "kafka_end_to_end_p50_ms",
-                "projection_lag_p99_ms", "push_1_clients_p99_ms", "push_5_clients_p99_ms", "memory_idle_rss_mb",
+                "projection_lag_p99_ms", "push_1_clients_p99_ms", "push_5_clients_p99_ms", "push_5_clients_machine_busy_pct",
+                "memory_idle_rss_mb",
                 "memory_load_rss_mb")) {
             assertThat(figures.has(name)).as(name).isTrue();
             assertThat(figures.get(name).get("median").asDouble()).as(name).isPositive();

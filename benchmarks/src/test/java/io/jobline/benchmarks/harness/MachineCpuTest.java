@@ -1,0 +1,44 @@
+package io.jobline.benchmarks.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+class MachineCpuTest {
+
+    @Test
+    void sharesAreOfTheTimeBetweenTwoReadings() {
+        MachineCpu before = new MachineCpu(1_000, 10, 4_000);
+        MachineCpu after = new MachineCpu(1_150, 40, 4_200);
+
+        assertThat(after.busyPercentSince(before)).isCloseTo(75.0, within(1e-9));
+        assertThat(after.stealPercentSince(before)).isCloseTo(15.0, within(1e-9));
+    }
+
+    @Test
+    void noTimeBetweenReadingsHasNoShare() {
+        MachineCpu reading = new MachineCpu(1_000, 10, 4_000);
+
+        assertThat(reading.busyPercentSince(reading)).isNaN();
+        assertThat(reading.stealPercentSince(reading)).isNaN();
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void readsTheCountersThatGrowWhileTheMachineRuns() throws Exception {
+        MachineCpu before = MachineCpu.now();
+        long spinUntil = System.nanoTime() + 50_000_000;
+        while (System.nanoTime() < spinUntil) {
+            Thread.onSpinWait();
+        }
+        Thread.sleep(20);
+        MachineCpu after = MachineCpu.now();
+
+        assertThat(after.total()).isGreaterThan(before.total());
+        assertThat(after.busy()).isGreaterThan(before.busy());
+        assertThat(after.busyPercentSince(before)).isBetween(0.0, 100.0);
+    }
+}
