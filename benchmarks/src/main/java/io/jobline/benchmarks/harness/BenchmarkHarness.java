@@ -228,23 +228,24 @@ public final class BenchmarkHarness {
         }
         for (PushLoad pushLoad : settings.push()) {
             int clients = pushLoad.clients();
+            String name = "push_" + clients + "_clients";
             try (PushClients push = new PushClients(service, clients)) {
                 for (int run = 0; run < settings.runs(); run++) {
                     MachineCpu before = MachineCpu.now();
                     PushClients.Result result = push.run(load, pushLoad.jobs(), 20, 250);
                     MachineCpu after = MachineCpu.now();
                     double steal = after.stealPercentSince(before);
-                    figure("push_" + clients + "_clients_machine_busy_pct", "%").add(after.busyPercentSince(before));
-                    figure("push_" + clients + "_clients_steal_pct", "%").add(steal);
+                    figure(name + "_machine_busy_pct", "%").add(after.busyPercentSince(before));
+                    figure(name + "_steal_pct", "%").add(steal);
                     if (steal < LOW_STEAL_PERCENT) {
-                        figure("push_" + clients + "_clients_low_steal_p99_ms", "ms").add(result.latencies().percentileMs(99));
+                        figure(name + "_low_steal_p99_ms", "ms").add(result.latencies().percentileMs(99));
                     }
-                    percentiles("push_" + clients + "_clients", result.latencies(), 50, 99);
-                    percentiles("push_" + clients + "_clients_to_visible", result.toVisible(), 50, 99);
-                    percentiles("push_" + clients + "_clients_visible_to_client", result.visibleToClient(), 50, 99);
-                    figure("push_" + clients + "_clients_delivered_ratio", "").add(
+                    percentiles(name, result.latencies(), 50, 99);
+                    percentiles(name + "_to_visible", result.toVisible(), 50, 99);
+                    percentiles(name + "_visible_to_client", result.visibleToClient(), 50, 99);
+                    figure(name + "_delivered_ratio", "").add(
                             result.expected() == 0 ? Double.NaN : (double) result.delivered() / result.expected());
-                    figure("push_" + clients + "_clients_events_per_s", "events/s").add(result.eventsPerSecond());
+                    figure(name + "_events_per_s", "events/s").add(result.eventsPerSecond());
                 }
             }
         }
@@ -347,20 +348,21 @@ public final class BenchmarkHarness {
             row(md, "Projection lag " + p + " ms (JobCompleted to GET)", "projection_lag_" + p + "_ms", null, false);
         }
         for (int clients : settings.push().stream().map(PushLoad::clients).toList()) {
+            String name = "push_" + clients + "_clients";
             for (String p : List.of("p50", "p99")) {
-                row(md, "Push " + p + " ms, " + clients + " subscriber(s)", "push_" + clients + "_clients_" + p + "_ms", null, false);
-                row(md, "  of which report to read_committed visible " + p + " ms", "push_" + clients + "_clients_to_visible_" + p + "_ms", null, false);
-                row(md, "  of which visible to client " + p + " ms", "push_" + clients + "_clients_visible_to_client_" + p + "_ms", null, false);
+                row(md, "Push " + p + " ms, " + clients + " subscriber(s)", name + "_" + p + "_ms", null, false);
+                row(md, "  of which report to read_committed visible " + p + " ms", name + "_to_visible_" + p + "_ms", null, false);
+                row(md, "  of which visible to client " + p + " ms", name + "_visible_to_client_" + p + "_ms", null, false);
             }
-            row(md, "Push delivered / expected, " + clients + " subscriber(s)", "push_" + clients + "_clients_delivered_ratio", null, false);
-            row(md, "Push load events/s, " + clients + " subscriber(s)", "push_" + clients + "_clients_events_per_s", null, false);
-            row(md, "  machine busy % during those runs (both cores)", "push_" + clients + "_clients_machine_busy_pct", null, false);
-            row(md, "  of which stolen by the hypervisor %", "push_" + clients + "_clients_steal_pct", null, false);
-            Figure lowSteal = figures.get("push_" + clients + "_clients_low_steal_p99_ms");
-            Figure all = figures.get("push_" + clients + "_clients_p99_ms");
+            row(md, "Push delivered / expected, " + clients + " subscriber(s)", name + "_delivered_ratio", null, false);
+            row(md, "Push load events/s, " + clients + " subscriber(s)", name + "_events_per_s", null, false);
+            row(md, "  machine busy % during those runs (both cores)", name + "_machine_busy_pct", null, false);
+            row(md, "  of which stolen by the hypervisor %", name + "_steal_pct", null, false);
+            Figure lowSteal = figures.get(name + "_low_steal_p99_ms");
+            Figure all = figures.get(name + "_p99_ms");
             if (lowSteal != null && all != null) {
                 row(md, "Push p99 ms, " + clients + " subscriber(s), the " + lowSteal.runs.size() + " of " + all.runs.size()
-                        + " runs with under " + LOW_STEAL_PERCENT + " % steal", "push_" + clients + "_clients_low_steal_p99_ms", null, false);
+                        + " runs with under " + LOW_STEAL_PERCENT + " % steal", name + "_low_steal_p99_ms", null, false);
             }
         }
         row(md, "Resident memory idle, embedded default (MB)", "memory_idle_rss_mb", null, false);
