@@ -179,6 +179,9 @@ class JobLifecycleIT {
         List<String> ids = all.get("jobs").findValuesAsString("job_id");
         assertThat(ids.indexOf(done)).isLessThan(ids.indexOf(failed));
         assertThat(all.get("count").asInt()).isEqualTo(ids.size());
+        // The jobs of every partition, merged newest first.
+        assertThat(all.get("jobs").findValuesAsString("created_at").stream().map(java.time.Instant::parse).toList())
+                .isSortedAccordingTo(java.util.Comparator.reverseOrder());
 
         assertThat(client.get("/api/jobs?status=failed&limit=1000").json().get("jobs").findValuesAsString("status"))
                 .containsOnly("failed").hasSizeGreaterThanOrEqualTo(1);

@@ -1,14 +1,17 @@
 package io.jobline.projections;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import io.jobline.processor.system.KafkaSettings;
 import io.jobline.processor.system.StreamsConfigs;
 import io.jobline.projections.query.JobQueries;
+import io.jobline.projections.query.ListedJob;
 import io.jobline.projections.query.StoreJobQueries;
 import io.jobline.schemas.topic.JobTopics;
 
@@ -30,7 +33,18 @@ public final class JobProjections implements AutoCloseable {
                 () -> streams.store(StoreQueryParameters.fromNameAndType(JobsTopology.STATS_STORE,
                         QueryableStoreTypes.<String, io.jobline.projections.stats.TypeStats>keyValueStore()).enableStaleStores()),
                 () -> streams.store(StoreQueryParameters.fromNameAndType(JobsTopology.DEDUP_STORE,
-                        QueryableStoreTypes.<String, String>keyValueStore()).enableStaleStores()));
+                        QueryableStoreTypes.<String, String>keyValueStore()).enableStaleStores()),
+                () -> indexes(streams));
+    }
+
+    /** The listing index of each partition this instance holds, one store each: each is sorted, all of them are not. */
+    private static List<ReadOnlyKeyValueStore<String, ListedJob>> indexes(KafkaStreams streams) {
+        return streams.metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .map(task -> streams.store(StoreQueryParameters.fromNameAndType(JobsTopology.INDEX_STORE,
+                                QueryableStoreTypes.<String, ListedJob>keyValueStore())
+                        .withPartition(task.taskId().partition()).enableStaleStores()))
+                .toList();
     }
 
     public static JobProjections start(KafkaSettings kafka, JobTopics topics) {

@@ -1,9 +1,13 @@
 package io.jobline.projections;
 
+import java.time.Duration;
+
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -12,6 +16,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 import io.jobline.processor.support.StateSerde;
+import io.jobline.projections.query.ListedJob;
 import io.jobline.projections.stats.TypeStats;
 import io.jobline.projections.view.JobView;
 import io.jobline.projections.view.JobViewFold;
@@ -21,8 +26,9 @@ import io.jobline.schemas.topic.JobTopics;
 /**
  * job-events → queryable stores: {@link #JOBS_STORE} (job id → current view), {@link #HISTORY_STORE} (job id +
  * sequence → event, for a job's timeline) and {@link #STATS_STORE} (job type → counts by status and run time,
- * updated from each view's before and after). A deleted job leaves the first two and is uncounted. After each
- * fold the {@link ViewListener} is told.
+ * updated from each view's before and after), and {@link #INDEX_STORE} (creation time + job id → status, type and
+ * owner) that lists jobs newest first without reading every view. A deleted job leaves all but the stats and is
+ * uncounted. After each fold the {@link ViewListener} is told.
  */
 public final class JobsTopology {
 
@@ -31,6 +37,13 @@ public final class JobsTopology {
     public static final String STATS_STORE = "job-stats";
     /** {@code <type>\n<dedup key>} -> id of the pending or running job holding that key. */
     public static final String DEDUP_STORE = "job-dedup-keys";
+    /** {@link #indexKey} -> the job's status, type and owner; keys sort newest first. */
+    public static final String INDEX_STORE = "job-index";
+    /** Every index key is in this range; the marker below is not. */
+    public static final String INDEX_FIRST = "0";
+    public static final String INDEX_LAST = ":";
+    /** Written once the jobs held before the index existed are indexed (stores from an older version). */
+    static final String INDEX_BUILT = "~built";
 
     private JobsTopology() {
     }
@@ -54,19 +67,39 @@ public final class JobsTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DEDUP_STORE), Serdes.String(), Serdes.String())
                 .withCachingEnabled());
+        // Cached too: a short job's pending, running and completed within one commit reach the changelog as one record.
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(INDEX_STORE), Serdes.String(), new StateSerde<>(ListedJob.class))
+                .withCachingEnabled());
         builder.stream(topics.events().name(), Consumed.with(topics.events().keySerde(), topics.events().valueSerde()))
-                .process(() -> new FoldEvents(listener), JOBS_STORE, HISTORY_STORE, STATS_STORE, DEDUP_STORE);
+                .process(() -> new FoldEvents(listener), JOBS_STORE, HISTORY_STORE, STATS_STORE, DEDUP_STORE, INDEX_STORE);
         return builder.build();
     }
 
     /** History keys sort by job, then by sequence: {@code <job id>/<sequence, 19 digits>}. */
     public static String historyKey(String jobId, long sequence) {
-        String digits = Long.toString(sequence);
-        StringBuilder key = new StringBuilder(jobId.length() + 20).append(jobId).append('/');
+        return appendDigits(new StringBuilder(jobId.length() + 20).append(jobId).append('/'), sequence).toString();
+    }
+
+    /**
+     * Index keys sort newest first, then by job id: {@code <Long.MAX_VALUE - creation epoch millis, 19 digits><job
+     * id>}.
+     */
+    public static String indexKey(JobView job) {
+        long created = job.createdAt() == null ? 0 : job.createdAt().toEpochMilli();
+        return appendDigits(new StringBuilder(19 + job.jobId().length()), Long.MAX_VALUE - created).append(job.jobId()).toString();
+    }
+
+    public static String jobIdOfIndexKey(String key) {
+        return key.substring(19);
+    }
+
+    private static StringBuilder appendDigits(StringBuilder key, long value) {
+        String digits = Long.toString(value);
         for (int i = digits.length(); i < 19; i++) {
             key.append('0');
         }
-        return key.append(digits).toString();
+        return key.append(digits);
     }
 
     public static String dedupKey(String type, String key) {
@@ -94,6 +127,8 @@ public final class JobsTopology {
         private KeyValueStore<String, JobEvent> history;
         private KeyValueStore<String, TypeStats> stats;
         private KeyValueStore<String, String> dedupKeys;
+        private KeyValueStore<String, ListedJob> index;
+        private Cancellable indexing;
 
         FoldEvents(ViewListener listener) {
             this.listener = listener;
@@ -105,6 +140,11 @@ public final class JobsTopology {
             history = context.getStateStore(HISTORY_STORE);
             stats = context.getStateStore(STATS_STORE);
             dedupKeys = context.getStateStore(DEDUP_STORE);
+            index = context.getStateStore(INDEX_STORE);
+            if (index.get(INDEX_BUILT) == null) {
+                // Outside process(), so that it also runs on a partition that receives no new event.
+                indexing = context.schedule(Duration.ofMillis(1), PunctuationType.WALL_CLOCK_TIME, now -> indexEveryJob());
+            }
             // Also on a task revived after an aborted transaction: the stores went back to the last commit.
             recentViews.clear();
             recentStats.clear();
@@ -131,10 +171,14 @@ public final class JobsTopology {
             if (after == null) {
                 recentViews.remove(jobId);
                 jobs.delete(jobId);
+                index.delete(indexKey(before));
                 forgetHistory(jobId);
             } else {
                 recentViews.put(jobId, after);
                 jobs.put(jobId, after);
+                if (before == null || before.status() != after.status()) {
+                    index.put(indexKey(after), ListedJob.of(after));
+                }
                 history.put(historyKey(jobId, event.getSequence()), event);
             }
             String type = after != null ? after.type() : before.type();
@@ -147,6 +191,15 @@ public final class JobsTopology {
             }
             holdDedupKey(jobId, after != null ? after : before, after != null && after.status().isActive());
             listener.folded(event, after);
+        }
+
+        /** Indexes the jobs this partition held before it had an index; in one transaction, then never again. */
+        private void indexEveryJob() {
+            try (KeyValueIterator<String, JobView> all = jobs.all()) {
+                all.forEachRemaining(kv -> index.put(indexKey(kv.value), ListedJob.of(kv.value)));
+            }
+            index.put(INDEX_BUILT, new ListedJob(null, null, null));
+            indexing.cancel();
         }
 
         /** A job holds its dedup key while it is pending or running. */

@@ -10,6 +10,7 @@ import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import io.jobline.processor.lifecycle.JobStatus;
 import io.jobline.processor.testing.EventLog;
 import io.jobline.projections.query.JobFilter;
 import io.jobline.projections.query.JobPage;
+import io.jobline.projections.query.ListedJob;
 import io.jobline.projections.query.StoreJobQueries;
 import io.jobline.projections.view.AttemptError;
 import io.jobline.projections.view.JobView;
@@ -52,7 +54,8 @@ class JobsTopologyTest {
                 topics.events().valueSerde().serializer());
         queries = new StoreJobQueries(() -> driver.getKeyValueStore(JobsTopology.JOBS_STORE),
                 () -> driver.getKeyValueStore(JobsTopology.HISTORY_STORE), () -> driver.getKeyValueStore(JobsTopology.STATS_STORE),
-                () -> driver.getKeyValueStore(JobsTopology.DEDUP_STORE));
+                () -> driver.getKeyValueStore(JobsTopology.DEDUP_STORE),
+                () -> List.of(driver.<String, ListedJob>getKeyValueStore(JobsTopology.INDEX_STORE)));
     }
 
     @AfterEach
@@ -253,6 +256,46 @@ class JobsTopologyTest {
     }
 
     @Test
+    void shouldListAJobUnderItsCurrentStatusAndJobsCreatedTheSameMillisecondById() {
+        EventLog b = EventLog.of("b").submittedDemo(1);
+        EventLog a = EventLog.of("a").submittedDemo(1);
+        pipe(b);
+        pipe(a);
+        assertThat(ids(queries.list(JobFilter.ALL, 50, 0))).containsExactly("a", "b");
+
+        pipeFrom(b, 1, log -> log.started("w"));
+        assertThat(ids(queries.list(new JobFilter(JobStatus.RUNNING, null, null), 50, 0))).containsExactly("b");
+        assertThat(ids(queries.list(new JobFilter(JobStatus.PENDING, null, null), 50, 0))).containsExactly("a");
+
+        pipeFrom(b, 2, log -> log.stageStarted(1).stageCompleted(1, null).completed("{}", List.of()));
+        assertThat(queries.list(new JobFilter(JobStatus.RUNNING, null, null), 50, 0).jobs()).isEmpty();
+        JobPage completed = queries.list(new JobFilter(JobStatus.COMPLETED, "demo", null), 50, 0);
+        assertThat(ids(completed)).containsExactly("b");
+        assertThat(completed.count()).isEqualTo(1);
+
+        pipeFrom(b, 5, EventLog::deleted);
+        assertThat(ids(queries.list(JobFilter.ALL, 50, 0))).containsExactly("a");
+        assertThat(queries.list(JobFilter.ALL, 50, 0).count()).isEqualTo(1);
+    }
+
+    /** Stores of a version without the index: their jobs are indexed once, by a punctuation, not on every start. */
+    @Test
+    void shouldIndexTheJobsHeldBeforeTheIndexExistedOnce() {
+        pipe(EventLog.of("old").submittedDemo(1));
+        KeyValueStore<String, ListedJob> index = driver.getKeyValueStore(JobsTopology.INDEX_STORE);
+        String key = JobsTopology.indexKey(job("old"));
+        index.delete(key);
+        assertThat(queries.list(JobFilter.ALL, 50, 0).jobs()).isEmpty();
+
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(10));
+        assertThat(ids(queries.list(JobFilter.ALL, 50, 0))).containsExactly("old");
+
+        index.delete(key);
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(10));
+        assertThat(queries.list(JobFilter.ALL, 50, 0).jobs()).as("indexed once only").isEmpty();
+    }
+
+    @Test
     void shouldTellTheListenerEachFoldButNotAnIgnoredEvent() {
         EventLog log = EventLog.of("j1").submittedDemo(1).started("w").stageStarted(1).cancelled(null).deleted();
         pipe(log);
@@ -300,6 +343,12 @@ class JobsTopologyTest {
 
     private void pipe(EventLog log) {
         log.events().forEach(e -> events.pipeInput(e.getJobId(), e));
+    }
+
+    /** Adds events to {@code log} and pipes those from {@code fromIndex} on. */
+    private void pipeFrom(EventLog log, int fromIndex, java.util.function.Consumer<EventLog> more) {
+        more.accept(log);
+        pipeFrom(log, fromIndex);
     }
 
     private void pipeFrom(EventLog log, int fromIndex) {

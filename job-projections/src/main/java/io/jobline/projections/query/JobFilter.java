@@ -9,8 +9,16 @@ public record JobFilter(JobStatus status, String type, String owner) {
     public static final JobFilter ALL = new JobFilter(null, null, null);
 
     public boolean matches(JobView job) {
-        return (status == null || job.status() == status)
-                && (type == null || type.equals(job.type()))
-                && (owner == null || owner.equals(job.owner()));
+        return matches(job.status(), job.type(), job.owner());
+    }
+
+    public boolean matches(ListedJob job) {
+        return matches(job.status(), job.type(), job.owner());
+    }
+
+    private boolean matches(JobStatus jobStatus, String jobType, String jobOwner) {
+        return (status == null || jobStatus == status)
+                && (type == null || type.equals(jobType))
+                && (owner == null || owner.equals(jobOwner));
     }
 }

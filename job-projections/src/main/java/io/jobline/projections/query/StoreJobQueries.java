@@ -4,9 +4,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -16,15 +19,14 @@ import io.jobline.projections.view.JobView;
 import io.jobline.schemas.event.JobEvent;
 
 /**
- * Queries over the projection stores of this process. A listing scans the view store (O(jobs held)); the view
- * store holds every retained job of the partitions this instance serves.
+ * Queries over the projection stores of this process, which hold every retained job of the partitions this instance
+ * serves. A listing merges the partitions' indexes (each sorted newest first) until it has its page, and reads the
+ * views of that page only; its count comes from the stats, or from the indexes when it filters by owner.
  */
 public final class StoreJobQueries implements JobQueries {
 
-    private static final Comparator<JobView> NEWEST_FIRST = Comparator.comparing(JobView::createdAt)
-            .thenComparing(JobView::jobId).reversed();
-
     private final Supplier<ReadOnlyKeyValueStore<String, JobView>> jobs;
+    private final Supplier<List<ReadOnlyKeyValueStore<String, ListedJob>>> indexes;
     private final Supplier<ReadOnlyKeyValueStore<String, JobEvent>> history;
     private final Supplier<ReadOnlyKeyValueStore<String, TypeStats>> stats;
     private final Supplier<ReadOnlyKeyValueStore<String, String>> dedupKeys;
@@ -32,8 +34,10 @@ public final class StoreJobQueries implements JobQueries {
     public StoreJobQueries(Supplier<ReadOnlyKeyValueStore<String, JobView>> jobs,
                            Supplier<ReadOnlyKeyValueStore<String, JobEvent>> history,
                            Supplier<ReadOnlyKeyValueStore<String, TypeStats>> stats,
-                           Supplier<ReadOnlyKeyValueStore<String, String>> dedupKeys) {
+                           Supplier<ReadOnlyKeyValueStore<String, String>> dedupKeys,
+                           Supplier<List<ReadOnlyKeyValueStore<String, ListedJob>>> indexes) {
         this.jobs = jobs;
+        this.indexes = indexes;
         this.history = history;
         this.stats = stats;
         this.dedupKeys = dedupKeys;
@@ -61,18 +65,77 @@ public final class StoreJobQueries implements JobQueries {
 
     @Override
     public JobPage list(JobFilter filter, int limit, int offset) {
-        List<JobView> matching = new ArrayList<>();
-        try (KeyValueIterator<String, JobView> all = jobs.get().all()) {
-            all.forEachRemaining(kv -> {
-                if (filter.matches(kv.value)) {
-                    matching.add(kv.value);
+        // Without an owner filter the stats know how many match: the scan stops at the page's end or at the last
+        // match, and does not start when nothing matches. Filtered by owner, every match is counted.
+        long known = filter.owner() == null ? countFromStats(filter) : -1;
+        List<String> ids = new ArrayList<>(limit);
+        long[] matched = {0};
+        if (known != 0) {
+            forEachMatch(filter, jobId -> {
+                if (matched[0]++ >= offset && ids.size() < limit) {
+                    ids.add(jobId);
                 }
+                return known < 0 || (ids.size() < limit && matched[0] < known);
             });
         }
-        matching.sort(NEWEST_FIRST);
-        int from = Math.min(offset, matching.size());
-        int to = Math.min(from + limit, matching.size());
-        return new JobPage(List.copyOf(matching.subList(from, to)), matching.size());
+        long count = known < 0 ? matched[0] : known;
+        ReadOnlyKeyValueStore<String, JobView> views = jobs.get();
+        List<JobView> page = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            JobView view = views.get(id);
+            // Index and view are read at different moments: a job that changed in between is left out.
+            if (view != null && filter.matches(view)) {
+                page.add(view);
+            }
+        }
+        return new JobPage(List.copyOf(page), count);
+    }
+
+    /** Hands the ids of the matching jobs, newest first, to {@code next} until it returns false. */
+    private void forEachMatch(JobFilter filter, Predicate<String> next) {
+        List<KeyValueIterator<String, ListedJob>> open = new ArrayList<>();
+        PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparing(Head::key));
+        try {
+            for (ReadOnlyKeyValueStore<String, ListedJob> index : indexes.get()) {
+                KeyValueIterator<String, ListedJob> it = index.range(JobsTopology.INDEX_FIRST, JobsTopology.INDEX_LAST);
+                open.add(it);
+                Head.next(it).ifPresent(heads::add);
+            }
+            while (!heads.isEmpty()) {
+                Head head = heads.poll();
+                if (filter.matches(head.entry().value) && !next.test(JobsTopology.jobIdOfIndexKey(head.key()))) {
+                    return;
+                }
+                Head.next(head.from()).ifPresent(heads::add);
+            }
+        } finally {
+            open.forEach(KeyValueIterator::close);
+        }
+    }
+
+    /** The stats count the same views, by type and status. */
+    private long countFromStats(JobFilter filter) {
+        long n = 0;
+        for (TypeStats typeStats : stats()) {
+            if (filter.type() == null || filter.type().equals(typeStats.type())) {
+                n += filter.status() == null
+                        ? typeStats.counts().values().stream().mapToLong(Long::longValue).sum()
+                        : typeStats.count(filter.status());
+            }
+        }
+        return n;
+    }
+
+    /** The next entry of one partition's index. */
+    private record Head(KeyValue<String, ListedJob> entry, KeyValueIterator<String, ListedJob> from) {
+
+        String key() {
+            return entry.key;
+        }
+
+        static Optional<Head> next(KeyValueIterator<String, ListedJob> it) {
+            return it.hasNext() ? Optional.of(new Head(it.next(), it)) : Optional.empty();
+        }
     }
 
     @Override
