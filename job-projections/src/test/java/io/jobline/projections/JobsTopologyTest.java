@@ -253,6 +253,7 @@ class JobsTopologyTest {
         assertThat(queries.list(new JobFilter(null, null, "alice"), 2, 1).count()).isEqualTo(3);
         assertThat(queries.list(new JobFilter(JobStatus.RUNNING, null, null), 50, 0).count()).isZero();
         assertThat(queries.list(JobFilter.ALL, 50, 10).jobs()).isEmpty();
+        assertThat(queries.list(JobFilter.ALL, Integer.MAX_VALUE, 0).jobs()).as("retention lists everything").hasSize(5);
     }
 
     @Test

@@ -68,7 +68,7 @@ public final class StoreJobQueries implements JobQueries {
         // Without an owner filter the stats know how many match: the scan stops at the page's end or at the last
         // match, and does not start when nothing matches. Filtered by owner, every match is counted.
         long known = filter.owner() == null ? countFromStats(filter) : -1;
-        List<String> ids = new ArrayList<>(limit);
+        List<String> ids = new ArrayList<>();
         long[] matched = {0};
         if (known != 0) {
             forEachMatch(filter, jobId -> {
