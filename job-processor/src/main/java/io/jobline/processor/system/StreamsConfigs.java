@@ -38,6 +38,11 @@ public final class StreamsConfigs {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, kafka.processingGuarantee());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        // A stream thread checks whether a commit is due only between polls, and a poll waits up to poll.ms (100 ms
+        // by default) for records: with few records coming in, a due commit (and so, under exactly-once, the events
+        // it makes visible) waited for the next record or for those 100 ms. Polling for at most a sixth of the
+        // interval bounds that wait.
+        props.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(100, commitIntervalMs / 6)));
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         // Every task reads one partition of one topic, so there is nothing to wait for before processing; and with
