@@ -99,14 +99,14 @@ public final class StoreJobQueries implements JobQueries {
             for (ReadOnlyKeyValueStore<String, ListedJob> index : indexes.get()) {
                 KeyValueIterator<String, ListedJob> it = index.range(JobsTopology.INDEX_FIRST, JobsTopology.INDEX_LAST);
                 open.add(it);
-                Head.next(it).ifPresent(heads::add);
+                Head.advance(it, heads);
             }
             while (!heads.isEmpty()) {
                 Head head = heads.poll();
                 if (filter.matches(head.entry().value) && !next.test(JobsTopology.jobIdOfIndexKey(head.key()))) {
                     return;
                 }
-                Head.next(head.from()).ifPresent(heads::add);
+                Head.advance(head.from(), heads);
             }
         } finally {
             open.forEach(KeyValueIterator::close);
@@ -133,8 +133,11 @@ public final class StoreJobQueries implements JobQueries {
             return entry.key;
         }
 
-        static Optional<Head> next(KeyValueIterator<String, ListedJob> it) {
-            return it.hasNext() ? Optional.of(new Head(it.next(), it)) : Optional.empty();
+        /** Queues the next entry of {@code it}, if it has one. */
+        static void advance(KeyValueIterator<String, ListedJob> it, PriorityQueue<Head> heads) {
+            if (it.hasNext()) {
+                heads.add(new Head(it.next(), it));
+            }
         }
     }
 
