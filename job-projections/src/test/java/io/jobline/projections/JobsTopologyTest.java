@@ -264,17 +264,17 @@ class JobsTopologyTest {
         pipe(a);
         assertThat(ids(queries.list(JobFilter.ALL, 50, 0))).containsExactly("a", "b");
 
-        pipeFrom(b, 1, log -> log.started("w"));
+        pipeMore(b, log -> log.started("w"));
         assertThat(ids(queries.list(new JobFilter(JobStatus.RUNNING, null, null), 50, 0))).containsExactly("b");
         assertThat(ids(queries.list(new JobFilter(JobStatus.PENDING, null, null), 50, 0))).containsExactly("a");
 
-        pipeFrom(b, 2, log -> log.stageStarted(1).stageCompleted(1, null).completed("{}", List.of()));
+        pipeMore(b, log -> log.stageStarted(1).stageCompleted(1, null).completed("{}", List.of()));
         assertThat(queries.list(new JobFilter(JobStatus.RUNNING, null, null), 50, 0).jobs()).isEmpty();
         JobPage completed = queries.list(new JobFilter(JobStatus.COMPLETED, "demo", null), 50, 0);
         assertThat(ids(completed)).containsExactly("b");
         assertThat(completed.count()).isEqualTo(1);
 
-        pipeFrom(b, 5, EventLog::deleted);
+        pipeMore(b, EventLog::deleted);
         assertThat(ids(queries.list(JobFilter.ALL, 50, 0))).containsExactly("a");
         assertThat(queries.list(JobFilter.ALL, 50, 0).count()).isEqualTo(1);
     }
@@ -346,10 +346,11 @@ class JobsTopologyTest {
         log.events().forEach(e -> events.pipeInput(e.getJobId(), e));
     }
 
-    /** Adds events to {@code log} and pipes those from {@code fromIndex} on. */
-    private void pipeFrom(EventLog log, int fromIndex, java.util.function.Consumer<EventLog> more) {
+    /** Adds events to {@code log} and pipes only those. */
+    private void pipeMore(EventLog log, java.util.function.Consumer<EventLog> more) {
+        int piped = log.events().size();
         more.accept(log);
-        pipeFrom(log, fromIndex);
+        pipeFrom(log, piped);
     }
 
     private void pipeFrom(EventLog log, int fromIndex) {

@@ -40,7 +40,7 @@ class JobStatsController {
             Map<String, Object> type = new LinkedHashMap<>();
             type.put("type", t.type());
             type.put("counts", t.counts());
-            type.put("total", t.counts().values().stream().mapToLong(Long::longValue).sum());
+            type.put("total", t.total());
             type.put("success_rate", t.successRate());
             type.put("average_duration_seconds", t.averageDurationSeconds());
             return type;

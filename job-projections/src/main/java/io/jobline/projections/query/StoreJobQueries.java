@@ -118,9 +118,7 @@ public final class StoreJobQueries implements JobQueries {
         long n = 0;
         for (TypeStats typeStats : stats()) {
             if (filter.type() == null || filter.type().equals(typeStats.type())) {
-                n += filter.status() == null
-                        ? typeStats.counts().values().stream().mapToLong(Long::longValue).sum()
-                        : typeStats.count(filter.status());
+                n += filter.status() == null ? typeStats.total() : typeStats.count(filter.status());
             }
         }
         return n;

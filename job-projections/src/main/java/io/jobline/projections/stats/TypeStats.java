@@ -45,6 +45,11 @@ public record TypeStats(String type, Map<String, Long> counts, long completedDur
         return counts.getOrDefault(status.wireName(), 0L);
     }
 
+    /** Retained jobs of this type, whatever their status. */
+    public long total() {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
     /** Completed over completed plus failed; null before any job of the type finished either way. */
     public Double successRate() {
         long done = count(JobStatus.COMPLETED);
