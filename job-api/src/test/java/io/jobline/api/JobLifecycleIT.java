@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
@@ -180,8 +182,8 @@ class JobLifecycleIT {
         assertThat(ids.indexOf(done)).isLessThan(ids.indexOf(failed));
         assertThat(all.get("count").asInt()).isEqualTo(ids.size());
         // The jobs of every partition, merged newest first.
-        assertThat(all.get("jobs").findValuesAsString("created_at").stream().map(java.time.Instant::parse).toList())
-                .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(all.get("jobs").findValuesAsString("created_at").stream().map(Instant::parse).toList())
+                .isSortedAccordingTo(Comparator.reverseOrder());
 
         assertThat(client.get("/api/jobs?status=failed&limit=1000").json().get("jobs").findValuesAsString("status"))
                 .containsOnly("failed").hasSizeGreaterThanOrEqualTo(1);

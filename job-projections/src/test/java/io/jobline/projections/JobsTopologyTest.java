@@ -3,9 +3,11 @@ package io.jobline.projections;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -288,11 +290,11 @@ class JobsTopologyTest {
         index.delete(key);
         assertThat(queries.list(JobFilter.ALL, 50, 0).jobs()).isEmpty();
 
-        driver.advanceWallClockTime(java.time.Duration.ofMillis(10));
+        driver.advanceWallClockTime(Duration.ofMillis(10));
         assertThat(ids(queries.list(JobFilter.ALL, 50, 0))).containsExactly("old");
 
         index.delete(key);
-        driver.advanceWallClockTime(java.time.Duration.ofMillis(10));
+        driver.advanceWallClockTime(Duration.ofMillis(10));
         assertThat(queries.list(JobFilter.ALL, 50, 0).jobs()).as("indexed once only").isEmpty();
     }
 
@@ -347,7 +349,7 @@ class JobsTopologyTest {
     }
 
     /** Adds events to {@code log} and pipes only those. */
-    private void pipeMore(EventLog log, java.util.function.Consumer<EventLog> more) {
+    private void pipeMore(EventLog log, Consumer<EventLog> more) {
         int piped = log.events().size();
         more.accept(log);
         pipeFrom(log, piped);
