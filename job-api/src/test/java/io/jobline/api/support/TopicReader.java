@@ -2,6 +2,7 @@ package io.jobline.api.support;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +18,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import io.jobline.processor.system.KafkaSettings;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.event.JobEvent;
+import io.jobline.schemas.registry.SchemaRegistry;
 import io.jobline.schemas.topic.JobTopics;
 
 /** Reads a whole topic, as raw bytes, up to its end at the moment of the call (committed records only). */
@@ -26,7 +28,12 @@ public final class TopicReader {
     }
 
     public static List<ConsumerRecord<String, byte[]>> readAll(KafkaSettings kafka, String topic) {
-        Map<String, Object> config = kafka.clientConfig();
+        return readAll(kafka.bootstrapServers(), topic);
+    }
+
+    public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrapServers, String topic) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
@@ -59,14 +66,24 @@ public final class TopicReader {
         return decoded(service, JobTopics.EVENTS, topics.events().valueSerde().deserializer());
     }
 
+    /** Every readable event on job-events of the cluster at {@code bootstrapServers} (a child service's broker). */
+    public static List<JobEvent> events(String bootstrapServers) {
+        JobTopics topics = new JobTopics(SchemaRegistry.forUrl(null));
+        return decoded(readAll(bootstrapServers, JobTopics.EVENTS), JobTopics.EVENTS, topics.events().valueSerde().deserializer());
+    }
+
     /** The readable events of one job, in order. */
     public static List<JobEvent> events(RunningService service, String jobId) {
         return events(service).stream().filter(e -> e.getJobId().equals(jobId)).toList();
     }
 
     private static <T> List<T> decoded(RunningService service, String topic, Deserializer<T> deserializer) {
+        return decoded(readAll(service.bean(KafkaSettings.class), topic), topic, deserializer);
+    }
+
+    private static <T> List<T> decoded(List<ConsumerRecord<String, byte[]>> records, String topic, Deserializer<T> deserializer) {
         List<T> values = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> record : readAll(service.bean(KafkaSettings.class), topic)) {
+        for (ConsumerRecord<String, byte[]> record : records) {
             try {
                 values.add(deserializer.deserialize(topic, record.value()));
             } catch (SerializationException e) {

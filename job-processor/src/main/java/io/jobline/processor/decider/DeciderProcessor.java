@@ -134,7 +134,7 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
         if (tickSentAt != null && now.isBefore(tickSentAt.plus(TICK_RESEND_AFTER))) {
             return;
         }
-        boolean due = running.stream().anyMatch(jobId -> Timeouts.expired(stateOf(jobId), now, takenOverAt) != null);
+        boolean due = running.stream().anyMatch(jobId -> Timeouts.expired(stateOf(jobId), now, takenOverAt) != null && mayTimeOut(jobId));
         if (due) {
             tickSentAt = now;
             ticks.send(decider.tick(partition, now)).whenComplete((ok, error) -> {
@@ -153,12 +153,21 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
         }
         tickSentAt = null;
         for (String jobId : List.copyOf(running)) {
-            JobCommand fail = decider.timeoutCommand(stateOf(jobId), now, takenOverAt);
+            JobCommand fail = mayTimeOut(jobId) ? decider.timeoutCommand(stateOf(jobId), now, takenOverAt) : null;
             if (fail != null) {
                 log.info("Job {}: {}", jobId, ((FailJob) fail.getPayload()).getError());
                 handle(fail, stateOf(jobId));
             }
         }
+    }
+
+    /**
+     * A running job waiting here to be taken over is not timed out: its worker is gone, which is not a failure of
+     * the job (a crash of the whole service, or of the instance that held the partition), and its next attempt
+     * starts with fresh clocks as soon as a local worker has a slot.
+     */
+    private boolean mayTimeOut(String jobId) {
+        return !listener.awaitsTakeover(jobId);
     }
 
     private void handle(JobCommand command, JobState state) {

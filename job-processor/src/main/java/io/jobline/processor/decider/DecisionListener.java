@@ -28,6 +28,15 @@ public interface DecisionListener {
     default void decided(int partition, JobCommand command, Decision decision) {
     }
 
+    /**
+     * Whether this running job waits here to be taken over: its worker is gone (this process's previous life, or
+     * the instance that held the partition before) and a worker of this process starts its next attempt as soon as
+     * it has a slot. Its deadlines belong to the lost attempt; the decider does not time it out meanwhile.
+     */
+    default boolean awaitsTakeover(String jobId) {
+        return false;
+    }
+
     /** This instance no longer owns the partition. */
     default void partitionClosed(int partition) {
     }

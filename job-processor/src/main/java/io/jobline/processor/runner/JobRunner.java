@@ -137,8 +137,17 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
                 waiting.put(jobId, new Waiting(partition, state));
             }
             // Otherwise this worker's start (sent, or claimed in the decider) is on its way.
-        } else if (!state.isActive() || !workerId.equals(state.workerId())) {
+        } else if (!state.isActive()) {
             stop(jobId);
+        } else if (!workerId.equals(state.workerId())) {
+            // Running under another worker's name on a partition this process owns: that worker is gone (the
+            // instance that held the partition before, or this process's previous life, whose StartJob or reports
+            // were decided only after it died). Nothing runs the job: take it over. An attempt of ours it replaced
+            // is fenced by its attempt number.
+            abandon(jobId);
+            if (!requested.containsKey(jobId)) {
+                waiting.put(jobId, new Waiting(partition, state));
+            }
         } else if (isOrphaned(state) && !requested.containsKey(jobId)) {
             // Granted to this worker's name by an earlier run of this process (its commands decided again after a
             // crash), but nothing runs it here: ask for a new attempt.
@@ -147,9 +156,15 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         fillSlots();
     }
 
-    /** Running under this worker's name, but not by this process. */
+    /** Running, but not by this process: under this worker's name from an earlier run, or under another's. */
     private boolean isOrphaned(JobState state) {
-        return state.status() == JobStatus.RUNNING && workerId.equals(state.workerId()) && !running.containsKey(state.jobId());
+        return state.status() == JobStatus.RUNNING && !running.containsKey(state.jobId());
+    }
+
+    /** Queued for a slot here, or its StartJob sent, and not running here: the decider asks this of running jobs. */
+    @Override
+    public synchronized boolean awaitsTakeover(String jobId) {
+        return (waiting.containsKey(jobId) || requested.containsKey(jobId)) && !running.containsKey(jobId);
     }
 
     /** Takes a job that just became pending at once when a slot is free and no earlier job is due for one. */
@@ -208,25 +223,34 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         fillSlots();
     }
 
+    /**
+     * Gives free slots to waiting jobs: first the running jobs to take over (they were started before any job still
+     * pending, and nothing runs them now), then the pending ones that are due, in the order they came.
+     */
     private void fillSlots() {
         Instant now = clock.instant();
         Instant earliestLater = null;
-        var next = waiting.entrySet().iterator();
-        while (running.size() + requested.size() < concurrency && next.hasNext()) {
-            var entry = next.next();
-            JobState job = entry.getValue().state();
-            if (job.retryAt() != null && job.retryAt().isAfter(now)) {
-                earliestLater = earliestLater == null || job.retryAt().isBefore(earliestLater) ? job.retryAt() : earliestLater;
-                continue;
-            }
-            next.remove();
-            requested.put(job.jobId(), entry.getValue());
-            sender.send(commands.start(job.jobId(), workerId, job.attempt())).whenComplete((ok, error) -> {
-                if (error != null) {
-                    log.warn("Could not ask to start job {}: {}", job.jobId(), error.toString());
-                    retryLater(job.jobId());
+        for (boolean takeovers : new boolean[] {true, false}) {
+            var next = waiting.entrySet().iterator();
+            while (running.size() + requested.size() < concurrency && next.hasNext()) {
+                var entry = next.next();
+                JobState job = entry.getValue().state();
+                if (takeovers != (job.status() == JobStatus.RUNNING)) {
+                    continue;
                 }
-            });
+                if (job.retryAt() != null && job.retryAt().isAfter(now)) {
+                    earliestLater = earliestLater == null || job.retryAt().isBefore(earliestLater) ? job.retryAt() : earliestLater;
+                    continue;
+                }
+                next.remove();
+                requested.put(job.jobId(), entry.getValue());
+                sender.send(commands.start(job.jobId(), workerId, job.attempt())).whenComplete((ok, error) -> {
+                    if (error != null) {
+                        log.warn("Could not ask to start job {}: {}", job.jobId(), error.toString());
+                        retryLater(job.jobId());
+                    }
+                });
+            }
         }
         if (earliestLater != null) {
             wakeAt(earliestLater, now);

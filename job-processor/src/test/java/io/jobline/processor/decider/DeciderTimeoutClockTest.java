@@ -6,7 +6,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import org.apache.kafka.streams.TestInputTopic;
@@ -33,8 +35,15 @@ class DeciderTimeoutClockTest {
     private static final Instant START = Instant.parse("2026-06-01T12:00:00Z");
     private static final Policy TWO_SECOND_HEARTBEAT = Policy.SINGLE_ATTEMPT.withMaxAttempts(2).withTimeouts(null, null, 2_000L);
 
+    /** Jobs the runner of this process waits to take over. */
+    private final Set<String> awaitingTakeover = new HashSet<>();
     @AutoClose
-    private final DeciderDriver decider = new DeciderDriver(new DecisionListener() { }, START);
+    private final DeciderDriver decider = new DeciderDriver(new DecisionListener() {
+        @Override
+        public boolean awaitsTakeover(String jobId) {
+            return awaitingTakeover.contains(jobId);
+        }
+    }, START);
     private final TopologyTestDriver driver = decider.driver;
     private final TestInputTopic<String, JobCommand> commands = decider.commands;
     private final TestOutputTopic<String, JobEvent> events = decider.events;
@@ -115,6 +124,18 @@ class DeciderTimeoutClockTest {
         assertThat(failures("j1")).as("its worker has run for 1.5 s of a 2 s heartbeat timeout").isEmpty();
         decider.advanceWallClockTime(Duration.ofMillis(1_000));
         assertThat(failures("j1")).singleElement().satisfies(error -> assertThat(error).contains("no heartbeat"));
+    }
+
+    @Test
+    void shouldNotTimeOutARunningJobThatWaitsHereToBeTakenOverFromAWorkerThatIsGone() {
+        startJob("j1");
+        awaitingTakeover.add("j1");
+
+        driver.advanceWallClockTime(Duration.ofSeconds(10));
+        send(tick(START.plusSeconds(10)));
+
+        assertThat(decider.ticks).as("no deadline to wait for").isEmpty();
+        assertThat(failures("j1")).as("its worker is gone; that is not a failed attempt").isEmpty();
     }
 
     private void startJob(String jobId) {

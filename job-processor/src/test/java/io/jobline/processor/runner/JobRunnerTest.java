@@ -140,6 +140,46 @@ class JobRunnerTest {
                 .anyMatch(c -> c.getJobId().equals(JOB) && c.getPayload() instanceof CompleteJob));
     }
 
+    @Test
+    void shouldTakeOverAJobThatAWorkerGoneWithItsPreviousLifeWasGrantedAfterItDied() {
+        runner = new JobRunner("worker-b", 1, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands, Clock.systemUTC());
+        state = decider.decide(state, commands.submit(JOB, "alice", "demo", "{\"stages\": 1, \"stage_ms\": 0}",
+                List.of(), List.of("stage-1"))).state();
+        runner.partitionAssigned(0, List.of(state));
+        JobCommand ourStart = lastStart();
+
+        // The previous life of this service (worker-a) had asked to start the job; its StartJob is decided only now.
+        decide(commands.start(JOB, "worker-a", 0));
+        assertThat(state.workerId()).isEqualTo("worker-a");
+        assertThat(runner.awaitsTakeover(JOB)).as("nobody runs it: it waits here to be taken over").isTrue();
+        decide(ourStart);
+
+        assertThat(state.workerId()).as("our first start came too late").isEqualTo("worker-a");
+        await().atMost(Duration.ofSeconds(5)).until(() -> starts().size() == 2);
+        assertThat(((StartJob) lastStart().getPayload()).getExpectedAttempt()).isEqualTo(1);
+        decide(lastStart());
+        assertThat(state.workerId()).isEqualTo("worker-b");
+        assertThat(state.attempt()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.stream()
+                .anyMatch(c -> c.getJobId().equals(JOB) && c.getPayload() instanceof CompleteJob));
+        assertThat(runner.awaitsTakeover(JOB)).isFalse();
+    }
+
+    @Test
+    void shouldTakeOverRunningJobsBeforeStartingPendingOnes() {
+        runner = new JobRunner("worker-b", 1, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands, Clock.systemUTC());
+        JobState pending = decider.decide(JobState.empty("job-pending"), commands.submit("job-pending", "alice", "demo",
+                "{}", List.of(), List.of("stage-1"))).state();
+        JobState running = decider.decide(JobState.empty("job-running"), commands.submit("job-running", "alice", "demo",
+                "{}", List.of(), List.of("stage-1"))).state();
+        running = decider.decide(running, commands.start("job-running", "worker-a", 0)).state();
+
+        runner.partitionAssigned(0, List.of(pending, running));
+
+        assertThat(starts()).extracting(JobCommand::getJobId).containsExactly("job-running");
+        assertThat(runner.awaitsTakeover("job-running")).isTrue();
+    }
+
     private static int attemptOf(JobCommand command) {
         Object payload = command.getPayload();
         if (payload instanceof CompleteJob complete) {

@@ -1,0 +1,141 @@
+package io.jobline.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.jobline.api.support.ChildService;
+import io.jobline.api.support.ServiceClient;
+import io.jobline.api.support.TopicReader;
+import io.jobline.schemas.event.JobCancelled;
+import io.jobline.schemas.event.JobCompleted;
+import io.jobline.schemas.event.JobEvent;
+import io.jobline.schemas.event.JobFailed;
+import io.jobline.schemas.event.JobStarted;
+import io.jobline.schemas.event.StageCompleted;
+import io.jobline.schemas.event.StageStarted;
+
+/**
+ * The whole service (broker, decider, workers, projections in one JVM, as the README runs it) SIGKILLed twice
+ * while 60 demo jobs run, and started again each time on its data folder: a crash of the whole service is not a
+ * failed attempt, whatever the job's max_attempts (demo's is 1). Every job completes with exactly one terminal
+ * event, and none starts its first stage again once it has a checkpoint.
+ */
+class ServiceCrashIT {
+
+    private static final int JOBS = 60;
+    private static final int STAGES = 4;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldCompleteEveryRunningJobAfterTheWholeServiceIsKilledTwice() throws Exception {
+        try (ChildService service = new ChildService(dir, Map.of()).start()) {
+            ServiceClient client = service.client();
+            awaitReady(service);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < JOBS; i++) {
+                ids.add(client.submit("demo", "{\"stages\": " + STAGES + ", \"stage_ms\": 500}"));
+            }
+            // Kill mid-run: a few jobs done, four (the default concurrency) in the middle of their stages.
+            killOnceCompleted(service, 6);
+            service.start();
+            awaitReady(service);
+            killOnceCompleted(service, completed(client) + 4);
+            service.start();
+            awaitReady(service);
+
+            try {
+                await("every job finished").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                        .ignoreExceptions().until(() -> finished(client) == JOBS);
+            } catch (ConditionTimeoutException e) {
+                ids.stream().map(client::job).filter(job -> !job.get("status").asString().equals("completed"))
+                        .forEach(job -> System.out.println("ServiceCrash: not completed: " + job));
+                service.logTail(60).forEach(line -> System.out.println("  service: " + line));
+                throw e;
+            }
+
+            Map<String, List<JobEvent>> byJob = TopicReader.events(service.bootstrapServers()).stream()
+                    .collect(Collectors.groupingBy(JobEvent::getJobId, LinkedHashMap::new, Collectors.toList()));
+            int failed = 0;
+            int attempts = 0;
+            int restarted = 0;
+            int resumedAfterCheckpoint = 0;
+            for (String id : ids) {
+                List<JobEvent> events = byJob.get(id);
+                List<JobEvent> terminal = events.stream().filter(ServiceCrashIT::isTerminal).toList();
+                failed += (int) terminal.stream().filter(e -> !(e.getPayload() instanceof JobCompleted)).count();
+                assertThat(terminal).as("terminal events of " + id + ": " + terminal).hasSize(1)
+                        .allMatch(e -> e.getPayload() instanceof JobCompleted);
+                int firstCheckpoint = indexOfFirstCheckpoint(events);
+                assertThat(events.subList(firstCheckpoint + 1, events.size()))
+                        .as("first stage started again after a checkpoint in " + id)
+                        .noneMatch(e -> e.getPayload() instanceof StageStarted s && s.getStage() == 1);
+                long starts = events.stream().filter(e -> e.getPayload() instanceof JobStarted).count();
+                attempts += (int) starts;
+                if (starts > 1) {
+                    restarted++;
+                    if (events.stream().anyMatch(e -> e.getPayload() instanceof JobStarted s && s.getFirstStage() > 1)) {
+                        resumedAfterCheckpoint++;
+                    }
+                }
+            }
+            System.out.printf("ServiceCrash: %d jobs, 2 kills of the whole service (%d starts), %d failed, %d completed"
+                            + " with exactly one terminal event, %d attempts, %d jobs taken over after a kill, %d of them"
+                            + " resumed after a checkpoint, 0 first stages rerun after a checkpoint%n",
+                    JOBS, service.starts(), failed, JOBS - failed, attempts, restarted, resumedAfterCheckpoint);
+            assertThat(restarted).as("the kills interrupted running jobs").isPositive();
+        }
+    }
+
+    private static void awaitReady(ChildService service) {
+        try {
+            await("service ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions().until(() -> service.client().get("/actuator/health/readiness").status() == 200);
+        } catch (ConditionTimeoutException e) {
+            service.logTail(60).forEach(line -> System.out.println("  service: " + line));
+            throw e;
+        }
+    }
+
+    private static void killOnceCompleted(ChildService service, int jobs) throws InterruptedException {
+        await(jobs + " jobs completed").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions().until(() -> completed(service.client()) >= jobs);
+        service.kill();
+    }
+
+    private static int completed(ServiceClient client) {
+        return client.get("/api/jobs?status=completed&limit=1").json().get("count").asInt();
+    }
+
+    private static int finished(ServiceClient client) {
+        return completed(client) + client.get("/api/jobs?status=failed&limit=1").json().get("count").asInt()
+                + client.get("/api/jobs?status=cancelled&limit=1").json().get("count").asInt();
+    }
+
+    private static boolean isTerminal(JobEvent event) {
+        return event.getPayload() instanceof JobCompleted || event.getPayload() instanceof JobFailed
+                || event.getPayload() instanceof JobCancelled;
+    }
+
+    private static int indexOfFirstCheckpoint(List<JobEvent> events) {
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).getPayload() instanceof StageCompleted) {
+                return i;
+            }
+        }
+        return events.size();
+    }
+}

@@ -1,0 +1,134 @@
+package io.jobline.api.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.jobline.api.JoblineApplication;
+
+/**
+ * The whole service (embedded broker, processor, projections, API) in a child JVM on a data folder of its own, as
+ * the README's run command starts it: killed with SIGKILL at will and started again on the same folder, ports
+ * and all.
+ */
+public final class ChildService implements AutoCloseable {
+
+    private final ProcessBuilder builder;
+    private final int httpPort;
+    private final int kafkaPort;
+    private final ServiceClient client;
+    private Process process;
+    private int starts;
+
+    /** {@code properties}: more settings, as Spring Boot command-line arguments without the leading dashes. */
+    public ChildService(Path dataDir, Map<String, String> properties) {
+        this.httpPort = freePort();
+        this.kafkaPort = freePort();
+        this.client = new ServiceClient("http://127.0.0.1:" + httpPort);
+        Path logConfig = dataDir.resolve("logback.xml");
+        try {
+            Files.createDirectories(dataDir);
+            Files.writeString(logConfig, """
+                    <configuration>
+                      <appender name="out" class="ch.qos.logback.core.ConsoleAppender">
+                        <encoder><pattern>%d{HH:mm:ss.SSS} [%thread] %-5level %logger{30} - %msg%n</pattern></encoder>
+                      </appender>
+                      <logger name="io.jobline" level="INFO"/>
+                      <root level="WARN"><appender-ref ref="out"/></root>
+                    </configuration>
+                    """);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-XX:+UseSerialGC",
+                "-Dlogback.configurationFile=" + logConfig, "-cp", System.getProperty("java.class.path"),
+                JoblineApplication.class.getName(),
+                "--server.port=" + httpPort,
+                "--jobline.data-dir=" + dataDir.resolve("data"),
+                "--jobline.kafka.embedded-port=" + kafkaPort,
+                "--logging.config=" + logConfig));
+        properties.forEach((name, value) -> command.add("--" + name + "=" + value));
+        this.builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("service.log").toFile()));
+    }
+
+    public ChildService start() {
+        try {
+            process = builder.start();
+            starts++;
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGKILL: the broker, the decider, the workers and the projections die together. Waits until it is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM: a graceful stop, as Ctrl-C or a container's stop. Waits until it is gone. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+
+    public ServiceClient client() {
+        return client;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    public int starts() {
+        return starts;
+    }
+
+    public File log() {
+        return builder.redirectOutput().file();
+    }
+
+    /** The last {@code lines} lines of the service's log, to say why a test failed. */
+    public List<String> logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log().toPath());
+            return all.subList(Math.max(0, all.size() - lines), all.size());
+        } catch (IOException e) {
+            return List.of("(no log: " + e + ")");
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (isAlive()) {
+            kill();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
