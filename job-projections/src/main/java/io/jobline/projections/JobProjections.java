@@ -10,6 +10,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import io.jobline.processor.system.KafkaSettings;
 import io.jobline.processor.system.StreamsConfigs;
+import io.jobline.projections.catchup.EventLogEnd;
+import io.jobline.projections.catchup.FoldProgress;
+import io.jobline.projections.catchup.ProjectionCatchUp;
 import io.jobline.projections.query.JobQueries;
 import io.jobline.projections.query.ListedJob;
 import io.jobline.projections.query.StoreJobQueries;
@@ -22,9 +25,11 @@ public final class JobProjections implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final JobQueries queries;
+    private final ProjectionCatchUp catchUp;
 
-    private JobProjections(KafkaStreams streams) {
+    private JobProjections(KafkaStreams streams, EventLogEnd atStart, FoldProgress progress) {
         this.streams = streams;
+        this.catchUp = new ProjectionCatchUp(atStart, progress, () -> heldPartitions(streams));
         this.queries = new StoreJobQueries(
                 () -> streams.store(StoreQueryParameters.fromNameAndType(JobsTopology.JOBS_STORE,
                         QueryableStoreTypes.<String, io.jobline.projections.view.JobView>keyValueStore()).enableStaleStores()),
@@ -51,11 +56,39 @@ public final class JobProjections implements AutoCloseable {
         return start(kafka, topics, ViewListener.NONE);
     }
 
+    /** The partitions assigned to this instance (restoring or running), or null while a rebalance is under way. */
+    private static List<Integer> heldPartitions(KafkaStreams streams) {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return null;
+        }
+        return streams.metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .map(task -> task.taskId().partition())
+                .toList();
+    }
+
+    /** Notes where job-events ends, then starts folding it; {@link #isCaughtUp()} says when it got there. */
     public static JobProjections start(KafkaSettings kafka, JobTopics topics, ViewListener listener) {
-        KafkaStreams streams = new KafkaStreams(JobsTopology.build(topics, listener), StreamsConfigs.forApplication(kafka, APPLICATION_ID, kafka.projectionCommitIntervalMs()));
+        EventLogEnd atStart = EventLogEnd.read(kafka.clientConfig(), topics.events().name(), APPLICATION_ID);
+        FoldProgress progress = new FoldProgress();
+        KafkaStreams streams = new KafkaStreams(JobsTopology.build(topics, listener, progress),
+                StreamsConfigs.forApplication(kafka, APPLICATION_ID, kafka.projectionCommitIntervalMs()));
         StreamsConfigs.replaceFailedThreads(streams, APPLICATION_ID);
         streams.start();
-        return new JobProjections(streams);
+        return new JobProjections(streams, atStart, progress);
+    }
+
+    /**
+     * Whether the stores are restored and hold every event that was in the log when this process started: until
+     * then, a job they do not have may still exist.
+     */
+    public boolean isCaughtUp() {
+        return catchUp.isCaughtUp();
+    }
+
+    /** Partitions held here that have not caught up yet; -1 while they are being assigned. */
+    public long partitionsBehind() {
+        return catchUp.partitionsBehind();
     }
 
     public KafkaStreams streams() {

@@ -16,6 +16,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 import io.jobline.processor.support.StateSerde;
+import io.jobline.projections.catchup.FoldProgress;
 import io.jobline.projections.query.ListedJob;
 import io.jobline.projections.stats.TypeStats;
 import io.jobline.projections.view.JobView;
@@ -53,6 +54,11 @@ public final class JobsTopology {
     }
 
     public static Topology build(JobTopics topics, ViewListener listener) {
+        return build(topics, listener, new FoldProgress());
+    }
+
+    /** {@code progress} is told which partitions run and what they folded: how readiness knows they caught up. */
+    public static Topology build(JobTopics topics, ViewListener listener, FoldProgress progress) {
         StreamsBuilder builder = new StreamsBuilder();
         // The stores whose keys are rewritten (a job's view, a type's counts) are cached: what a key goes through
         // within one commit interval reaches the changelog as one record. History keys are written once each.
@@ -72,7 +78,7 @@ public final class JobsTopology {
                 Stores.persistentKeyValueStore(INDEX_STORE), Serdes.String(), new StateSerde<>(ListedJob.class))
                 .withCachingEnabled());
         builder.stream(topics.events().name(), Consumed.with(topics.events().keySerde(), topics.events().valueSerde()))
-                .process(() -> new FoldEvents(listener), JOBS_STORE, HISTORY_STORE, STATS_STORE, DEDUP_STORE, INDEX_STORE);
+                .process(() -> new FoldEvents(listener, progress), JOBS_STORE, HISTORY_STORE, STATS_STORE, DEDUP_STORE, INDEX_STORE);
         return builder.build();
     }
 
@@ -114,6 +120,7 @@ public final class JobsTopology {
         private static final int CACHED_VIEWS = 10_000;
 
         private final ViewListener listener;
+        private final FoldProgress progress;
         /** Views as last written, so a job's next event does not read and parse its view again (this is the store's only writer). */
         private final java.util.Map<String, JobView> recentViews = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
             @Override
@@ -129,13 +136,16 @@ public final class JobsTopology {
         private KeyValueStore<String, String> dedupKeys;
         private KeyValueStore<String, ListedJob> index;
         private Cancellable indexing;
+        private ProcessorContext<Void, Void> context;
 
-        FoldEvents(ViewListener listener) {
+        FoldEvents(ViewListener listener, FoldProgress progress) {
             this.listener = listener;
+            this.progress = progress;
         }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
+            this.context = context;
             jobs = context.getStateStore(JOBS_STORE);
             history = context.getStateStore(HISTORY_STORE);
             stats = context.getStateStore(STATS_STORE);
@@ -148,17 +158,23 @@ public final class JobsTopology {
             // Also on a task revived after an aborted transaction: the stores went back to the last commit.
             recentViews.clear();
             recentStats.clear();
+            progress.started(context.taskId().partition());
         }
 
         @Override
         public void close() {
+            progress.stopped(context.taskId().partition());
             recentViews.clear();
             recentStats.clear();
         }
 
         @Override
         public void process(Record<String, JobEvent> record) {
-            JobEvent event = record.value();
+            fold(record.value());
+            context.recordMetadata().ifPresent(at -> progress.folded(at.partition(), at.offset()));
+        }
+
+        private void fold(JobEvent event) {
             if (event == null) {
                 return;
             }

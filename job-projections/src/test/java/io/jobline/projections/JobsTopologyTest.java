@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.jobline.processor.lifecycle.JobStatus;
 import io.jobline.processor.testing.EventLog;
+import io.jobline.projections.catchup.FoldProgress;
 import io.jobline.projections.query.JobFilter;
 import io.jobline.projections.query.JobPage;
 import io.jobline.projections.query.ListedJob;
@@ -46,12 +47,13 @@ class JobsTopologyTest {
     private TestInputTopic<String, JobEvent> events;
     private StoreJobQueries queries;
     private final List<String> folded = new java.util.ArrayList<>();
+    private final FoldProgress progress = new FoldProgress();
 
     @BeforeEach
     void startDriver() {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "projections-test");
-        driver = new TopologyTestDriver(JobsTopology.build(topics, (event, view) -> folded.add(event.getSequence() + ":" + (view == null ? "deleted" : view.status().wireName()))), props);
+        driver = new TopologyTestDriver(JobsTopology.build(topics, (event, view) -> folded.add(event.getSequence() + ":" + (view == null ? "deleted" : view.status().wireName())), progress), props);
         events = driver.createInputTopic(JobTopics.EVENTS, topics.events().keySerde().serializer(),
                 topics.events().valueSerde().serializer());
         queries = new StoreJobQueries(() -> driver.getKeyValueStore(JobsTopology.JOBS_STORE),
@@ -73,6 +75,17 @@ class JobsTopologyTest {
                         .filter(node -> node instanceof org.apache.kafka.streams.TopologyDescription.Source)
                         .flatMap(node -> ((org.apache.kafka.streams.TopologyDescription.Source) node).topicSet().stream()))
                         .hasSize(1));
+    }
+
+    @Test
+    void shouldTellThatItsPartitionRunsAndWhichOffsetItFoldedLast() {
+        assertThat(progress.isRunning(0)).as("initialized: restored and folding").isTrue();
+        assertThat(progress.lastFolded(0)).isEqualTo(-1);
+
+        pipe(EventLog.of("j1").submitted("demo", "alice", "stage-1"));
+        pipe(EventLog.of("j2").submitted("demo", "alice", "stage-1"));
+
+        assertThat(progress.lastFolded(0)).isEqualTo(1);
     }
 
     @Test

@@ -1,10 +1,10 @@
 package io.jobline.api.live;
 
-import java.util.Optional;
-
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
+import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobLookup;
 import io.jobline.projections.query.JobQueries;
 import io.jobline.projections.view.JobView;
@@ -34,19 +34,16 @@ class LiveSubscriptions {
     boolean subscribe(Subscriber subscriber, String jobId, Long afterSeq) {
         subscriber.beginReplay(jobId);
         hub.follow(subscriber, jobId);
-        Optional<JobView> found;
+        JobView view;
         try {
-            found = lookup.find(jobId);
-        } catch (InvalidStateStoreException e) {
-            found = Optional.empty();
-        }
-        if (found.isEmpty()) {
+            view = lookup.require(jobId);
+        } catch (ApiException | InvalidStateStoreException e) {
             hub.unfollow(subscriber, jobId);
             subscriber.endReplay(jobId);
-            subscriber.send(messages.error(jobId, "Unknown job " + jobId));
+            subscriber.send(messages.error(jobId, e instanceof ApiException problem && problem.status() != HttpStatus.NOT_FOUND
+                    ? problem.getMessage() : "Unknown job " + jobId));
             return false;
         }
-        JobView view = found.get();
         subscriber.send(messages.subscribed(jobId));
         if (afterSeq != null) {
             for (JobEvent event : queries.history(jobId)) {

@@ -41,6 +41,12 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.CONFLICT, title, detail, properties);
     }
 
+    /** 503 while the projections catch up with the event log after a start: what they lack may still exist. */
+    public static ApiException catchingUp(String what) {
+        return unavailable("The service is starting: its job projections are catching up with the event log, and "
+                + what + " may not be complete yet; try again shortly");
+    }
+
     public static ApiException unavailable(String detail) {
         return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", detail, Map.of());
     }

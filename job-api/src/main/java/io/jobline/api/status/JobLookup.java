@@ -6,6 +6,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.springframework.stereotype.Component;
 
 import io.jobline.api.problem.ApiException;
+import io.jobline.projections.JobProjections;
 import io.jobline.projections.query.JobQueries;
 import io.jobline.projections.view.JobView;
 
@@ -18,10 +19,12 @@ public class JobLookup {
 
     private final JobQueries queries;
     private final RecentSubmissions recent;
+    private final JobProjections projections;
 
-    JobLookup(JobQueries queries, RecentSubmissions recent) {
+    JobLookup(JobQueries queries, RecentSubmissions recent, JobProjections projections) {
         this.queries = queries;
         this.recent = recent;
+        this.projections = projections;
     }
 
     public Optional<JobView> find(String jobId) {
@@ -42,7 +45,18 @@ public class JobLookup {
         return recent.find(jobId);
     }
 
+    /**
+     * The job, or 404 when the projection, caught up with the log, does not have it. Before it has caught up (just
+     * after a start), a job it lacks may still exist: that is a 503 with Retry-After, never a 404.
+     */
     public JobView require(String jobId) {
-        return find(JobIds.require(jobId)).orElseThrow(() -> ApiException.jobNotFound(jobId));
+        return find(JobIds.require(jobId)).orElseThrow(() -> notFound(jobId));
+    }
+
+    private ApiException notFound(String jobId) {
+        if (!projections.isCaughtUp()) {
+            return ApiException.catchingUp("job " + jobId);
+        }
+        return ApiException.jobNotFound(jobId);
     }
 }

@@ -9,7 +9,9 @@ import java.util.TreeMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.jobline.api.problem.ApiException;
 import io.jobline.processor.lifecycle.JobStatus;
+import io.jobline.projections.JobProjections;
 import io.jobline.projections.query.JobQueries;
 import io.jobline.projections.stats.TypeStats;
 
@@ -18,13 +20,18 @@ import io.jobline.projections.stats.TypeStats;
 class JobStatsController {
 
     private final JobQueries queries;
+    private final JobProjections projections;
 
-    JobStatsController(JobQueries queries) {
+    JobStatsController(JobQueries queries, JobProjections projections) {
         this.queries = queries;
+        this.projections = projections;
     }
 
     @GetMapping("/api/jobs/stats")
     Map<String, Object> stats() {
+        if (!projections.isCaughtUp()) {
+            throw ApiException.catchingUp("the counts");
+        }
         List<TypeStats> byType = queries.stats().stream().sorted(Comparator.comparing(TypeStats::type)).toList();
         Map<String, Long> counts = new TreeMap<>();
         for (JobStatus status : JobStatus.values()) {

@@ -18,6 +18,7 @@ import io.jobline.processor.files.FileStore;
 import io.jobline.processor.files.StoredFile;
 import io.jobline.processor.lifecycle.JobStatus;
 import io.jobline.processor.support.Json;
+import io.jobline.projections.JobProjections;
 import io.jobline.projections.query.JobFilter;
 import io.jobline.projections.query.JobPage;
 import io.jobline.projections.query.JobQueries;
@@ -34,11 +35,13 @@ class JobStatusController {
     private final JobLookup lookup;
     private final JobQueries queries;
     private final FileStore files;
+    private final JobProjections projections;
 
-    JobStatusController(JobLookup lookup, JobQueries queries, FileStore files) {
+    JobStatusController(JobLookup lookup, JobQueries queries, FileStore files, JobProjections projections) {
         this.lookup = lookup;
         this.queries = queries;
         this.files = files;
+        this.projections = projections;
     }
 
     @GetMapping("/{id}")
@@ -57,6 +60,9 @@ class JobStatusController {
         }
         if (offset < 0) {
             throw ApiException.badRequest("offset must not be negative");
+        }
+        if (!projections.isCaughtUp()) {
+            throw ApiException.catchingUp("the listing");
         }
         JobPage page = queries.list(new JobFilter(status(status), blankToNull(type), blankToNull(owner)), limit, offset);
         Instant now = Instant.now();
