@@ -5,7 +5,10 @@ import java.util.Map;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Statistics of one column, updated value by value in fixed memory. */
+/**
+ * Statistics of one column, updated value by value in fixed memory: the values its distinct counter keeps cost at
+ * most half the column's share of {@link CsvLimits#maxKeptChars}.
+ */
 final class ColumnStats {
 
     private final String name;
@@ -17,11 +20,12 @@ final class ColumnStats {
     private double max = Double.NEGATIVE_INFINITY;
     private double sum;
     private double compensation;
-    private final DistinctCounter distinct = new DistinctCounter();
+    private final DistinctCounter distinct;
     private final TopValues top = new TopValues();
 
-    ColumnStats(String name) {
+    ColumnStats(String name, long keptChars) {
         this.name = name;
+        this.distinct = new DistinctCounter(keptChars / 2);
     }
 
     void add(String raw) {

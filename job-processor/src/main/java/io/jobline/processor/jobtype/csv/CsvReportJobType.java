@@ -90,8 +90,9 @@ public final class CsvReportJobType implements JobType {
                 throw new MalformedCsvException(1, "the file is empty");
             }
             List<ColumnStats> columns = new ArrayList<>();
+            long keptChars = limits.keptCharsPerColumn(first.size());
             for (int i = 0; i < first.size(); i++) {
-                columns.add(new ColumnStats(settings.header() ? first.get(i).strip() : "column_" + (i + 1)));
+                columns.add(new ColumnStats(settings.header() ? first.get(i).strip() : "column_" + (i + 1), keptChars));
             }
             long rows = 0;
             if (!settings.header()) {

@@ -166,7 +166,7 @@ class CsvReportJobTypeTest {
 
     @Test
     void shouldNameTheStartLineOfARecordLongerThanTheRecordLimit() {
-        CsvReportJobType limited = new CsvReportJobType(new CsvLimits(10, 20, 10));
+        CsvReportJobType limited = new CsvReportJobType(new CsvLimits(10, 20, 10, 1_000));
         String fits = "aaaaaaaaaa,bbbbbbbbbb,\n";
         String tooLong = "\"aaaa\naaaa\",bbbbbbbbbb,cc\n";
 
@@ -179,7 +179,7 @@ class CsvReportJobTypeTest {
 
     @Test
     void shouldNameTheLineOfAFieldLongerThanTheFieldLimit() {
-        CsvReportJobType limited = new CsvReportJobType(new CsvLimits(10, 20, 10));
+        CsvReportJobType limited = new CsvReportJobType(new CsvLimits(10, 20, 10, 1_000));
 
         assertThatThrownBy(() -> limited.runStage(contextFor("a,b\n1,2\n3,bbbbbbbbbbb\n", "{}")))
                 .isInstanceOf(CsvLimitException.class)
@@ -187,9 +187,19 @@ class CsvReportJobTypeTest {
     }
 
     @Test
-    void shouldNotAllowAFieldLimitAboveTheRecordLimit() {
-        assertThatThrownBy(() -> new CsvLimits(10, 100, 101))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot exceed the record limit");
+    void shouldEstimateTheDistinctCountOfAColumnWhoseValuesPassItsShareOfTheKeptCharacters() throws Exception {
+        CsvReportJobType limited = new CsvReportJobType(new CsvLimits(10, 1 << 20, 1 << 20, 4_000));
+        StringBuilder content = new StringBuilder("id,constant\n");
+        for (int i = 0; i < 100; i++) {
+            content.append(i).append(",same\n");
+        }
+
+        JsonNode report = limited.runStage(contextFor(content.toString(), "{}"));
+
+        assertThat(column(report, "id").get("distinct_is_estimate").asBoolean()).isTrue();
+        assertThat(column(report, "id").get("distinct").asLong()).isBetween(95L, 105L);
+        assertThat(column(report, "constant").get("distinct_is_estimate").asBoolean()).isFalse();
+        assertThat(column(report, "constant").get("distinct").asLong()).isEqualTo(1);
     }
 
     private static String row(int columns, String prefix) {
