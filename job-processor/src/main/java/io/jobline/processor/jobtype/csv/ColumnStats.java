@@ -6,8 +6,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Statistics of one column, updated value by value in fixed memory: the values its distinct counter keeps cost at
- * most half the column's share of {@link CsvLimits#maxKeptChars}.
+ * Statistics of one column, updated value by value in fixed memory: the values its distinct counter and its top values
+ * keep cost at most half the column's share of {@link CsvLimits#maxKeptChars} each.
  */
 final class ColumnStats {
 
@@ -21,11 +21,12 @@ final class ColumnStats {
     private double sum;
     private double compensation;
     private final DistinctCounter distinct;
-    private final TopValues top = new TopValues();
+    private final TopValues top;
 
     ColumnStats(String name, long keptChars) {
         this.name = name;
         this.distinct = new DistinctCounter(keptChars / 2);
+        this.top = new TopValues(keptChars / 2);
     }
 
     void add(String raw) {

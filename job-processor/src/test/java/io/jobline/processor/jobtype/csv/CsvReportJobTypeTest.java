@@ -202,6 +202,19 @@ class CsvReportJobTypeTest {
         assertThat(column(report, "constant").get("distinct").asLong()).isEqualTo(1);
     }
 
+    @Test
+    void shouldLeaveValuesLongerThanTheTopValueLimitOutOfTheTopValues() throws Exception {
+        String tooLong = "x".repeat(TopValues.MAX_VALUE_CHARS + 1);
+
+        JsonNode report = analyze("note\n" + tooLong + "\n" + tooLong + "\nshort\n");
+
+        JsonNode note = column(report, "note");
+        assertThat(note.get("top_values").findValuesAsString("value")).containsExactly("short");
+        assertThat(note.get("top_values_exact").asBoolean()).isFalse();
+        assertThat(note.get("distinct").asLong()).isEqualTo(2);
+        assertThat(note.get("distinct_is_estimate").asBoolean()).isFalse();
+    }
+
     private static String row(int columns, String prefix) {
         return IntStream.rangeClosed(1, columns).mapToObj(i -> prefix.isEmpty() ? "" : prefix + i)
                 .collect(Collectors.joining(","));
