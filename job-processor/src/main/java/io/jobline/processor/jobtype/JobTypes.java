@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.jobline.processor.jobtype.csv.CsvLimits;
 import io.jobline.processor.jobtype.csv.CsvReportJobType;
 import io.jobline.processor.jobtype.demo.DemoJobType;
 import io.jobline.processor.jobtype.noop.NoopJobType;
@@ -24,7 +25,12 @@ public final class JobTypes {
     }
 
     public static JobTypes builtIn() {
-        return new JobTypes(List.of(new DemoJobType(), new CsvReportJobType(), new NoopJobType()));
+        return builtIn(CsvLimits.DEFAULTS);
+    }
+
+    /** The built-in types, csv-report reading files up to the given limits. */
+    public static JobTypes builtIn(CsvLimits csvLimits) {
+        return new JobTypes(List.of(new DemoJobType(), new CsvReportJobType(csvLimits), new NoopJobType()));
     }
 
     public Optional<JobType> find(String name) {

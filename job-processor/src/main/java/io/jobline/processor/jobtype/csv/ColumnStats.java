@@ -5,7 +5,10 @@ import java.util.Map;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Statistics of one column, updated value by value in fixed memory. */
+/**
+ * Statistics of one column, updated value by value in fixed memory: the values its distinct counter and its top values
+ * keep cost at most half the column's share of {@link CsvLimits#maxKeptChars} each.
+ */
 final class ColumnStats {
 
     private final String name;
@@ -17,11 +20,13 @@ final class ColumnStats {
     private double max = Double.NEGATIVE_INFINITY;
     private double sum;
     private double compensation;
-    private final DistinctCounter distinct = new DistinctCounter();
-    private final TopValues top = new TopValues();
+    private final DistinctCounter distinct;
+    private final TopValues top;
 
-    ColumnStats(String name) {
+    ColumnStats(String name, long keptChars) {
         this.name = name;
+        this.distinct = new DistinctCounter(keptChars / 2);
+        this.top = new TopValues(keptChars / 2);
     }
 
     void add(String raw) {

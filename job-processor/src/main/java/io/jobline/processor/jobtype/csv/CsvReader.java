@@ -7,22 +7,24 @@ import java.util.List;
 
 /**
  * A streaming RFC 4180 reader: fields separated by a delimiter, optionally quoted with {@code "}, quotes doubled
- * inside quoted fields, records ending at CRLF or LF. Holds one record at a time, so memory stays flat.
+ * inside quoted fields, records ending at CRLF or LF. Holds one record at a time, no larger than {@link CsvLimits}
+ * allow, so memory stays flat.
  */
 final class CsvReader {
 
-    static final int MAX_FIELD_CHARS = 1 << 20;
-
     private final Reader in;
     private final char delimiter;
+    private final CsvLimits limits;
+    private int recordChars;
     private long line = 1;
     private long recordStartLine = 1;
     private int pushedBack = NONE;
     private static final int NONE = -2;
 
-    CsvReader(Reader in, char delimiter) {
+    CsvReader(Reader in, char delimiter, CsvLimits limits) {
         this.in = in;
         this.delimiter = delimiter;
+        this.limits = limits;
     }
 
     /** The line the last record returned by {@link #next()} started on. */
@@ -41,6 +43,7 @@ final class CsvReader {
             return null;
         }
         recordStartLine = line;
+        recordChars = 0;
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
         while (true) {
@@ -58,6 +61,10 @@ final class CsvReader {
             fields.add(field.toString());
             field.setLength(0);
             if (c == delimiter) {
+                if (fields.size() == limits.maxColumns()) {
+                    throw new CsvLimitException("column", recordStartLine,
+                            "a record has more than " + limits.maxColumns() + " columns");
+                }
                 c = read();
                 continue;
             }
@@ -106,9 +113,15 @@ final class CsvReader {
     }
 
     private void append(StringBuilder field, int c) {
-        if (field.length() >= MAX_FIELD_CHARS) {
-            throw new MalformedCsvException(line, "field longer than " + MAX_FIELD_CHARS + " characters");
+        if (field.length() == limits.maxFieldChars()) {
+            throw new CsvLimitException("field", line,
+                    "a field has more than " + limits.maxFieldChars() + " characters");
         }
+        if (recordChars == limits.maxRecordChars()) {
+            throw new CsvLimitException("record", recordStartLine,
+                    "a record has more than " + limits.maxRecordChars() + " characters");
+        }
+        recordChars++;
         field.append((char) c);
     }
 

@@ -28,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Profiles one uploaded CSV file: row count and, per column, inferred type, non-empty and distinct counts,
  * min/max/mean of numbers and the top 5 values. Input (optional): {@code {"delimiter": ",", "header": true}}.
  * Stage "analyze" streams the file once (progress follows the bytes read); stage "report" stores the report as
- * artifact {@code report.json} and returns it as the result.
+ * artifact {@code report.json} and returns it as the result. A file larger than its {@link CsvLimits} fails at once.
  */
 public final class CsvReportJobType implements JobType {
 
@@ -37,6 +37,16 @@ public final class CsvReportJobType implements JobType {
     private static final long PROGRESS_EVERY_BYTES = 1 << 20;
 
     private static final InputSchema SCHEMA = InputSchema.fromResource("/jobtypes/csv-report.schema.json");
+
+    private final CsvLimits limits;
+
+    public CsvReportJobType() {
+        this(CsvLimits.DEFAULTS);
+    }
+
+    public CsvReportJobType(CsvLimits limits) {
+        this.limits = limits;
+    }
 
     @Override
     public String name() {
@@ -57,7 +67,7 @@ public final class CsvReportJobType implements JobType {
         return List.of("analyze", "report");
     }
 
-    /** Three attempts: reading the file may fail for a passing reason; a malformed file fails at once. */
+    /** Three attempts: reading the file may fail for a passing reason; a malformed or too large file fails at once. */
     @Override
     public Policy policy() {
         return JobType.super.policy().withMaxAttempts(3);
@@ -74,14 +84,15 @@ public final class CsvReportJobType implements JobType {
         long total = Math.max(1, file.size());
         try (CountingInputStream counted = new CountingInputStream(context.openFile(file));
              Reader reader = new BufferedReader(new InputStreamReader(counted, StandardCharsets.UTF_8), 1 << 16)) {
-            CsvReader csv = new CsvReader(reader, settings.delimiter());
+            CsvReader csv = new CsvReader(reader, settings.delimiter(), limits);
             List<String> first = csv.next();
             if (first == null) {
                 throw new MalformedCsvException(1, "the file is empty");
             }
             List<ColumnStats> columns = new ArrayList<>();
+            long keptChars = limits.keptCharsPerColumn(first.size());
             for (int i = 0; i < first.size(); i++) {
-                columns.add(new ColumnStats(settings.header() ? first.get(i).strip() : "column_" + (i + 1)));
+                columns.add(new ColumnStats(settings.header() ? first.get(i).strip() : "column_" + (i + 1), keptChars));
             }
             long rows = 0;
             if (!settings.header()) {

@@ -5,8 +5,10 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Counts distinct values: exactly up to {@value #EXACT_LIMIT} values, then by HyperLogLog (2^12 registers, about
- * 1.6% standard error) in fixed memory.
+ * Counts distinct values: exactly while there are at most {@value #EXACT_LIMIT} and they fit in the characters the
+ * counter may keep ({@link CsvLimits#keptChars} each), then by HyperLogLog (2^12 registers, about 1.6% standard
+ * error) in fixed memory. The 4 KiB of registers are allocated only when the exact set gives up (its values are then
+ * replayed into them), so the many columns of a wide file that have few values cost only their small sets.
  */
 final class DistinctCounter {
 
@@ -14,26 +16,33 @@ final class DistinctCounter {
     private static final int P = 12;
     private static final int M = 1 << P;
 
+    private final long maxKeptChars;
     private Set<String> exact = new HashSet<>();
-    private final byte[] registers = new byte[M];
+    private long keptChars;
+    private byte[] registers;
+
+    DistinctCounter(long maxKeptChars) {
+        this.maxKeptChars = maxKeptChars;
+    }
 
     void add(String value) {
-        long hash = hash64(value);
-        int index = (int) (hash >>> (64 - P));
-        int rank = Long.numberOfLeadingZeros((hash << P) | (1L << (P - 1))) + 1;
-        if (rank > registers[index]) {
-            registers[index] = (byte) rank;
-        }
-        if (exact != null) {
-            exact.add(value);
-            if (exact.size() > EXACT_LIMIT) {
-                exact = null;
+        if (exact == null) {
+            addToRegisters(value);
+        } else if (exact.add(value)) {
+            keptChars += CsvLimits.keptChars(value);
+            if (exact.size() > EXACT_LIMIT || keptChars > maxKeptChars) {
+                switchToEstimate();
             }
         }
     }
 
     boolean isExact() {
         return exact != null;
+    }
+
+    /** Whether the HyperLogLog registers exist yet; they should not while the count is exact. */
+    boolean hasRegisters() {
+        return registers != null;
     }
 
     long count() {
@@ -54,6 +63,22 @@ final class DistinctCounter {
             estimate = M * Math.log((double) M / zeros);
         }
         return Math.round(estimate);
+    }
+
+    private void switchToEstimate() {
+        registers = new byte[M];
+        exact.forEach(this::addToRegisters);
+        exact = null;
+        keptChars = 0;
+    }
+
+    private void addToRegisters(String value) {
+        long hash = hash64(value);
+        int index = (int) (hash >>> (64 - P));
+        int rank = Long.numberOfLeadingZeros((hash << P) | (1L << (P - 1))) + 1;
+        if (rank > registers[index]) {
+            registers[index] = (byte) rank;
+        }
     }
 
     /** 64-bit FNV-1a over UTF-8, finished with a murmur3-style mix so all bits avalanche. */

@@ -2,12 +2,15 @@ package io.jobline.processor.jobtype.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,6 +135,89 @@ class CsvReportJobTypeTest {
                 .isInstanceOf(InvalidJobInputException.class).hasMessageContaining("exactly one");
         assertThatThrownBy(() -> csv.plan(Json.parse("{\"delimiter\": \"ab\"}"), List.of()))
                 .isInstanceOf(InvalidJobInputException.class).hasMessageContaining("delimiter");
+    }
+
+    @Test
+    void shouldProfileAFileWithExactlyTheDefaultColumnLimit() throws Exception {
+        int columns = CsvLimits.DEFAULTS.maxColumns();
+
+        JsonNode report = analyze(row(columns, "c") + "\n" + row(columns, "") + "\n");
+
+        assertThat(report.get("rows").asLong()).isEqualTo(1);
+        assertThat(report.get("columns")).hasSize(columns);
+    }
+
+    @Test
+    void shouldFailAtOnceWithoutRetryWhenTheHeaderHasOneColumnMoreThanTheLimit() {
+        int columns = CsvLimits.DEFAULTS.maxColumns() + 1;
+
+        Throwable failure = catchThrowable(() -> analyze(row(columns, "c") + "\n" + row(columns, "") + "\n"));
+
+        assertThat(failure).isInstanceOf(CsvLimitException.class)
+                .hasMessage("CSV over the column limit at line 1: a record has more than 1000 columns");
+        assertThat(csv.isRetryable(failure)).isFalse();
+    }
+
+    @Test
+    void shouldFailALineOfCommasByTheColumnLimit() {
+        assertThatThrownBy(() -> analyze(",".repeat(250_000) + "\n"))
+                .isInstanceOf(CsvLimitException.class).hasMessageContaining("column limit at line 1");
+    }
+
+    @Test
+    void shouldNameTheStartLineOfARecordLongerThanTheRecordLimit() {
+        CsvReportJobType limited = new CsvReportJobType(new CsvLimits(10, 20, 10, 1_000));
+        String fits = "aaaaaaaaaa,bbbbbbbbbb,\n";
+        String tooLong = "\"aaaa\naaaa\",bbbbbbbbbb,cc\n";
+
+        Throwable failure = catchThrowable(() -> limited.runStage(contextFor("a,b,c\n" + fits + tooLong, "{}")));
+
+        assertThat(failure).isInstanceOf(CsvLimitException.class)
+                .hasMessage("CSV over the record limit at line 3: a record has more than 20 characters");
+        assertThat(limited.isRetryable(failure)).isFalse();
+    }
+
+    @Test
+    void shouldNameTheLineOfAFieldLongerThanTheFieldLimit() {
+        CsvReportJobType limited = new CsvReportJobType(new CsvLimits(10, 20, 10, 1_000));
+
+        assertThatThrownBy(() -> limited.runStage(contextFor("a,b\n1,2\n3,bbbbbbbbbbb\n", "{}")))
+                .isInstanceOf(CsvLimitException.class)
+                .hasMessage("CSV over the field limit at line 3: a field has more than 10 characters");
+    }
+
+    @Test
+    void shouldEstimateTheDistinctCountOfAColumnWhoseValuesPassItsShareOfTheKeptCharacters() throws Exception {
+        CsvReportJobType limited = new CsvReportJobType(new CsvLimits(10, 1 << 20, 1 << 20, 4_000));
+        StringBuilder content = new StringBuilder("id,constant\n");
+        for (int i = 0; i < 100; i++) {
+            content.append(i).append(",same\n");
+        }
+
+        JsonNode report = limited.runStage(contextFor(content.toString(), "{}"));
+
+        assertThat(column(report, "id").get("distinct_is_estimate").asBoolean()).isTrue();
+        assertThat(column(report, "id").get("distinct").asLong()).isBetween(95L, 105L);
+        assertThat(column(report, "constant").get("distinct_is_estimate").asBoolean()).isFalse();
+        assertThat(column(report, "constant").get("distinct").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldLeaveValuesLongerThanTheTopValueLimitOutOfTheTopValues() throws Exception {
+        String tooLong = "x".repeat(TopValues.MAX_VALUE_CHARS + 1);
+
+        JsonNode report = analyze("note\n" + tooLong + "\n" + tooLong + "\nshort\n");
+
+        JsonNode note = column(report, "note");
+        assertThat(note.get("top_values").findValuesAsString("value")).containsExactly("short");
+        assertThat(note.get("top_values_exact").asBoolean()).isFalse();
+        assertThat(note.get("distinct").asLong()).isEqualTo(2);
+        assertThat(note.get("distinct_is_estimate").asBoolean()).isFalse();
+    }
+
+    private static String row(int columns, String prefix) {
+        return IntStream.rangeClosed(1, columns).mapToObj(i -> prefix.isEmpty() ? "" : prefix + i)
+                .collect(Collectors.joining(","));
     }
 
     private JsonNode analyze(String content) throws Exception {
