@@ -21,8 +21,7 @@ public final class JobProcessorMain {
 
     public static void main(String[] args) throws Exception {
         DataDirectory data = Environment.dataDirectory();
-        KafkaSettings kafka = Environment.kafkaSettings(data);
-        EnsureTopicsTask.run(kafka);
+        KafkaSettings kafka = EnsureTopicsTask.run(Environment.kafkaSettings(data));
         JobTopics topics = new JobTopics(SchemaRegistry.forUrl(kafka.schemaRegistryUrl()));
         LocalFileStore files = new LocalFileStore(java.nio.file.Path.of(Environment.get("JOBLINE_FILES_DIR",
                 data.root().resolve("files").toString())));

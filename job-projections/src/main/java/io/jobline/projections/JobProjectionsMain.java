@@ -19,8 +19,7 @@ public final class JobProjectionsMain {
 
     public static void main(String[] args) throws Exception {
         DataDirectory data = Environment.dataDirectory();
-        KafkaSettings kafka = Environment.kafkaSettings(data);
-        EnsureTopicsTask.run(kafka);
+        KafkaSettings kafka = EnsureTopicsTask.run(Environment.kafkaSettings(data));
         JobProjections projections = JobProjections.start(kafka, new JobTopics(SchemaRegistry.forUrl(kafka.schemaRegistryUrl())));
         Shutdown.awaitThenClose(projections, data);
     }

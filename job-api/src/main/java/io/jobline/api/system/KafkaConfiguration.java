@@ -58,8 +58,7 @@ class KafkaConfiguration {
                 kafka.replicationFactor(), kafka.deciderCommitIntervalMs(), kafka.projectionCommitIntervalMs(),
                 data.root().resolve("streams"), schemaRegistryUrl, data.instanceId(), kafka.sessionTimeoutMs(),
                 kafka.processingGuarantee());
-        EnsureTopicsTask.run(settings);
-        return settings;
+        return EnsureTopicsTask.run(settings);
     }
 
     @Bean

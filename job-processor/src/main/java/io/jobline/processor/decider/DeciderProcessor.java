@@ -53,6 +53,8 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
     private final Duration timeoutCheckInterval;
     private static final int CACHED_STATES = 10_000;
     static final Duration TICK_RESEND_AFTER = Duration.ofSeconds(5);
+    /** How far ahead of the wall clock a tick may be stamped: the clocks of two hosts under NTP differ by far less. */
+    static final Duration TICK_AHEAD_TOLERANCE = Duration.ofSeconds(5);
 
     private final Set<String> running = new HashSet<>();
     /** States as last written, so a job's next command does not read and parse its state again (this is the store's only writer). */
@@ -145,10 +147,20 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
         }
     }
 
-    /** Everything appended to the partition before the tick has been read: its timestamp is "now" for timeouts. */
+    /**
+     * Everything appended to the partition before the tick has been read: its timestamp is "now" for timeouts. A
+     * tick is stamped by the wall clock of the decider that sent it, before it is read back; one stamped further
+     * ahead of this decider's wall clock than {@link #TICK_AHEAD_TOLERANCE} is not to be trusted and is ignored.
+     */
     private void onTick(Instant now, Tick tick) {
         if (tick.getPartition() != partition) {
             log.warn("Skipping a tick for partition {} read from partition {}", tick.getPartition(), partition);
+            return;
+        }
+        Instant wallClock = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        if (now.isAfter(wallClock.plus(TICK_AHEAD_TOLERANCE))) {
+            IgnoredTicks.ignored();
+            log.warn("Ignoring a tick on partition {} stamped {}, ahead of this decider's clock ({})", partition, now, wallClock);
             return;
         }
         tickSentAt = null;

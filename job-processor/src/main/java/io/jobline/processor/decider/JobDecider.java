@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
+import io.jobline.processor.files.FileKeys;
 import io.jobline.processor.lifecycle.EventStatus;
 import io.jobline.processor.lifecycle.JobStatus;
 import io.jobline.processor.policy.Policy;
 import io.jobline.schemas.command.CancelJob;
+import io.jobline.schemas.common.FileRef;
 import io.jobline.schemas.command.CompleteJob;
 import io.jobline.schemas.command.CompleteStage;
 import io.jobline.schemas.command.DeleteJob;
@@ -178,6 +180,10 @@ public final class JobDecider {
         if (state.exists()) {
             return "job " + state.jobId() + " already exists";
         }
+        String foreign = foreignFile(state.jobId(), submit.getFiles());
+        if (foreign != null) {
+            return foreign;
+        }
         if (submit.getStages().isEmpty()) {
             return "a job needs at least one stage";
         }
@@ -272,6 +278,10 @@ public final class JobDecider {
      */
     private static String completeJob(JobState state, CompleteJob complete, List<Object> decided) {
         return whenCurrentAttempt(state, complete.getAttempt(), () -> {
+            String foreign = foreignFile(state.jobId(), complete.getArtifacts());
+            if (foreign != null) {
+                return foreign;
+            }
             int total = state.stages().size();
             boolean lastStageRunning = state.stage() == total && state.completedStages() == total - 1;
             if (state.completedStages() != total && !lastStageRunning) {
@@ -283,6 +293,17 @@ public final class JobDecider {
             decided.add(new JobCompleted(complete.getResultJson(), complete.getArtifacts()));
             return null;
         });
+    }
+
+    /** A file reference outside the job's own folder would hand the job another job's files: why, or null. */
+    private static String foreignFile(String jobId, List<FileRef> files) {
+        for (FileRef file : files) {
+            if (!FileKeys.belongsTo(file.getKey(), jobId)) {
+                return "file '" + file.getName() + "' (" + file.getKey() + ") is not in the job's own folder "
+                        + FileKeys.jobFolder(jobId);
+            }
+        }
+        return null;
     }
 
     private static String whenCurrentAttempt(JobState state, int attempt, Supplier<String> decide) {

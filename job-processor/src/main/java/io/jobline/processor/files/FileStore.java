@@ -11,7 +11,10 @@ public interface FileStore {
     String INPUTS = "inputs";
     String ARTIFACTS = "artifacts";
 
-    /** Stores {@code content} as file {@code name} of a job, in {@code folder} ({@link #INPUTS} or {@link #ARTIFACTS}). */
+    /**
+     * Stores {@code content} as file {@code name} of a job, in {@code folder} ({@link #INPUTS} or {@link #ARTIFACTS},
+     * or a folder below them, {@code /}-separated), durably: it is on disk when this returns.
+     */
     StoredFile save(String jobId, String folder, String name, String contentType, InputStream content) throws IOException;
 
     /** The local file behind a reference. */
@@ -21,4 +24,7 @@ public interface FileStore {
 
     /** Removes every file of a job. */
     void deleteJob(String jobId) throws IOException;
+
+    /** Removes one folder of a job's files, with everything in it. */
+    void deleteFolder(String jobId, String folder) throws IOException;
 }

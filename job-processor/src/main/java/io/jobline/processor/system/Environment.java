@@ -23,7 +23,7 @@ public final class Environment {
         }
         return new KafkaSettings(bootstrap,
                 Integer.parseInt(get("JOBLINE_PARTITIONS", "6")),
-                Short.parseShort(get("JOBLINE_REPLICATION_FACTOR", "1")),
+                Short.parseShort(get("JOBLINE_REPLICATION_FACTOR", "0")),
                 Long.parseLong(get("JOBLINE_DECIDER_COMMIT_INTERVAL_MS", "30")),
                 Long.parseLong(get("JOBLINE_PROJECTION_COMMIT_INTERVAL_MS", "100")),
                 data.root().resolve("streams"),

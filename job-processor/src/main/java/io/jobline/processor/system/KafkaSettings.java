@@ -9,7 +9,8 @@ import org.apache.kafka.clients.CommonClientConfigs;
 /**
  * How this process reaches Kafka and lays out topics: shared by the processor, the projections and the API.
  *
- * @param replicationFactor of the topics the service creates (1 on the embedded single broker)
+ * @param replicationFactor of the topics the service creates; 0 or less: one per broker up to 3 (see
+ *                          {@link TopicReplication})
  * @param deciderCommitIntervalMs    the decider's Streams commit interval: under exactly-once, how often the events
  *                                   it decided become visible to consumers (and so to live clients)
  * @param projectionCommitIntervalMs the projections' Streams commit interval: how often their stores' changes are
@@ -40,6 +41,12 @@ public record KafkaSettings(
             throw new IllegalArgumentException("processing guarantee must be exactly_once_v2 or at_least_once; got "
                     + processingGuarantee);
         }
+    }
+
+    /** The same settings with the replication factor the topics were made with. */
+    public KafkaSettings withReplicationFactor(short factor) {
+        return new KafkaSettings(bootstrapServers, partitions, factor, deciderCommitIntervalMs, projectionCommitIntervalMs,
+                stateDir, schemaRegistryUrl, instanceId, sessionTimeoutMs, processingGuarantee);
     }
 
     public Map<String, Object> clientConfig() {

@@ -52,7 +52,9 @@ class DeciderTimeoutClockTest {
     void shouldJudgeTimeoutsByTheTicksReadNotByWhenTheCommandsWereRead() {
         startJob("j1");
 
-        // The wall clock never moves here: the decider reads a partition ten seconds behind, then catches up.
+        // The decider reads a partition ten seconds behind, then catches up.
+        driver.advanceWallClockTime(Duration.ofSeconds(12));
+        decider.ticks.clear();
         send(at(START.plusSeconds(9)).heartbeat("j1", "w", 1, 0));
         send(tick(START.plusSeconds(10)));
         assertThat(failures("j1")).as("its last heartbeat, read before the tick, was 1 s old").isEmpty();
@@ -69,6 +71,7 @@ class DeciderTimeoutClockTest {
     void shouldNotTimeOutARunningJobOnATickFromAnotherPartition() {
         startJob("j1");
 
+        driver.advanceWallClockTime(Duration.ofSeconds(30));
         commands.pipeInput("", new JobDecider(() -> "t").tick(3, START.plusSeconds(30)));
 
         assertThat(failures("j1")).isEmpty();
@@ -97,6 +100,21 @@ class DeciderTimeoutClockTest {
         });
         decider.advanceWallClockTime(Duration.ofSeconds(10));
         assertThat(decider.ticks).as("nothing runs any more").isEmpty();
+    }
+
+    @Test
+    void shouldIgnoreAndCountATickStampedFarAheadOfTheDecidersClock() {
+        startJob("j1");
+        long ignoredBefore = IgnoredTicks.count();
+
+        send(tick(START.plus(Duration.ofHours(1))));
+
+        assertThat(failures("j1")).as("a forged tick would time out every running job").isEmpty();
+        assertThat(IgnoredTicks.count()).isEqualTo(ignoredBefore + 1);
+        driver.advanceWallClockTime(Duration.ofSeconds(3));
+        send(tick(START.plusSeconds(3)));
+        assertThat(failures("j1")).as("an honest tick still counts").singleElement()
+                .satisfies(error -> assertThat(error).contains("no heartbeat"));
     }
 
     @Test

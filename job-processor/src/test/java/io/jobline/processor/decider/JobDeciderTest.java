@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
+import io.jobline.processor.files.StoredFile;
 import io.jobline.processor.lifecycle.JobStatus;
 import io.jobline.processor.testing.EventLog;
 import io.jobline.schemas.command.JobCommand;
@@ -51,6 +52,26 @@ class JobDeciderTest {
         assertThat(submitted.getJobId()).isEqualTo(JOB);
         assertThat(((JobSubmitted) submitted.getPayload()).getOwner()).isEqualTo("alice");
         assertThat(submitted.getTimestamp()).isEqualTo(EventLog.T0);
+    }
+
+    @Test
+    void shouldRejectASubmitWhoseFilesLieOutsideTheJobsOwnFolder() {
+        StoredFile othersUpload = new StoredFile("a.csv", "jobs/job-2/inputs/a.csv", 1, "text/csv");
+
+        assertThat(givenNoJob().thenRejected(COMMANDS.submit(JOB, "mallory", "csv-report", "{}", List.of(othersUpload),
+                List.of("analyze")))).contains("not in the job's own folder jobs/job-1/");
+        givenNoJob().thenAccepted(COMMANDS.submit(JOB, "alice", "csv-report", "{}",
+                List.of(new StoredFile("a.csv", "jobs/job-1/inputs/r1/a.csv", 1, "text/csv")), List.of("analyze")),
+                JobSubmitted.class);
+    }
+
+    @Test
+    void shouldRejectACompletionWhoseArtifactsLieOutsideTheJobsOwnFolder() {
+        DeciderFixture fixture = given(runningStage1().stageCompleted(1, null).stageStarted(2));
+
+        assertThat(fixture.thenRejected(COMMANDS.complete(JOB, WORKER, 1, "{}",
+                List.of(new StoredFile("report.json", "jobs/job-1/../job-2/artifacts/report.json", 1, null)))))
+                .contains("not in the job's own folder");
     }
 
     @Test
