@@ -147,6 +147,47 @@ class ReliabilityIT {
     }
 
     @Test
+    void shouldAnswerABatchSentAgainWithItsIdempotencyKeyWithTheSameJobsAndAppendNothingNew() {
+        String body = "{\"jobs\": [{\"type\": \"noop\"}, {\"type\": \"demo\", \"input\": {\"stages\": 1, \"stage_ms\": 10}},"
+                + " {\"type\": \"noop\", \"input\": {\"stages\": 2}}]}";
+        Map<String, String> key = Map.of("Idempotency-Key", "batch-" + System.nanoTime());
+        long submitsBefore = submitCommands();
+
+        Response first = client.postJson("/api/jobs/batch", body, key);
+        Response again = client.postJson("/api/jobs/batch", body, key);
+        Response different = client.postJson("/api/jobs/batch", "{\"jobs\": [{\"type\": \"noop\"}]}", key);
+
+        assertThat(first.status()).as(first.toString()).isEqualTo(202);
+        assertThat(first.json().get("accepted").asInt()).isEqualTo(3);
+        assertThat(first.json().get("jobs")).extracting(j -> j.get("status").asString()).containsOnly("pending");
+        assertThat(again.status()).as(again.toString()).isEqualTo(200);
+        assertThat(again.json().get("jobs")).extracting(j -> j.get("job_id").asString())
+                .containsExactlyElementsOf(first.json().get("jobs").valueStream().map(j -> j.get("job_id").asString()).toList());
+        assertThat(different.status()).as(different.toString()).isEqualTo(422);
+        assertThat(submitCommands() - submitsBefore).as("SubmitJob commands appended").isEqualTo(3);
+        first.json().get("jobs").forEach(j -> awaitJob(j.get("job_id").asString(), job -> job.get("status").asString().equals("completed")));
+    }
+
+    @Test
+    void shouldAnswer409ToAnIdempotencyKeyWhoseJobWasDeletedAndAppendNothing() {
+        String body = "{\"type\": \"noop\"}";
+        Map<String, String> key = Map.of("Idempotency-Key", "deleted-" + System.nanoTime());
+        String id = client.postJson("/api/jobs", body, key).json().get("job_id").asString();
+        awaitJob(id, job -> job.get("status").asString().equals("completed"));
+        assertThat(client.delete("/api/jobs/" + id).status()).isEqualTo(202);
+        await().atMost(TIMEOUT).until(() -> client.get("/api/jobs/" + id).status() == 404);
+        long submitsBefore = submitCommands();
+
+        Response reused = client.postJson("/api/jobs", body, key);
+
+        assertThat(reused.status()).as(reused.toString()).isEqualTo(409);
+        assertThat(reused.header("Content-Type")).contains("application/problem+json");
+        assertThat(reused.json().get("job_id").asString()).isEqualTo(id);
+        assertThat(reused.json().get("detail").asString()).contains("was deleted", "send a new key");
+        assertThat(submitCommands()).as("nothing appended").isEqualTo(submitsBefore);
+    }
+
+    @Test
     void shouldRefuseASecondRunWithTheSameDedupKeyWhileTheFirstIsActive() {
         String dedup = "nightly-" + System.nanoTime();
         String first = submit("{\"stages\": 1, \"stage_ms\": 20000, \"dedup_key\": \"" + dedup + "\"}", null);

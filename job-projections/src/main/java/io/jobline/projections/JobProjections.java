@@ -39,7 +39,9 @@ public final class JobProjections implements AutoCloseable {
                         QueryableStoreTypes.<String, io.jobline.projections.stats.TypeStats>keyValueStore()).enableStaleStores()),
                 () -> streams.store(StoreQueryParameters.fromNameAndType(JobsTopology.DEDUP_STORE,
                         QueryableStoreTypes.<String, String>keyValueStore()).enableStaleStores()),
-                () -> indexes(streams));
+                () -> indexes(streams),
+                () -> streams.store(StoreQueryParameters.fromNameAndType(JobsTopology.TOMBSTONE_STORE,
+                        QueryableStoreTypes.<String, Long>keyValueStore()).enableStaleStores()));
     }
 
     /** The listing index of each partition this instance holds, one store each: each is sorted, all of them are not. */

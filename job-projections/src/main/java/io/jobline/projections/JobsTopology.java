@@ -43,6 +43,13 @@ public final class JobsTopology {
     /** Every index key is in this range; the marker below is not. */
     public static final String INDEX_FIRST = "0";
     public static final String INDEX_LAST = ":";
+    /**
+     * Job id -> when it was deleted (epoch millis), for deleted jobs that were submitted with an Idempotency-Key:
+     * a submit reusing the key within its window must learn that its job is gone, not make one the decider refuses.
+     * Kept {@link #TOMBSTONES_KEPT}, a day longer than the key's window (keys are looked up by UTC day).
+     */
+    public static final String TOMBSTONE_STORE = "job-tombstones";
+    static final Duration TOMBSTONES_KEPT = Duration.ofHours(48);
     /** Written once the jobs held before the index existed are indexed (stores from an older version). */
     static final String INDEX_BUILT = "~built";
 
@@ -77,8 +84,11 @@ public final class JobsTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(INDEX_STORE), Serdes.String(), new StateSerde<>(ListedJob.class))
                 .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TOMBSTONE_STORE), Serdes.String(), Serdes.Long()));
         builder.stream(topics.events().name(), Consumed.with(topics.events().keySerde(), topics.events().valueSerde()))
-                .process(() -> new FoldEvents(listener, progress), JOBS_STORE, HISTORY_STORE, STATS_STORE, DEDUP_STORE, INDEX_STORE);
+                .process(() -> new FoldEvents(listener, progress), JOBS_STORE, HISTORY_STORE, STATS_STORE, DEDUP_STORE,
+                        INDEX_STORE, TOMBSTONE_STORE);
         return builder.build();
     }
 
@@ -135,6 +145,7 @@ public final class JobsTopology {
         private KeyValueStore<String, TypeStats> stats;
         private KeyValueStore<String, String> dedupKeys;
         private KeyValueStore<String, ListedJob> index;
+        private KeyValueStore<String, Long> tombstones;
         private Cancellable indexing;
         private ProcessorContext<Void, Void> context;
 
@@ -151,6 +162,8 @@ public final class JobsTopology {
             stats = context.getStateStore(STATS_STORE);
             dedupKeys = context.getStateStore(DEDUP_STORE);
             index = context.getStateStore(INDEX_STORE);
+            tombstones = context.getStateStore(TOMBSTONE_STORE);
+            context.schedule(Duration.ofHours(1), PunctuationType.WALL_CLOCK_TIME, this::forgetOldTombstones);
             if (index.get(INDEX_BUILT) == null) {
                 // Outside process(), so that it also runs on a partition that receives no new event.
                 indexing = context.schedule(Duration.ofMillis(1), PunctuationType.WALL_CLOCK_TIME, now -> indexEveryJob());
@@ -189,6 +202,9 @@ public final class JobsTopology {
                 jobs.delete(jobId);
                 index.delete(indexKey(before));
                 forgetHistory(jobId);
+                if (before.idempotencyKey() != null) {
+                    tombstones.put(jobId, event.getTimestamp().toEpochMilli());
+                }
             } else {
                 recentViews.put(jobId, after);
                 jobs.put(jobId, after);
@@ -216,6 +232,18 @@ public final class JobsTopology {
             }
             index.put(INDEX_BUILT, new ListedJob(null, null, null));
             indexing.cancel();
+        }
+
+        private void forgetOldTombstones(long now) {
+            java.util.List<String> old = new java.util.ArrayList<>();
+            try (KeyValueIterator<String, Long> all = tombstones.all()) {
+                all.forEachRemaining(kv -> {
+                    if (kv.value < now - TOMBSTONES_KEPT.toMillis()) {
+                        old.add(kv.key);
+                    }
+                });
+            }
+            old.forEach(tombstones::delete);
         }
 
         /** A job holds its dedup key while it is pending or running. */

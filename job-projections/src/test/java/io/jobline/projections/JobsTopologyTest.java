@@ -53,13 +53,14 @@ class JobsTopologyTest {
     void startDriver() {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "projections-test");
-        driver = new TopologyTestDriver(JobsTopology.build(topics, (event, view) -> folded.add(event.getSequence() + ":" + (view == null ? "deleted" : view.status().wireName())), progress), props);
+        driver = new TopologyTestDriver(JobsTopology.build(topics, (event, view) -> folded.add(event.getSequence() + ":" + (view == null ? "deleted" : view.status().wireName())), progress), props, EventLog.T0);
         events = driver.createInputTopic(JobTopics.EVENTS, topics.events().keySerde().serializer(),
                 topics.events().valueSerde().serializer());
         queries = new StoreJobQueries(() -> driver.getKeyValueStore(JobsTopology.JOBS_STORE),
                 () -> driver.getKeyValueStore(JobsTopology.HISTORY_STORE), () -> driver.getKeyValueStore(JobsTopology.STATS_STORE),
                 () -> driver.getKeyValueStore(JobsTopology.DEDUP_STORE),
-                () -> List.of(driver.<String, ListedJob>getKeyValueStore(JobsTopology.INDEX_STORE)));
+                () -> List.of(driver.<String, ListedJob>getKeyValueStore(JobsTopology.INDEX_STORE)),
+                () -> driver.getKeyValueStore(JobsTopology.TOMBSTONE_STORE));
     }
 
     @AfterEach
@@ -86,6 +87,22 @@ class JobsTopologyTest {
         pipe(EventLog.of("j2").submitted("demo", "alice", "stage-1"));
 
         assertThat(progress.lastFolded(0)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRememberForTwoDaysThatAJobSubmittedWithAnIdempotencyKeyWasDeleted() {
+        EventLog keyed = EventLog.of("j1").submittedWithKey("demo", "alice", "order-1", "hash", "stage-1").deleted();
+        pipe(keyed);
+        pipe(EventLog.of("j2").submitted("demo", "alice", "stage-1").deleted());
+
+        assertThat(queries.find("j1")).isEmpty();
+        assertThat(queries.deletedAt("j1")).contains(keyed.last().getTimestamp());
+        assertThat(queries.deletedAt("j2")).as("no key: nothing to remember").isEmpty();
+
+        driver.advanceWallClockTime(Duration.ofHours(47));
+        assertThat(queries.deletedAt("j1")).isPresent();
+        driver.advanceWallClockTime(Duration.ofHours(2));
+        assertThat(queries.deletedAt("j1")).isEmpty();
     }
 
     @Test

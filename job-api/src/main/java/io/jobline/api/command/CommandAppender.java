@@ -1,5 +1,8 @@
 package io.jobline.api.command;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,24 +30,51 @@ public class CommandAppender {
         this.ackTimeoutMs = properties.submit().ackTimeout().toMillis();
     }
 
-    /** Appends many commands at once, then waits for all their acknowledgements within one timeout. */
-    public void appendAll(java.util.List<JobCommand> batch) {
-        java.util.concurrent.CompletableFuture<?>[] acks = batch.stream().map(sender::send)
-                .toArray(java.util.concurrent.CompletableFuture[]::new);
-        try {
-            java.util.concurrent.CompletableFuture.allOf(acks).get(ackTimeoutMs, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            log.warn("{} commands not all acknowledged: {}", batch.size(), e.toString());
-            throw ApiException.unavailable("Kafka did not acknowledge the requests within " + ackTimeoutMs + " ms; try again");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.unavailable("Interrupted while appending the requests");
+    /**
+     * Appends many commands at once and waits for their acknowledgements within one timeout. Each is told apart:
+     * true for a command Kafka acknowledged, false for one it did not within the timeout (which may still be
+     * appended: the producer keeps trying until its delivery timeout).
+     */
+    public List<Boolean> appendEach(List<JobCommand> batch) {
+        List<CompletableFuture<Void>> acks = batch.stream().map(sender::send).toList();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ackTimeoutMs);
+        List<Boolean> acknowledged = new ArrayList<>(acks.size());
+        for (CompletableFuture<Void> ack : acks) {
+            try {
+                ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                acknowledged.add(true);
+            } catch (TimeoutException | ExecutionException e) {
+                acknowledged.add(false);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                acknowledged.add(false);
+            }
         }
+        long missing = acknowledged.stream().filter(ok -> !ok).count();
+        if (missing > 0) {
+            log.warn("{} of {} commands not acknowledged within {} ms", missing, batch.size(), ackTimeoutMs);
+        }
+        return acknowledged;
     }
 
     public void append(JobCommand command) {
+        append(command, () -> { });
+    }
+
+    /**
+     * Appends and waits for the acknowledgement; a 503 when it does not come in time. {@code ifNotAppended} runs
+     * once Kafka has finally refused the command (at once, or when the producer gives up after the timeout), never
+     * for a command that was appended.
+     */
+    public void append(JobCommand command, Runnable ifNotAppended) {
+        CompletableFuture<Void> ack = sender.send(command);
+        ack.whenComplete((ok, error) -> {
+            if (error != null) {
+                ifNotAppended.run();
+            }
+        });
         try {
-            sender.send(command).get(ackTimeoutMs, TimeUnit.MILLISECONDS);
+            ack.get(ackTimeoutMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             log.warn("{} for job {} not acknowledged: {}", command.getPayload().getClass().getSimpleName(),
                     command.getJobId(), e.toString());

@@ -11,6 +11,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import io.jobline.api.command.CommandAppender;
+import io.jobline.api.problem.ApiException;
 import io.jobline.api.system.JoblineProperties;
 import io.jobline.processor.command.JobCommands;
 import io.jobline.projections.query.JobFilter;
@@ -52,7 +53,10 @@ class Retention {
         for (int from = 0; from < expired.size(); from += BATCH) {
             List<JobCommand> batch = expired.subList(from, Math.min(expired.size(), from + BATCH)).stream()
                     .map(id -> commands.delete(id, "retention", reason)).toList();
-            appender.appendAll(batch);
+            if (appender.appendEach(batch).contains(false)) {
+                // A delete that did land is harmless to send again: the decider refuses a second one.
+                throw ApiException.unavailable("Kafka did not acknowledge every deletion in time; try again");
+            }
         }
         if (!expired.isEmpty()) {
             log.info("Retention: deleting {} job(s) finished before {}", expired.size(), cutoff);

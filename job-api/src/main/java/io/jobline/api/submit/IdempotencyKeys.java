@@ -33,6 +33,14 @@ final class IdempotencyKeys {
         return UUID.nameUUIDFromBytes((owner + "\n" + key + "\n" + day).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
+    /**
+     * The id item {@code index} of a batch submitted with this key on {@code day} gets. Its own name space: no
+     * single submit's key can name it (a header value has no line breaks).
+     */
+    static String batchItemId(String owner, String key, long day, int index) {
+        return jobId(owner, "batch\n" + key + "\n" + index, day);
+    }
+
     static long day(Instant at) {
         return Math.floorDiv(at.getEpochSecond(), 86_400);
     }

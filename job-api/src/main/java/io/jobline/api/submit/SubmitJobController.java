@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -33,9 +36,11 @@ class SubmitJobController {
     private static final Set<String> FIELDS = Set.of("type", "input", "options");
 
     private final JobSubmitter submitter;
+    private final BatchSubmitter batches;
 
-    SubmitJobController(JobSubmitter submitter) {
+    SubmitJobController(JobSubmitter submitter, BatchSubmitter batches) {
         this.submitter = submitter;
+        this.batches = batches;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -44,7 +49,7 @@ class SubmitJobController {
         return answer(submitter.submit(jsonRequest(body, idempotencyKey)));
     }
 
-    private static JobSubmitter.Request jsonRequest(JsonNode body, String idempotencyKey) {
+    private static SubmitRequest jsonRequest(JsonNode body, String idempotencyKey) {
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("The body must be a JSON object like {\"type\": \"demo\", \"input\": {}}");
         }
@@ -57,7 +62,7 @@ class SubmitJobController {
         if (type == null || !type.isString() || type.asString().isBlank()) {
             throw ApiException.badRequest("'type' is required and must be a non-empty string");
         }
-        return new JobSubmitter.Request(type.asString(), input(body.get("input")), body.get("options"), List.of(),
+        return new SubmitRequest(type.asString(), input(body.get("input")), body.get("options"), List.of(),
                 ANONYMOUS, idempotencyKey);
     }
 
@@ -72,12 +77,17 @@ class SubmitJobController {
         JsonNode options = formJson(request, "options");
         List<Upload> uploads = new ArrayList<>();
         request.getMultiFileMap().values().forEach(parts -> parts.forEach(part -> uploads.add(upload(part))));
-        return answer(submitter.submit(new JobSubmitter.Request(type, input, options, uploads, ANONYMOUS, idempotencyKey)));
+        return answer(submitter.submit(new SubmitRequest(type, input, options, uploads, ANONYMOUS, idempotencyKey)));
     }
 
-    /** POST /api/jobs/batch: {"jobs": [{"type", "input", "options"}, ...]}, up to {@value #MAX_BATCH} jobs. */
+    /**
+     * POST /api/jobs/batch: {"jobs": [{"type", "input", "options"}, ...]}, up to {@value #MAX_BATCH} jobs, each
+     * answered on its own. 202 when every job was accepted (200 when an Idempotency-Key replay made none), 207 when
+     * Kafka confirmed only some in time, 503 when it confirmed none; the body lists every job either way.
+     */
     @PostMapping(path = "/batch", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<java.util.Map<String, Object>> submitBatch(@RequestBody JsonNode body) {
+    ResponseEntity<Map<String, Object>> submitBatch(@RequestBody JsonNode body,
+                                                    @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
         JsonNode jobs = body == null ? null : body.get("jobs");
         if (body == null || !body.isObject() || body.size() != 1 || jobs == null || !jobs.isArray() || jobs.isEmpty()) {
             throw ApiException.badRequest("The body must be {\"jobs\": [{\"type\": \"noop\", \"input\": {}}, ...]} with 1 to "
@@ -86,20 +96,30 @@ class SubmitJobController {
         if (jobs.size() > MAX_BATCH) {
             throw ApiException.badRequest("At most " + MAX_BATCH + " jobs per batch; got " + jobs.size());
         }
-        List<JobSubmitter.Request> requests = new ArrayList<>();
+        List<SubmitRequest> requests = new ArrayList<>();
         for (int i = 0; i < jobs.size(); i++) {
-            JsonNode job = jobs.get(i);
             try {
-                requests.add(jsonRequest(job, null));
+                requests.add(jsonRequest(jobs.get(i), idempotencyKey));
             } catch (ApiException e) {
                 throw ApiException.badRequest("jobs[" + i + "]: " + e.getMessage());
             }
         }
-        List<SubmittedJob> accepted = submitter.submitBatch(requests);
-        java.util.Map<String, Object> answer = new java.util.LinkedHashMap<>();
-        answer.put("count", accepted.size());
-        answer.put("jobs", accepted);
-        return ResponseEntity.accepted().body(answer);
+        BatchSubmitter.Outcome outcome = batches.submit(requests, ANONYMOUS, idempotencyKey);
+        long unconfirmed = outcome.unconfirmed();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("count", outcome.jobs().size());
+        answer.put("accepted", outcome.jobs().size() - unconfirmed);
+        answer.put("unconfirmed", unconfirmed);
+        answer.put("jobs", outcome.jobs());
+        if (unconfirmed == outcome.jobs().size()) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", "Kafka confirmed none of the "
+                    + unconfirmed + " jobs in time; send the batch again" + (idempotencyKey == null
+                    ? " (with an Idempotency-Key, to be sure each job is made once)" : " with the same Idempotency-Key"), answer);
+        }
+        if (unconfirmed > 0) {
+            return ResponseEntity.status(HttpStatus.MULTI_STATUS).body(answer);
+        }
+        return (outcome.created() ? ResponseEntity.accepted() : ResponseEntity.ok()).body(answer);
     }
 
     private static JsonNode formJson(MultipartHttpServletRequest request, String field) {

@@ -1,5 +1,29 @@
 package io.jobline.api.submit;
 
-/** The answer to an accepted submit. */
+import io.jobline.projections.view.JobView;
+
+/** The answer about one submitted job: a new one, one an Idempotency-Key made before, or one not confirmed. */
 record SubmittedJob(String jobId, String status, String message) {
+
+    static final String UNCONFIRMED = "unconfirmed";
+
+    static SubmittedJob pending(String jobId) {
+        return new SubmittedJob(jobId, "pending", "Job accepted. Follow it at /api/jobs/" + jobId);
+    }
+
+    static SubmittedJob replayed(JobView job) {
+        return new SubmittedJob(job.jobId(), job.status().wireName(),
+                "Already submitted with this Idempotency-Key. Follow it at /api/jobs/" + job.jobId());
+    }
+
+    /** Kafka did not confirm the append in time: the job may or may not exist. */
+    static SubmittedJob unconfirmed(String jobId, boolean keyed) {
+        return new SubmittedJob(jobId, UNCONFIRMED, "Kafka did not confirm this job in time: it may or may not exist. "
+                + (keyed ? "Send the batch again with the same Idempotency-Key: each job is made exactly once."
+                        : "Send the batch with an Idempotency-Key to retry it safely."));
+    }
+
+    boolean isUnconfirmed() {
+        return UNCONFIRMED.equals(status);
+    }
 }

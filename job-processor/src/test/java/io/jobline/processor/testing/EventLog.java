@@ -51,6 +51,13 @@ public final class EventLog {
                 policy == null ? null : policy.toAvro(), null, null, null), attempt);
     }
 
+    /** Submitted with an Idempotency-Key (and the hash of its request). */
+    public EventLog submittedWithKey(String type, String owner, String idempotencyKey, String requestHash, String... stageNames) {
+        stages.addAll(Arrays.asList(stageNames));
+        return add(new JobSubmitted(type, owner, "{}", List.of(), List.copyOf(stages), null, idempotencyKey, requestHash,
+                null), attempt);
+    }
+
     public EventLog submittedDemo(int stageCount) {
         String[] names = new String[stageCount];
         for (int i = 0; i < stageCount; i++) {

@@ -1,5 +1,6 @@
 package io.jobline.projections.query;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,6 +21,9 @@ public interface JobQueries {
 
     /** Counts by status and run times, per job type. */
     List<TypeStats> stats();
+
+    /** When the job was deleted, for a job submitted with an Idempotency-Key and deleted in the last two days. */
+    Optional<Instant> deletedAt(String jobId);
 
     /** The pending or running job of this type that holds this dedup key, if any. */
     Optional<String> activeJobWithDedupKey(String type, String dedupKey);

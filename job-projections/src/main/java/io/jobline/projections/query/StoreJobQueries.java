@@ -1,5 +1,6 @@
 package io.jobline.projections.query;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,17 +31,25 @@ public final class StoreJobQueries implements JobQueries {
     private final Supplier<ReadOnlyKeyValueStore<String, JobEvent>> history;
     private final Supplier<ReadOnlyKeyValueStore<String, TypeStats>> stats;
     private final Supplier<ReadOnlyKeyValueStore<String, String>> dedupKeys;
+    private final Supplier<ReadOnlyKeyValueStore<String, Long>> tombstones;
 
     public StoreJobQueries(Supplier<ReadOnlyKeyValueStore<String, JobView>> jobs,
                            Supplier<ReadOnlyKeyValueStore<String, JobEvent>> history,
                            Supplier<ReadOnlyKeyValueStore<String, TypeStats>> stats,
                            Supplier<ReadOnlyKeyValueStore<String, String>> dedupKeys,
-                           Supplier<List<ReadOnlyKeyValueStore<String, ListedJob>>> indexes) {
+                           Supplier<List<ReadOnlyKeyValueStore<String, ListedJob>>> indexes,
+                           Supplier<ReadOnlyKeyValueStore<String, Long>> tombstones) {
         this.jobs = jobs;
         this.indexes = indexes;
         this.history = history;
         this.stats = stats;
         this.dedupKeys = dedupKeys;
+        this.tombstones = tombstones;
+    }
+
+    @Override
+    public Optional<Instant> deletedAt(String jobId) {
+        return Optional.ofNullable(tombstones.get().get(jobId)).map(Instant::ofEpochMilli);
     }
 
     /** Each partition keeps its own stats per type; they are added up here. */

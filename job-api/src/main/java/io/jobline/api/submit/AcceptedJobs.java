@@ -1,0 +1,59 @@
+package io.jobline.api.submit;
+
+import java.util.List;
+
+import org.springframework.stereotype.Component;
+
+import io.jobline.api.status.RecentSubmissions;
+import io.jobline.processor.command.JobCommands;
+import io.jobline.processor.files.StoredFile;
+import io.jobline.processor.support.Json;
+import io.jobline.projections.view.JobViewFold;
+import io.jobline.schemas.command.JobCommand;
+import io.jobline.schemas.command.SubmitJob;
+import io.jobline.schemas.event.JobEvent;
+import io.jobline.schemas.event.JobSubmitted;
+
+/**
+ * The SubmitJob of a planned request, and what this process remembers of it once appended: the job as the decider's
+ * JobSubmitted will show it, so a GET right after the 202 finds it before the projection does.
+ */
+@Component
+class AcceptedJobs {
+
+    private final JobCommands commands;
+    private final RecentSubmissions recent;
+
+    AcceptedJobs(JobCommands commands, RecentSubmissions recent) {
+        this.commands = commands;
+        this.recent = recent;
+    }
+
+    /** {@code requestHash}: of this request, or of the whole batch it is an item of. */
+    JobCommand command(String jobId, SubmitRequest request, JobPlan plan, List<StoredFile> stored, String requestHash) {
+        return commands.submit(jobId, request.owner(), plan.type().name(), Json.write(request.input()), stored,
+                plan.stages(), new JobCommands.SubmitOptions(plan.policy(), request.idempotencyKey(), requestHash,
+                        plan.dedupKey()));
+    }
+
+    /** Call once the command is acknowledged. */
+    SubmittedJob accepted(JobCommand command) {
+        recent.remember(JobViewFold.apply(null, asSubmittedEvent(command)));
+        return SubmittedJob.pending(command.getJobId());
+    }
+
+    /** The event the decider will append for this command. */
+    private static JobEvent asSubmittedEvent(JobCommand command) {
+        SubmitJob submit = (SubmitJob) command.getPayload();
+        return JobEvent.newBuilder()
+                .setEventId(command.getCommandId())
+                .setJobId(command.getJobId())
+                .setTimestamp(command.getTimestamp())
+                .setAttempt(0)
+                .setSequence(1)
+                .setPayload(new JobSubmitted(submit.getType(), submit.getOwner(), submit.getInput(), submit.getFiles(),
+                        submit.getStages(), submit.getPolicy(), submit.getIdempotencyKey(), submit.getRequestHash(),
+                        submit.getDedupKey()))
+                .build();
+    }
+}

@@ -1,0 +1,123 @@
+package io.jobline.api.submit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.stereotype.Service;
+
+import io.jobline.api.command.CommandAppender;
+import io.jobline.api.problem.ApiException;
+import io.jobline.projections.view.JobView;
+import io.jobline.schemas.command.JobCommand;
+
+/**
+ * Accepts many JSON jobs at once. All are planned first (a bad one refuses the batch, naming its index), then the
+ * new ones are appended together and each is answered on its own: accepted, or not confirmed by Kafka in time
+ * (never reported failed: it may run). With an Idempotency-Key each item gets an id of its own from the key, so the
+ * same batch sent again within 24 hours answers the jobs it made and appends only those that are missing.
+ */
+@Service
+class BatchSubmitter {
+
+    private final JobPlanner planner;
+    private final IdempotentSubmits idempotent;
+    private final AcceptedJobs accepted;
+    private final CommandAppender appender;
+    private final StripedLocks locks = new StripedLocks();
+
+    BatchSubmitter(JobPlanner planner, IdempotentSubmits idempotent, AcceptedJobs accepted, CommandAppender appender) {
+        this.planner = planner;
+        this.idempotent = idempotent;
+        this.accepted = accepted;
+        this.appender = appender;
+    }
+
+    /** Each item's answer, in the order of the request; {@code created}: whether this request appended any. */
+    record Outcome(List<SubmittedJob> jobs, boolean created) {
+
+        long unconfirmed() {
+            return jobs.stream().filter(SubmittedJob::isUnconfirmed).count();
+        }
+    }
+
+    Outcome submit(List<SubmitRequest> requests, String owner, String key) {
+        List<JobPlan> plans = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            plans.add(planItem(i, requests.get(i)));
+        }
+        if (key == null) {
+            List<String> ids = requests.stream().map(r -> UUID.randomUUID().toString()).toList();
+            return appendMissing(ids, requests, plans, null, emptyEarlier(requests.size()));
+        }
+        IdempotencyKeys.validate(key);
+        String hash = RequestHash.ofBatch(plans.stream().map(JobPlan::hash).toList());
+        return locks.serialized(owner + "\n" + key, () -> {
+            Optional<IdempotentSubmits.Earlier> earlier = idempotent.find(key, day -> ids(owner, key, day, requests.size()));
+            earlier.ifPresent(found -> found.jobs().stream().flatMap(Optional::stream).findFirst()
+                    .ifPresent(job -> IdempotentSubmits.requireSameRequest(job, hash, key)));
+            long day = earlier.map(IdempotentSubmits.Earlier::day).orElse(idempotent.today());
+            return appendMissing(ids(owner, key, day, requests.size()), requests, plans, hash,
+                    earlier.map(IdempotentSubmits.Earlier::jobs).orElse(emptyEarlier(requests.size())));
+        });
+    }
+
+    private JobPlan planItem(int index, SubmitRequest request) {
+        JobPlan plan;
+        try {
+            plan = planner.plan(request);
+        } catch (ApiException e) {
+            throw new ApiException(e.status(), e.title(), "jobs[" + index + "]: " + e.getMessage(), e.properties());
+        } catch (io.jobline.processor.jobtype.InvalidJobInputException e) {
+            throw ApiException.badRequest("jobs[" + index + "]: " + e.getMessage());
+        }
+        if (plan.dedupKey() != null) {
+            throw ApiException.badRequest("jobs[" + index + "]: a job with a dedup key must be submitted on its own");
+        }
+        return plan;
+    }
+
+    /** Appends the items no earlier request made, in one go; answers every item. */
+    private Outcome appendMissing(List<String> ids, List<SubmitRequest> requests, List<JobPlan> plans, String batchHash,
+                                  List<Optional<JobView>> earlier) {
+        List<JobCommand> missing = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (earlier.get(i).isEmpty()) {
+                JobPlan plan = plans.get(i);
+                missing.add(accepted.command(ids.get(i), requests.get(i), plan, List.of(),
+                        batchHash != null ? batchHash : plan.hash()));
+            }
+        }
+        List<Boolean> acknowledged = missing.isEmpty() ? List.of() : appender.appendEach(missing);
+        List<SubmittedJob> answers = new ArrayList<>(ids.size());
+        int next = 0;
+        for (int i = 0; i < ids.size(); i++) {
+            if (earlier.get(i).isPresent()) {
+                answers.add(SubmittedJob.replayed(earlier.get(i).get()));
+            } else {
+                JobCommand command = missing.get(next);
+                answers.add(acknowledged.get(next) ? accepted.accepted(command)
+                        : SubmittedJob.unconfirmed(command.getJobId(), batchHash != null));
+                next++;
+            }
+        }
+        return new Outcome(List.copyOf(answers), !missing.isEmpty());
+    }
+
+    private static List<String> ids(String owner, String key, long day, int count) {
+        List<String> ids = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ids.add(IdempotencyKeys.batchItemId(owner, key, day, i));
+        }
+        return ids;
+    }
+
+    private static List<Optional<JobView>> emptyEarlier(int count) {
+        List<Optional<JobView>> none = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            none.add(Optional.empty());
+        }
+        return none;
+    }
+}

@@ -1,0 +1,14 @@
+package io.jobline.api.submit;
+
+import java.util.List;
+
+import io.jobline.processor.files.StoredFile;
+import io.jobline.processor.jobtype.JobType;
+import io.jobline.processor.policy.Policy;
+
+/**
+ * A request checked against its job type: what the SubmitJob will say. {@code files} describes the uploads (names,
+ * sizes), not yet stored.
+ */
+record JobPlan(JobType type, Policy policy, List<String> stages, String dedupKey, String hash, List<StoredFile> files) {
+}

@@ -1,0 +1,9 @@
+package io.jobline.api.submit;
+
+import java.util.List;
+
+import tools.jackson.databind.JsonNode;
+
+/** What a client asked for; {@code options} and {@code idempotencyKey} may be null. */
+record SubmitRequest(String type, JsonNode input, JsonNode options, List<Upload> uploads, String owner, String idempotencyKey) {
+}
