@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,8 @@ import io.jobline.processor.jobtype.JobCancelledException;
 import io.jobline.processor.jobtype.JobType;
 import io.jobline.processor.jobtype.StageContext;
 import io.jobline.processor.support.Json;
+import io.jobline.schemas.command.FailJob;
+import io.jobline.schemas.command.JobCommand;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -45,6 +49,9 @@ final class JobExecution implements Runnable {
     private final List<StoredFile> artifacts = new ArrayList<>();
     private volatile boolean cancelled;
     private volatile Thread thread;
+    private volatile int currentStage;
+    /** Set once a report could not be appended: the attempt then fails with that reason, once. */
+    private final AtomicBoolean reportFailed = new AtomicBoolean();
     private volatile long lastSentNanos = System.nanoTime();
 
     JobExecution(int partition, JobState job, JobType type, FileStore files, CommandSender sender,
@@ -82,10 +89,11 @@ final class JobExecution implements Runnable {
                 return;
             }
             JsonNode input = Json.parse(job.input());
-            JsonNode checkpoint = Json.parse(job.checkpoint());
+            JsonNode checkpoint = Checkpoints.read(job.jobId(), job.checkpoint(), files);
             int total = job.stages().size();
             while (stage < total && !cancelled) {
                 stage++;
+                currentStage = stage;
                 if (stage != job.stage()) {
                     // The attempt's first stage was started with the attempt (JobStarted, StageStarted).
                     send(commands.startStage(job.jobId(), workerId, job.attempt(), stage, job.stages().get(stage - 1)));
@@ -97,7 +105,8 @@ final class JobExecution implements Runnable {
                 checkpoint = output == null ? Json.MAPPER.nullNode() : output;
                 if (stage < total) {
                     // The last stage completes with the job (CompleteJob), its output being the result.
-                    send(commands.completeStage(job.jobId(), workerId, job.attempt(), stage, Json.write(checkpoint)));
+                    send(commands.completeStage(job.jobId(), workerId, job.attempt(), stage,
+                            Checkpoints.write(job.jobId(), job.attempt(), stage, checkpoint, files)));
                 }
             }
             if (!cancelled) {
@@ -109,12 +118,22 @@ final class JobExecution implements Runnable {
             if (!cancelled) {
                 send(commands.fail(job.jobId(), workerId, job.attempt(), "Interrupted", stage == 0 ? null : stage, true));
             }
-        } catch (Exception | Error e) {
+        } catch (Exception e) {
             if (!cancelled) {
                 String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 boolean retryable = type.isRetryable(e);
                 log.info("Job {} failed in stage {} ({}): {}", job.jobId(), stage, retryable ? "retryable" : "fatal", error);
                 send(commands.fail(job.jobId(), workerId, job.attempt(), error, stage == 0 ? null : stage, retryable));
+            }
+        } catch (Error e) {
+            // An Error (out of memory, a stack overflow, a linkage error) in stage code: the JVM is in doubt, not the
+            // input. The stage's objects are unreachable once this frame unwinds, so the service lives on; the job
+            // fails for good rather than run again into the same wall.
+            if (!cancelled) {
+                String error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                log.warn("Job {} failed in stage {} with {} (fatal, not retried)", job.jobId(), stage, error);
+                send(commands.fail(job.jobId(), workerId, job.attempt(), "The stage's code failed with " + error
+                        + "; the job is not retried", stage == 0 ? null : stage, false));
             }
         } finally {
             thread = null;
@@ -133,15 +152,31 @@ final class JobExecution implements Runnable {
         send(commands.complete(job.jobId(), workerId, job.attempt(), json, artifacts));
     }
 
-    private void send(io.jobline.schemas.command.JobCommand command) {
+    private void send(JobCommand command) {
         lastSentNanos = System.nanoTime();
         CompletableFuture<Void> acked = sender.send(command);
         acked.whenComplete((ok, error) -> {
             if (error != null) {
-                log.warn("Job {}: command {} not appended: {}", job.jobId(),
-                        command.getPayload().getClass().getSimpleName(), error.toString());
+                reportFailed(command, error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
             }
         });
+    }
+
+    /**
+     * A report Kafka refused (a record over its size limit, one it cannot serialize): without it the attempt could
+     * only die by heartbeat timeout, with the wrong reason. Fails the attempt at once with the real one, and stops it.
+     * The workers' producer retries a broker outage without end, so what fails here would fail again: not retried.
+     */
+    private void reportFailed(JobCommand command, Throwable error) {
+        String what = command.getPayload().getClass().getSimpleName();
+        log.warn("Job {}: {} not appended: {}", job.jobId(), what, error.toString());
+        if (command.getPayload() instanceof FailJob || !reportFailed.compareAndSet(false, true)) {
+            return;
+        }
+        cancel();
+        int stage = currentStage;
+        sender.send(commands.fail(job.jobId(), workerId, job.attempt(), "Could not report " + what + " to Kafka: "
+                + error.getClass().getSimpleName() + ": " + error.getMessage(), stage == 0 ? null : stage, false));
     }
 
     private final class Context implements StageContext {

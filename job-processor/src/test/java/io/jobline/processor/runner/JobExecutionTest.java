@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,10 @@ import io.jobline.processor.command.CommandSender;
 import io.jobline.processor.command.JobCommands;
 import io.jobline.processor.decider.JobState;
 import io.jobline.processor.files.LocalFileStore;
+import io.jobline.processor.files.StoredFile;
+import io.jobline.processor.jobtype.JobType;
+import io.jobline.processor.jobtype.StageContext;
+import io.jobline.processor.support.Json;
 import io.jobline.processor.jobtype.demo.DemoJobType;
 import io.jobline.processor.testing.EventLog;
 import io.jobline.schemas.command.CompleteJob;
@@ -25,6 +30,7 @@ import io.jobline.schemas.command.FailJob;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.ReportProgress;
 import io.jobline.schemas.command.StartStage;
+import tools.jackson.databind.JsonNode;
 
 class JobExecutionTest {
 
@@ -109,6 +115,97 @@ class JobExecutionTest {
                 new JobCommands(Clock.systemUTC()), "worker-a", () -> { }).run();
 
         assertThat(((FailJob) sent.get(0).getPayload()).getError()).contains("No job type 'demo'");
+    }
+
+    @Test
+    void shouldStoreACheckpointOverTheInlineLimitInTheFileStoreAndHandItToTheNextAttempt() {
+        String big = "x".repeat(Checkpoints.INLINE_LIMIT + 1);
+        JobType twoStages = stages(context -> context.stage() == 1
+                ? Json.MAPPER.createObjectNode().put("big", big)
+                : Json.MAPPER.createObjectNode().put("handed", context.checkpoint().path("big").asString().length()));
+
+        new JobExecution(0, runningJob("{\"stages\": 2}", 0), twoStages, new LocalFileStore(dir), sender,
+                new JobCommands(Clock.systemUTC()), "worker-a", () -> { }).run();
+
+        String reference = ((CompleteStage) sent.stream().filter(c -> c.getPayload() instanceof CompleteStage).findFirst()
+                .orElseThrow().getPayload()).getCheckpoint();
+        assertThat(reference).as("a reference, not 64 KiB in a record").hasSizeLessThan(200)
+                .contains("\"$checkpoint_file\":\"jobs/job-1/checkpoints/stage-1-attempt-1.json\"");
+        sent.clear();
+
+        JobState resumed = withCheckpoint(runningJob("{\"stages\": 2}", 1), reference);
+        new JobExecution(0, resumed, twoStages, new LocalFileStore(dir), sender, new JobCommands(Clock.systemUTC()),
+                "worker-a", () -> { }).run();
+
+        assertThat(((CompleteJob) sent.get(sent.size() - 1).getPayload()).getResultJson())
+                .isEqualTo("{\"handed\":" + big.length() + "}");
+    }
+
+    @Test
+    void shouldFailTheAttemptAtOnceWithTheRealReasonWhenKafkaRefusesAReport() {
+        execution(runningJob("{\"stages\": 3, \"stage_ms\": 0}", 0), failing(CompleteStage.class)).run();
+
+        FailJob fail = sent.stream().filter(c -> c.getPayload() instanceof FailJob).map(c -> (FailJob) c.getPayload())
+                .findFirst().orElseThrow();
+        assertThat(fail.getError()).contains("Could not report CompleteStage to Kafka", "RecordTooLargeException");
+        assertThat(fail.getRetryable()).as("it would be refused again").isFalse();
+        assertThat(types()).doesNotContain(CompleteJob.class);
+        assertThat(types()).filteredOn(FailJob.class::equals).hasSize(1);
+    }
+
+    @Test
+    void shouldFailForGoodWhenStageCodeThrowsAnErrorAndLiveOn() {
+        JobType outOfMemory = stages(context -> {
+            throw new OutOfMemoryError("Java heap space");
+        });
+
+        new JobExecution(0, runningJob("{\"stages\": 1}", 0), outOfMemory, new LocalFileStore(dir), sender,
+                new JobCommands(Clock.systemUTC()), "worker-a", () -> { }).run();
+
+        FailJob fail = (FailJob) sent.get(sent.size() - 1).getPayload();
+        assertThat(fail.getError()).contains("OutOfMemoryError: Java heap space", "not retried");
+        assertThat(fail.getRetryable()).isFalse();
+    }
+
+    /** A sender that refuses commands of one type as Kafka refuses a record over its size limit. */
+    private CommandSender failing(Class<?> refused) {
+        return command -> {
+            sent.add(command);
+            return refused.isInstance(command.getPayload())
+                    ? CompletableFuture.failedFuture(new RecordTooLargeException("The message is 1048677 bytes"))
+                    : CompletableFuture.completedFuture(null);
+        };
+    }
+
+    private JobExecution execution(JobState job, CommandSender to) {
+        return new JobExecution(0, job, new DemoJobType(), new LocalFileStore(dir), to,
+                new JobCommands(Clock.fixed(EventLog.T0, ZoneOffset.UTC)), "worker-a", () -> { });
+    }
+
+    /** A job type whose every stage runs {@code stage}. */
+    private static JobType stages(java.util.function.Function<StageContext, JsonNode> stage) {
+        return new JobType() {
+            @Override
+            public String name() {
+                return "demo";
+            }
+
+            @Override
+            public List<String> plan(JsonNode input, List<StoredFile> files) {
+                return List.of();
+            }
+
+            @Override
+            public JsonNode runStage(StageContext context) {
+                return stage.apply(context);
+            }
+        };
+    }
+
+    private static JobState withCheckpoint(JobState job, String checkpoint) {
+        return new JobState(job.jobId(), job.status(), job.type(), job.owner(), job.input(), job.files(), job.stages(),
+                job.attempt(), job.sequence(), job.workerId(), job.stage(), job.completedStages(), checkpoint, null,
+                job.policy(), 0, null, EventLog.T0, EventLog.T0, EventLog.T0, 0);
     }
 
     private JobExecution execution(JobState job, Runnable onFinished) {
