@@ -101,7 +101,8 @@ class BadRequestIT {
     }
 
     @ParameterizedTest
-    @CsvSource({"status=sleeping", "limit=0", "limit=5000", "offset=-1", "limit=abc"})
+    @CsvSource({"status=sleeping", "limit=0", "limit=5000", "offset=-1", "limit=abc", "offset=10001",
+            "after=not-a-cursor", "after=0000000000000000001/../x"})
     void shouldRejectBadListParameters(String query) {
         Response response = client.get("/api/jobs?" + query);
 
@@ -117,6 +118,11 @@ class BadRequestIT {
             "GET|/api/jobs/not-a-uuid/stream|400",
             "POST|/api/jobs/00000000-0000-0000-0000-000000000000/retry|404",
             "GET|/api/jobs/00000000-0000-0000-0000-000000000000/stream|404",
+            "GET|/api/jobs/00000000-0000-0000-0000-000000000000/events?after=-1|400",
+            "GET|/api/jobs/00000000-0000-0000-0000-000000000000/events?limit=0|400",
+            "GET|/api/jobs/00000000-0000-0000-0000-000000000000/events?limit=1001|400",
+            "GET|/api/jobs/00000000-0000-0000-0000-000000000000/events|404",
+            "POST|/api/jobs/batch|400",
             "POST|/api/jobs/cleanup?days=abc|400",
             "POST|/api/jobs/cleanup?days=-1|400",
             "POST|/api/jobs/cleanup|400",

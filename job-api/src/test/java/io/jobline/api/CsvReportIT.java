@@ -80,4 +80,19 @@ class CsvReportIT {
 
         assertThat(client.job(id).get("error").asString()).contains("line 3").contains("expected 2 fields but found 3");
     }
+
+    @Test
+    void shouldFailAFileWiderThanTheColumnLimitAtOnceAndKeepServing() {
+        String wide = ",".repeat(250_000) + "\n";
+        String id = client.postMultipart("/api/jobs", Map.of("type", "csv-report"),
+                Map.of("wide.csv", wide.getBytes(StandardCharsets.UTF_8))).json().get("job_id").asString();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.job(id).get("status").asString().equals("failed"));
+
+        JsonNode job = client.job(id);
+        assertThat(job.get("error").asString()).contains("column limit", "line 1", "1000 columns");
+        assertThat(job.get("attempt").asInt()).as("csv-report allows 3 attempts; a limit is not worth retrying").isEqualTo(1);
+        assertThat(client.get("/actuator/health/liveness").status()).isEqualTo(200);
+        assertThat(client.get("/api/jobs/" + id + "/result").status()).isEqualTo(409);
+    }
 }

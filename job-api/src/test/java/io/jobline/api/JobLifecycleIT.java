@@ -69,6 +69,11 @@ class JobLifecycleIT {
         awaitStatus(id, "completed");
 
         JsonNode history = client.get("/api/jobs/" + id + "/events").json();
+        JsonNode firstTwo = client.get("/api/jobs/" + id + "/events?limit=2").json();
+        JsonNode rest = client.get("/api/jobs/" + id + "/events?after=" + firstTwo.get("next_after").asLong() + "&limit=1000").json();
+        assertThat(firstTwo.get("events").findValuesAsString("type")).containsExactly("JobSubmitted", "JobStarted");
+        assertThat(rest.get("count").asInt()).isEqualTo(history.get("count").asInt() - 2);
+        assertThat(rest.get("next_after").isNull()).as("the last page").isTrue();
 
         List<String> types = new ArrayList<>();
         List<Long> sequences = new ArrayList<>();
@@ -197,6 +202,19 @@ class JobLifecycleIT {
         assertThat(page.get("jobs")).hasSize(1);
         assertThat(page.get("jobs").get(0).get("job_id").asString()).isEqualTo(ids.get(1));
         assertThat(page.get("count").asInt()).isEqualTo(all.get("count").asInt());
+
+        // Page by cursor: every job once, newest first, whatever page size.
+        List<String> walked = new ArrayList<>();
+        List<Instant> created = new ArrayList<>();
+        String after = null;
+        do {
+            JsonNode next = client.get("/api/jobs?limit=7" + (after == null ? "" : "&after=" + after)).json();
+            walked.addAll(next.get("jobs").findValuesAsString("job_id"));
+            next.get("jobs").findValuesAsString("created_at").forEach(t -> created.add(Instant.parse(t)));
+            after = next.get("next_after").isNull() ? null : next.get("next_after").asString();
+        } while (after != null);
+        assertThat(walked).doesNotHaveDuplicates().containsAll(ids);
+        assertThat(created).isSortedAccordingTo(Comparator.reverseOrder());
     }
 
     private void awaitStatus(String id, String status) {

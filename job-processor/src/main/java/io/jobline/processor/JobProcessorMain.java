@@ -25,7 +25,7 @@ public final class JobProcessorMain {
         JobTopics topics = new JobTopics(SchemaRegistry.forUrl(kafka.schemaRegistryUrl()));
         LocalFileStore files = new LocalFileStore(java.nio.file.Path.of(Environment.get("JOBLINE_FILES_DIR",
                 data.root().resolve("files").toString())));
-        JobProcessor processor = JobProcessor.start(kafka, topics, JobTypes.builtIn(), files,
+        JobProcessor processor = JobProcessor.start(kafka, topics, JobTypes.builtIn(Environment.csvLimits()), files,
                 Environment.get("JOBLINE_WORKER_ID", data.instanceId()),
                 Integer.parseInt(Environment.get("JOBLINE_PROCESSOR_CONCURRENCY", "4")));
         Shutdown.awaitThenClose(processor, data);

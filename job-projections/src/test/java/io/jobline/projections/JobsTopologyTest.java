@@ -289,6 +289,39 @@ class JobsTopologyTest {
     }
 
     @Test
+    void shouldPageThroughTheListingWithTheCursorOfEachPage() {
+        for (int i = 1; i <= 5; i++) {
+            EventLog log = EventLog.of("job-" + i).submitted("demo", i <= 3 ? "alice" : "bob", "s");
+            JobEvent submitted = log.last();
+            submitted.setTimestamp(EventLog.T0.plusSeconds(i * 10));
+            events.pipeInput(submitted.getJobId(), submitted);
+        }
+
+        JobPage first = queries.list(JobFilter.ALL, 2, 0, null);
+        JobPage second = queries.list(JobFilter.ALL, 2, 0, first.next());
+        JobPage third = queries.list(JobFilter.ALL, 2, 0, second.next());
+
+        assertThat(ids(first)).containsExactly("job-5", "job-4");
+        assertThat(ids(second)).containsExactly("job-3", "job-2");
+        assertThat(ids(third)).containsExactly("job-1");
+        assertThat(third.next()).as("not full: the last page").isNull();
+        assertThat(List.of(first.count(), second.count(), third.count())).containsOnly(5L);
+        JobPage alice = queries.list(new JobFilter(null, null, "alice"), 1, 0, queries.list(new JobFilter(null, null, "alice"), 1, 0, null).next());
+        assertThat(ids(alice)).containsExactly("job-2");
+        assertThat(alice.count()).as("every match, not those after the cursor").isEqualTo(3);
+    }
+
+    @Test
+    void shouldReadAJobsHistoryAPageAtATime() {
+        pipe(EventLog.of("j1").submittedDemo(1).started("w").stageStarted(1).progress(1, 50, "half").stageCompleted(1, null));
+
+        assertThat(queries.history("j1", 0, 2)).extracting(JobEvent::getSequence).containsExactly(1L, 2L);
+        assertThat(queries.history("j1", 2, 2)).extracting(JobEvent::getSequence).containsExactly(3L, 4L);
+        assertThat(queries.history("j1", 4, 2)).extracting(JobEvent::getSequence).containsExactly(5L);
+        assertThat(queries.history("j1", 5, 2)).isEmpty();
+    }
+
+    @Test
     void shouldListAJobUnderItsCurrentStatusAndJobsCreatedTheSameMillisecondById() {
         EventLog b = EventLog.of("b").submittedDemo(1);
         EventLog a = EventLog.of("a").submittedDemo(1);

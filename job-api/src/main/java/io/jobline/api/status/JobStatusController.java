@@ -3,6 +3,7 @@ package io.jobline.api.status;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.http.HttpStatus;
@@ -23,6 +24,7 @@ import io.jobline.projections.query.JobFilter;
 import io.jobline.projections.query.JobPage;
 import io.jobline.projections.query.JobQueries;
 import io.jobline.projections.view.JobView;
+import io.jobline.schemas.event.JobEvent;
 import tools.jackson.databind.JsonNode;
 
 /** Reading jobs: one, a filtered list, a result, a history. */
@@ -31,6 +33,8 @@ import tools.jackson.databind.JsonNode;
 class JobStatusController {
 
     static final int MAX_LIMIT = 1000;
+    static final int MAX_OFFSET = 10_000;
+    static final int MAX_EVENTS = 1000;
 
     private final JobLookup lookup;
     private final JobQueries queries;
@@ -49,28 +53,38 @@ class JobStatusController {
         return JobResponse.of(lookup.require(id), Instant.now());
     }
 
+    /**
+     * A page of jobs, newest first. Page on with {@code after} (the previous page's {@code next_after}): it costs
+     * the same on every page. {@code offset} skips jobs by counting them, so it is bounded.
+     */
     @GetMapping
     Map<String, Object> list(@RequestParam(required = false) String status,
                              @RequestParam(required = false) String type,
                              @RequestParam(required = false) String owner,
                              @RequestParam(defaultValue = "50") int limit,
-                             @RequestParam(defaultValue = "0") int offset) {
+                             @RequestParam(defaultValue = "0") int offset,
+                             @RequestParam(required = false) String after) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ApiException.badRequest("limit must be from 1 to " + MAX_LIMIT);
         }
-        if (offset < 0) {
-            throw ApiException.badRequest("offset must not be negative");
+        if (offset < 0 || offset > MAX_OFFSET) {
+            throw ApiException.badRequest("offset must be from 0 to " + MAX_OFFSET
+                    + "; to page further, pass the last page's next_after as after=");
+        }
+        if (after != null && !ListingCursor.isValid(after)) {
+            throw ApiException.badRequest("after must be the next_after of an earlier page");
         }
         if (!projections.isCaughtUp()) {
             throw ApiException.catchingUp("the listing");
         }
-        JobPage page = queries.list(new JobFilter(status(status), blankToNull(type), blankToNull(owner)), limit, offset);
+        JobPage page = queries.list(new JobFilter(status(status), blankToNull(type), blankToNull(owner)), limit, offset, after);
         Instant now = Instant.now();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("jobs", page.jobs().stream().map(j -> JobResponse.of(j, now)).toList());
         body.put("count", page.count());
         body.put("limit", limit);
         body.put("offset", offset);
+        body.put("next_after", page.next());
         return body;
     }
 
@@ -95,14 +109,23 @@ class JobStatusController {
         }
     }
 
+    /** The job's events in order, a page at a time: {@code after} a sequence number, at most {@code limit}. */
     @GetMapping("/{id}/events")
-    Map<String, Object> events(@PathVariable String id) {
+    Map<String, Object> events(@PathVariable String id, @RequestParam(defaultValue = "0") long after,
+                               @RequestParam(defaultValue = "" + MAX_EVENTS) int limit) {
+        if (after < 0) {
+            throw ApiException.badRequest("after must be a sequence number (0 or more)");
+        }
+        if (limit < 1 || limit > MAX_EVENTS) {
+            throw ApiException.badRequest("limit must be from 1 to " + MAX_EVENTS);
+        }
         JobView job = lookup.require(id);
-        var events = queries.history(job.jobId()).stream().map(EventJson::of).toList();
+        List<JobEvent> page = queries.history(job.jobId(), after, limit);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("job_id", job.jobId());
-        body.put("events", events);
-        body.put("count", events.size());
+        body.put("events", page.stream().map(EventJson::of).toList());
+        body.put("count", page.size());
+        body.put("next_after", page.size() == limit ? page.get(page.size() - 1).getSequence() : null);
         return body;
     }
 

@@ -6,6 +6,8 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import io.jobline.processor.jobtype.csv.CsvLimits;
+
 /**
  * The service's settings ({@code jobline.*} in application.yml, each with an environment variable).
  *
@@ -13,7 +15,7 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("jobline")
 public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, Submit submit, Live live,
-                                Retention retention) {
+                                Retention retention, Csv csv) {
 
     /**
      * @param bootstrapServers an existing cluster; blank starts the embedded broker
@@ -48,6 +50,21 @@ public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, 
 
     /** @param finishedJobs how long finished jobs are kept before they are deleted; 0 keeps them forever */
     public record Retention(Duration finishedJobs) {
+    }
+
+    /**
+     * Limits of the csv-report job type: what one uploaded file may hold, and what its statistics may keep.
+     *
+     * @param maxColumns     fields one record may have
+     * @param maxRecordChars characters one record's fields may hold together (one field at most as many)
+     * @param maxKeptChars   characters of values the statistics of one file may keep, all columns together
+     */
+    public record Csv(int maxColumns, int maxRecordChars, long maxKeptChars) {
+
+        public CsvLimits limits() {
+            return new CsvLimits(maxColumns, maxRecordChars, Math.min(maxRecordChars, CsvLimits.DEFAULTS.maxFieldChars()),
+                    maxKeptChars);
+        }
     }
 
     /** @param queueCapacity messages that may wait for one push client before it is disconnected as too slow */

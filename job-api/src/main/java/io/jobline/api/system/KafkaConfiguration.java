@@ -85,8 +85,8 @@ class KafkaConfiguration {
     }
 
     @Bean
-    JobTypes jobTypes() {
-        return JobTypes.builtIn();
+    JobTypes jobTypes(JoblineProperties properties) {
+        return JobTypes.builtIn(properties.csv().limits());
     }
 
     @Bean

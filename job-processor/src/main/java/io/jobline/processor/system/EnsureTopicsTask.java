@@ -70,7 +70,7 @@ public final class EnsureTopicsTask {
                     }
                 }
             }
-            warnAboutExisting(admin, replication);
+            warnAboutExisting(admin, replication, TOPICS.stream().filter(existing::contains).toList());
             return settings.withReplicationFactor(factor);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Cannot create topics on " + settings.bootstrapServers() + ": " + e, e);
@@ -80,22 +80,31 @@ public final class EnsureTopicsTask {
         }
     }
 
-    /** Topics made by hand, or by an older version, may keep fewer copies than this cluster allows: say so. */
-    private static void warnAboutExisting(Admin admin, TopicReplication replication)
-            throws ExecutionException, InterruptedException, TimeoutException {
-        Map<String, Integer> replicas = new HashMap<>();
-        admin.describeTopics(TOPICS).allTopicNames().get(60, TimeUnit.SECONDS).forEach((name, topic) ->
-                replicas.put(name, topic.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0)));
-        Map<String, Integer> minInsync = new HashMap<>();
-        List<ConfigResource> jobTopics = List.of(new ConfigResource(ConfigResource.Type.TOPIC, JobTopics.COMMANDS),
-                new ConfigResource(ConfigResource.Type.TOPIC, JobTopics.EVENTS));
-        admin.describeConfigs(jobTopics).all().get(60, TimeUnit.SECONDS).forEach((resource, config) -> {
-            ConfigEntry entry = config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
-            if (entry != null && entry.value() != null) {
-                minInsync.put(resource.name(), Integer.parseInt(entry.value()));
-            }
-        });
-        replication.warnings(replicas, minInsync).forEach(warning -> log.warn("{} (set {} or alter the topic)", warning,
-                "JOBLINE_REPLICATION_FACTOR"));
+    /**
+     * Topics made by hand, or by an older version, may keep fewer copies than this cluster allows: say so. Only a
+     * warning: a check that cannot be made does not stop the service.
+     */
+    private static void warnAboutExisting(Admin admin, TopicReplication replication, List<String> topics) throws InterruptedException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        try {
+            Map<String, Integer> replicas = new HashMap<>();
+            admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS).forEach((name, topic) ->
+                    replicas.put(name, topic.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0)));
+            Map<String, Integer> minInsync = new HashMap<>();
+            List<ConfigResource> jobTopics = topics.stream().filter(t -> !t.equals(JobTopics.DEAD_LETTERS))
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+            admin.describeConfigs(jobTopics).all().get(60, TimeUnit.SECONDS).forEach((resource, config) -> {
+                ConfigEntry entry = config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+                if (entry != null && entry.value() != null) {
+                    minInsync.put(resource.name(), Integer.parseInt(entry.value()));
+                }
+            });
+            replication.warnings(replicas, minInsync).forEach(warning ->
+                    log.warn("{} (alter the topic, or recreate it with JOBLINE_REPLICATION_FACTOR)", warning));
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("Could not check the replication of topics {}: {}", topics, e.toString());
+        }
     }
 }

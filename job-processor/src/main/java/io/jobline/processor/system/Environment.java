@@ -2,6 +2,8 @@ package io.jobline.processor.system;
 
 import java.nio.file.Path;
 
+import io.jobline.processor.jobtype.csv.CsvLimits;
+
 /**
  * Settings of a standalone processor or projections process, from environment variables with the same names and
  * defaults as the all-in-one service's. Standalone processes need an existing cluster (KAFKA_BOOTSTRAP_SERVERS).
@@ -31,6 +33,14 @@ public final class Environment {
                 data.instanceId(),
                 Integer.parseInt(get("JOBLINE_SESSION_TIMEOUT_MS", "0")),
                 get("JOBLINE_PROCESSING_GUARANTEE", "exactly_once_v2"));
+    }
+
+    /** csv-report's limits, as the service's jobline.csv.* settings. */
+    public static CsvLimits csvLimits() {
+        int maxRecordChars = Integer.parseInt(get("JOBLINE_CSV_MAX_RECORD_CHARS", Integer.toString(CsvLimits.DEFAULTS.maxRecordChars())));
+        return new CsvLimits(Integer.parseInt(get("JOBLINE_CSV_MAX_COLUMNS", Integer.toString(CsvLimits.DEFAULTS.maxColumns()))),
+                maxRecordChars, Math.min(maxRecordChars, CsvLimits.DEFAULTS.maxFieldChars()),
+                Long.parseLong(get("JOBLINE_CSV_MAX_KEPT_CHARS", Long.toString(CsvLimits.DEFAULTS.maxKeptChars()))));
     }
 
     public static DataDirectory dataDirectory() {

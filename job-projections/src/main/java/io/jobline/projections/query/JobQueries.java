@@ -13,11 +13,24 @@ public interface JobQueries {
 
     Optional<JobView> find(String jobId);
 
-    /** Matching jobs, newest first. */
-    JobPage list(JobFilter filter, int limit, int offset);
+    /** Matching jobs, newest first, skipping {@code offset} of them. */
+    default JobPage list(JobFilter filter, int limit, int offset) {
+        return list(filter, limit, offset, null);
+    }
+
+    /**
+     * Matching jobs, newest first: skipping {@code offset} of them, and starting after the job whose listing
+     * cursor is {@code after} (a page's {@link JobPage#next()}; null: from the newest).
+     */
+    JobPage list(JobFilter filter, int limit, int offset, String after);
 
     /** The job's events in order; empty when the job is unknown or deleted. */
-    List<JobEvent> history(String jobId);
+    default List<JobEvent> history(String jobId) {
+        return history(jobId, 0, Integer.MAX_VALUE);
+    }
+
+    /** At most {@code limit} of the job's events with a sequence number above {@code afterSequence}, in order. */
+    List<JobEvent> history(String jobId, long afterSequence, int limit);
 
     /** Counts by status and run times, per job type. */
     List<TypeStats> stats();

@@ -9,7 +9,6 @@ import java.util.PriorityQueue;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -73,53 +72,65 @@ public final class StoreJobQueries implements JobQueries {
     }
 
     @Override
-    public JobPage list(JobFilter filter, int limit, int offset) {
+    public JobPage list(JobFilter filter, int limit, int offset, String after) {
         // Without an owner filter the stats know how many match: the scan stops at the page's end or at the last
         // match, and does not start when nothing matches. Filtered by owner, every match is counted.
         long known = filter.owner() == null ? countFromStats(filter) : -1;
-        List<String> ids = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
         long[] matched = {0};
         if (known != 0) {
-            forEachMatch(filter, jobId -> {
-                if (matched[0]++ >= offset && ids.size() < limit) {
-                    ids.add(jobId);
+            forEachMatch(filter, after, key -> {
+                if (matched[0]++ >= offset && keys.size() < limit) {
+                    keys.add(key);
                 }
-                return known < 0 || (ids.size() < limit && matched[0] < known);
+                return known < 0 || (keys.size() < limit && matched[0] < known);
             });
         }
-        long count = known < 0 ? matched[0] : known;
+        long count = known >= 0 ? known : after == null ? matched[0] : countMatches(filter);
         ReadOnlyKeyValueStore<String, JobView> views = jobs.get();
-        List<JobView> page = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            JobView view = views.get(id);
+        List<JobView> page = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            JobView view = views.get(JobsTopology.jobIdOfIndexKey(key));
             // Index and view are read at different moments: a job that changed in between is left out.
             if (view != null && filter.matches(view)) {
                 page.add(view);
             }
         }
-        return new JobPage(List.copyOf(page), count);
+        String next = keys.size() == limit ? keys.get(keys.size() - 1) : null;
+        return new JobPage(List.copyOf(page), count, next);
     }
 
-    /** Hands the ids of the matching jobs, newest first, to {@code next} until it returns false. */
-    private void forEachMatch(JobFilter filter, Predicate<String> next) {
+    /** Hands the index keys of the matching jobs, newest first after {@code after}, to {@code next} until it returns false. */
+    private void forEachMatch(JobFilter filter, String after, Predicate<String> next) {
         List<KeyValueIterator<String, ListedJob>> open = new ArrayList<>();
         PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparing(Head::key));
         try {
             for (ReadOnlyKeyValueStore<String, ListedJob> index : indexes.get()) {
-                KeyValueIterator<String, ListedJob> it = index.range(JobsTopology.INDEX_FIRST, JobsTopology.INDEX_LAST);
+                KeyValueIterator<String, ListedJob> it = index.range(after == null ? JobsTopology.INDEX_FIRST : after,
+                        JobsTopology.INDEX_LAST);
                 open.add(it);
-                Head.advance(it, heads);
+                Head.advance(it, after, heads);
             }
             while (!heads.isEmpty()) {
                 Head head = heads.poll();
-                if (filter.matches(head.entry().value) && !next.test(JobsTopology.jobIdOfIndexKey(head.key()))) {
+                if (filter.matches(head.entry().value) && !next.test(head.key())) {
                     return;
                 }
-                Head.advance(head.from(), heads);
+                Head.advance(head.from(), after, heads);
             }
         } finally {
             open.forEach(KeyValueIterator::close);
         }
+    }
+
+    /** Every match, counted through the index: what an owner filter costs (the stats do not count by owner). */
+    private long countMatches(JobFilter filter) {
+        long[] n = {0};
+        forEachMatch(filter, null, key -> {
+            n[0]++;
+            return true;
+        });
+        return n[0];
     }
 
     /** The stats count the same views, by type and status. */
@@ -140,20 +151,27 @@ public final class StoreJobQueries implements JobQueries {
             return entry.key;
         }
 
-        /** Queues the next entry of {@code it}, if it has one. */
-        static void advance(KeyValueIterator<String, ListedJob> it, PriorityQueue<Head> heads) {
-            if (it.hasNext()) {
-                heads.add(new Head(it.next(), it));
+        /** Queues the next entry of {@code it} other than the cursor {@code after}, if it has one. */
+        static void advance(KeyValueIterator<String, ListedJob> it, String after, PriorityQueue<Head> heads) {
+            while (it.hasNext()) {
+                KeyValue<String, ListedJob> entry = it.next();
+                if (!entry.key.equals(after)) {
+                    heads.add(new Head(entry, it));
+                    return;
+                }
             }
         }
     }
 
     @Override
-    public List<JobEvent> history(String jobId) {
+    public List<JobEvent> history(String jobId, long afterSequence, int limit) {
         List<JobEvent> events = new ArrayList<>();
+        long from = Math.max(0, afterSequence) + 1;
         try (KeyValueIterator<String, JobEvent> it = history.get()
-                .prefixScan(JobsTopology.historyPrefix(jobId), Serdes.String().serializer())) {
-            it.forEachRemaining(kv -> events.add(kv.value));
+                .range(JobsTopology.historyKey(jobId, from), JobsTopology.historyKey(jobId, Long.MAX_VALUE))) {
+            while (it.hasNext() && events.size() < limit) {
+                events.add(it.next().value);
+            }
         }
         return events;
     }
