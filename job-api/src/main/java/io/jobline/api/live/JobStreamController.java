@@ -2,6 +2,8 @@ package io.jobline.api.live;
 
 import java.util.concurrent.TimeUnit;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -22,16 +24,20 @@ class JobStreamController {
     private final LiveSubscriptions subscriptions;
     private final LiveMessages messages;
     private final JobLookup lookup;
+    private final ConnectionLimits limits;
 
-    JobStreamController(LiveHub hub, LiveSubscriptions subscriptions, LiveMessages messages, JobLookup lookup) {
+    JobStreamController(LiveHub hub, LiveSubscriptions subscriptions, LiveMessages messages, JobLookup lookup,
+                        ConnectionLimits limits) {
         this.hub = hub;
         this.subscriptions = subscriptions;
         this.messages = messages;
         this.lookup = lookup;
+        this.limits = limits;
     }
 
     @GetMapping(path = "/api/jobs/{id}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter job(@PathVariable String id, @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
+    SseEmitter job(@PathVariable String id, @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
+                   HttpServletRequest request) {
         String jobId = lookup.require(id).jobId();
         Long after = null;
         if (lastEventId != null && !lastEventId.isBlank()) {
@@ -42,24 +48,38 @@ class JobStreamController {
             }
         }
         SseEmitter emitter = new SseEmitter(TIMEOUT_MS);
-        Subscriber subscriber = register(emitter, true);
-        subscriptions.subscribe(subscriber, jobId, after);
-        return emitter;
-    }
-
-    @GetMapping(path = "/api/jobs/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter all(@RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
-        SseEmitter emitter = new SseEmitter(TIMEOUT_MS);
-        Subscriber subscriber = register(emitter, false);
-        String after = lastEventId == null || lastEventId.isBlank() ? null : lastEventId.trim();
-        if (!subscriptions.subscribeAll(subscriber, after, after == null)) {
-            subscriber.send(messages.resync("Updates after " + after + " are no longer available; fetch /api/jobs again"));
+        Subscriber subscriber = register(emitter, true, request);
+        try {
+            subscriptions.subscribe(subscriber, jobId, after);
+        } catch (RuntimeException e) {
+            subscriber.closeQuietly("subscribe failed");
+            throw e;
         }
         return emitter;
     }
 
-    private Subscriber register(SseEmitter emitter, boolean oneJob) {
+    @GetMapping(path = "/api/jobs/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter all(@RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
+                   HttpServletRequest request) {
+        SseEmitter emitter = new SseEmitter(TIMEOUT_MS);
+        Subscriber subscriber = register(emitter, false, request);
+        String after = lastEventId == null || lastEventId.isBlank() ? null : lastEventId.trim();
+        try {
+            if (!subscriptions.subscribeAll(subscriber, after, after == null)) {
+                subscriber.send(messages.resync("Updates after " + after + " are no longer available; fetch /api/jobs again"));
+            }
+        } catch (RuntimeException e) {
+            subscriber.closeQuietly("subscribe failed");
+            throw e;
+        }
+        return emitter;
+    }
+
+    /** Admits the stream under the connection limits (429 otherwise); its slot is released when it closes. */
+    private Subscriber register(SseEmitter emitter, boolean oneJob, HttpServletRequest request) {
+        ConnectionLimits.Slot slot = limits.admit(request.getRemoteAddr());
         Subscriber subscriber = hub.newSubscriber(new SseSink(emitter, oneJob));
+        subscriber.onClose(slot::release);
         emitter.onCompletion(() -> subscriber.closeQuietly("completed"));
         emitter.onTimeout(() -> subscriber.closeQuietly("timed out"));
         emitter.onError(e -> subscriber.closeQuietly("error"));

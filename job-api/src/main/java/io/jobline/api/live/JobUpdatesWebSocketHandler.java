@@ -34,6 +34,9 @@ class JobUpdatesWebSocketHandler extends TextWebSocketHandler {
     @Override
     public void afterConnectionEstablished(WebSocketSession session) {
         Subscriber subscriber = hub.newSubscriber(new WebSocketSink(session));
+        if (session.getAttributes().get(ConnectionLimitInterceptor.SLOT) instanceof ConnectionLimits.Slot slot) {
+            subscriber.onClose(slot::release);
+        }
         session.getAttributes().put(SUBSCRIBER, subscriber);
         subscriber.send(messages.connection());
     }
@@ -90,6 +93,10 @@ class JobUpdatesWebSocketHandler extends TextWebSocketHandler {
         Subscriber subscriber = (Subscriber) session.getAttributes().get(SUBSCRIBER);
         if (subscriber != null) {
             subscriber.closeQuietly("closed");
+        }
+        // Also when the session never got its subscriber: releasing again does nothing.
+        if (session.getAttributes().get(ConnectionLimitInterceptor.SLOT) instanceof ConnectionLimits.Slot slot) {
+            slot.release();
         }
     }
 

@@ -50,7 +50,11 @@ public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, 
     public record Retention(Duration finishedJobs) {
     }
 
-    /** @param queueCapacity messages that may wait for one push client before it is disconnected as too slow */
-    public record Live(int queueCapacity) {
+    /**
+     * @param queueCapacity            messages that may wait for one push client before it is disconnected as too slow
+     * @param maxConnections           WebSocket and SSE connections open at once; more are answered 429
+     * @param maxConnectionsPerAddress of them from one client address (an IPv6 client: its /64); more are answered 429
+     */
+    public record Live(int queueCapacity, int maxConnections, int maxConnectionsPerAddress) {
     }
 }
