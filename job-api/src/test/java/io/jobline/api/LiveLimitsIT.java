@@ -6,8 +6,13 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -21,13 +26,14 @@ import io.jobline.api.support.ServiceClient;
 import io.jobline.processor.support.Json;
 
 /**
- * The push connection limits, on a service of its own with small limits. Clients connect from several loopback
- * addresses (127.0.0.x) to tell the per-address limit from the total one.
+ * The push connection limits and the SSE send timeout, on a service of its own with small limits. Clients connect
+ * from several loopback addresses (127.0.0.x) to tell the per-address limit from the total one.
  */
 class LiveLimitsIT {
 
     private static final int PER_ADDRESS = 2;
     private static final int TOTAL = 4;
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
@@ -40,8 +46,11 @@ class LiveLimitsIT {
 
     @BeforeAll
     static void start() {
+        // A queue that never fills: the stalled client below must be found by the send timeout, not as too slow.
         service = RunningService.start(dataDir, Map.of("jobline.live.max-connections", TOTAL,
-                "jobline.live.max-connections-per-address", PER_ADDRESS));
+                "jobline.live.max-connections-per-address", PER_ADDRESS,
+                "jobline.live.send-timeout", SEND_TIMEOUT.toMillis() + "ms",
+                "jobline.live.queue-capacity", 1_000_000));
         client = service.client();
     }
 
@@ -129,6 +138,36 @@ class LiveLimitsIT {
         assertThat(webSocket("127.0.0.9").status()).isEqualTo(101);
     }
 
+    @Test
+    void shouldDisconnectAnSseClientThatStopsReadingWithinTheSendTimeout() {
+        RawConnection stalled = RawConnection.stalledSse(client.baseUrl(), "127.0.0.10");
+        connections.add(stalled);
+        assertThat(stalled.status()).isEqualTo(200);
+        awaitOpenConnections(1);
+
+        List<String> jobs = new ArrayList<>();
+        try (BlockedSenders senders = new BlockedSenders()) {
+            // Updates until the server has dropped the client: first its socket buffers fill, then a write blocks.
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                if (openConnections() == 0) {
+                    return true;
+                }
+                jobs.add(client.submit("demo", "{\"stages\": 100, \"stage_ms\": 0}"));
+                return false;
+            });
+
+            assertThat(senders.seenBlocked()).as("a write to the client blocked").isTrue();
+            assertThat(senders.longestBlocked()).as("longest time a sender thread waited on the client")
+                    .isLessThan(SEND_TIMEOUT.plusSeconds(3));
+            await().atMost(Duration.ofSeconds(5)).until(senders::noneBlocked);
+        }
+        assertThat(stalled.closedByServerWithin(Duration.ofSeconds(10))).as("the server closed the connection").isTrue();
+        // Left running, they would flood the every-job streams of the next tests.
+        for (String id : jobs) {
+            await().atMost(WAIT).until(() -> client.job(id).get("status").asString().equals("completed"));
+        }
+    }
+
     private RawConnection webSocket(String fromAddress) {
         return webSocket(fromAddress, 13);
     }
@@ -162,5 +201,69 @@ class LiveLimitsIT {
             client.submit("noop", "{\"stages\": 1}");
             return false;
         });
+    }
+
+    /**
+     * Watches the service's live-sender threads (it runs in this JVM) for the longest stretch one stays parked under
+     * an SSE sink: waiting for a stalled socket, or for the lock of a write that waits for one.
+     */
+    private static final class BlockedSenders implements AutoCloseable {
+
+        private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        private final Map<Long, Long> parkedSince = new HashMap<>();
+        private final AtomicLong longestNanos = new AtomicLong();
+        private volatile boolean seen;
+        private volatile int parkedNow;
+
+        BlockedSenders() {
+            sampler.scheduleAtFixedRate(this::sample, 0, 20, TimeUnit.MILLISECONDS);
+        }
+
+        private void sample() {
+            long now = System.nanoTime();
+            int parked = 0;
+            for (Map.Entry<Thread, StackTraceElement[]> thread : Thread.getAllStackTraces().entrySet()) {
+                long id = thread.getKey().getId();
+                if (thread.getKey().getName().startsWith("live-sender") && parkedInSseSink(thread.getKey(), thread.getValue())) {
+                    parked++;
+                    seen = true;
+                    long since = parkedSince.computeIfAbsent(id, t -> now);
+                    longestNanos.accumulateAndGet(now - since, Math::max);
+                } else {
+                    parkedSince.remove(id);
+                }
+            }
+            parkedNow = parked;
+        }
+
+        private static boolean parkedInSseSink(Thread thread, StackTraceElement[] stack) {
+            Thread.State state = thread.getState();
+            if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
+                return false;
+            }
+            for (StackTraceElement frame : stack) {
+                if (frame.getClassName().endsWith(".SseSink")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        boolean seenBlocked() {
+            return seen;
+        }
+
+        Duration longestBlocked() {
+            return Duration.ofNanos(longestNanos.get());
+        }
+
+        boolean noneBlocked() {
+            return parkedNow == 0;
+        }
+
+        @Override
+        public void close() {
+            sampler.shutdownNow();
+        }
     }
 }

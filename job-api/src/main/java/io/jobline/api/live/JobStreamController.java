@@ -1,5 +1,6 @@
 package io.jobline.api.live;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,6 +14,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobLookup;
+import io.jobline.api.system.JoblineProperties;
 
 /** Server-Sent Events with the WebSocket protocol's payloads; Last-Event-ID resumes where the client left off. */
 @RestController
@@ -25,14 +27,16 @@ class JobStreamController {
     private final LiveMessages messages;
     private final JobLookup lookup;
     private final ConnectionLimits limits;
+    private final Duration sendTimeout;
 
     JobStreamController(LiveHub hub, LiveSubscriptions subscriptions, LiveMessages messages, JobLookup lookup,
-                        ConnectionLimits limits) {
+                        ConnectionLimits limits, JoblineProperties properties) {
         this.hub = hub;
         this.subscriptions = subscriptions;
         this.messages = messages;
         this.lookup = lookup;
         this.limits = limits;
+        this.sendTimeout = properties.live().sendTimeout();
     }
 
     @GetMapping(path = "/api/jobs/{id}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -75,9 +79,16 @@ class JobStreamController {
         return emitter;
     }
 
-    /** Admits the stream under the connection limits (429 otherwise); its slot is released when it closes. */
+    /**
+     * Admits the stream under the connection limits (429 otherwise); its slot is released when it closes. A write
+     * that blocks for the send timeout fails, which closes the stream.
+     */
     private Subscriber register(SseEmitter emitter, boolean oneJob, HttpServletRequest request) {
         ConnectionLimits.Slot slot = limits.admit(request.getRemoteAddr());
+        TomcatConnection connection = TomcatConnection.of(request);
+        if (connection != null) {
+            connection.setWriteTimeout(sendTimeout);
+        }
         Subscriber subscriber = hub.newSubscriber(new SseSink(emitter, oneJob));
         subscriber.onClose(slot::release);
         emitter.onCompletion(() -> subscriber.closeQuietly("completed"));

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,11 @@ public final class RawConnection implements AutoCloseable {
     /** GET /api/jobs/stream as an EventSource sends it. */
     public static RawConnection sse(String baseUrl, String fromAddress) {
         return open(baseUrl, fromAddress, 0, "GET /api/jobs/stream HTTP/1.1\r\nAccept: text/event-stream\r\n");
+    }
+
+    /** The same, with a small receive buffer, so that a client that never reads stalls the server's writes soon. */
+    public static RawConnection stalledSse(String baseUrl, String fromAddress) {
+        return open(baseUrl, fromAddress, 4096, "GET /api/jobs/stream HTTP/1.1\r\nAccept: text/event-stream\r\n");
     }
 
     /** A WebSocket handshake on /ws; {@code version} 13 is the only one servers accept. */
@@ -120,6 +126,30 @@ public final class RawConnection implements AutoCloseable {
             return read.toString(StandardCharsets.UTF_8);
         } catch (SocketTimeoutException e) {
             throw new AssertionError("No '" + marker + "' within " + timeout + "; read: " + text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads (and drops) whatever is still on its way until the server's end of the connection; true when that came
+     * within the timeout, as a closed stream or a reset.
+     */
+    public boolean closedByServerWithin(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            while (System.nanoTime() < deadline) {
+                socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                if (in.read(buffer) < 0) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (SocketException e) {
+            return true;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
