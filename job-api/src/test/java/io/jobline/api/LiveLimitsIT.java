@@ -50,7 +50,8 @@ class LiveLimitsIT {
         service = RunningService.start(dataDir, Map.of("jobline.live.max-connections", TOTAL,
                 "jobline.live.max-connections-per-address", PER_ADDRESS,
                 "jobline.live.send-timeout", SEND_TIMEOUT.toMillis() + "ms",
-                "jobline.live.queue-capacity", 1_000_000));
+                "jobline.live.queue-capacity", 1_000_000,
+                "server.forward-headers-strategy", "native"));
         client = service.client();
     }
 
@@ -139,6 +140,20 @@ class LiveLimitsIT {
     }
 
     @Test
+    void shouldCountAConnectionByItsPeerAddressWhateverItsXForwardedForSays() {
+        // This service applies forwarded headers (as Spring Boot does by itself on Kubernetes), and a 127.x peer is
+        // one of the proxies Tomcat trusts: getRemoteAddr() is whatever the client put in X-Forwarded-For.
+        for (int i = 0; i < PER_ADDRESS; i++) {
+            assertThat(sse("127.0.0.11", Map.of("X-Forwarded-For", "203.0.113." + i)).status()).isEqualTo(200);
+        }
+
+        RawConnection stream = sse("127.0.0.11", Map.of("X-Forwarded-For", "198.51.100.7"));
+        assertThat(stream.status()).isEqualTo(429);
+        assertThat(Json.parse(stream.body()).get("detail").asString()).contains("127.0.0.11");
+        assertThat(webSocket("127.0.0.11", 13, Map.of("X-Forwarded-For", "198.51.100.8")).status()).isEqualTo(429);
+    }
+
+    @Test
     void shouldDisconnectAnSseClientThatStopsReadingWithinTheSendTimeout() {
         RawConnection stalled = RawConnection.stalledSse(client.baseUrl(), "127.0.0.10");
         connections.add(stalled);
@@ -173,13 +188,21 @@ class LiveLimitsIT {
     }
 
     private RawConnection webSocket(String fromAddress, int version) {
-        RawConnection ws = RawConnection.webSocket(client.baseUrl(), fromAddress, version);
+        return webSocket(fromAddress, version, Map.of());
+    }
+
+    private RawConnection webSocket(String fromAddress, int version, Map<String, String> headers) {
+        RawConnection ws = RawConnection.webSocket(client.baseUrl(), fromAddress, version, headers);
         connections.add(ws);
         return ws;
     }
 
     private RawConnection sse(String fromAddress) {
-        RawConnection stream = RawConnection.sse(client.baseUrl(), fromAddress);
+        return sse(fromAddress, Map.of());
+    }
+
+    private RawConnection sse(String fromAddress, Map<String, String> headers) {
+        RawConnection stream = RawConnection.sse(client.baseUrl(), fromAddress, headers);
         connections.add(stream);
         return stream;
     }

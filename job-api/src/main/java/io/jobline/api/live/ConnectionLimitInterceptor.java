@@ -41,7 +41,7 @@ class ConnectionLimitInterceptor implements HandshakeInterceptor {
                                    Map<String, Object> attributes) throws IOException {
         HttpServletRequest servletRequest = ((ServletServerHttpRequest) request).getServletRequest();
         try {
-            ConnectionLimits.Slot slot = limits.admit(servletRequest.getRemoteAddr());
+            ConnectionLimits.Slot slot = limits.admit(TomcatConnection.peerAddress(servletRequest));
             attributes.put(SLOT, slot);
             servletRequest.setAttribute(SLOT, slot);
             return true;

@@ -19,9 +19,9 @@ import io.jobline.api.system.JoblineProperties;
  * one only while both are under their limits. A connection holds its {@link Slot} from its handshake (or request)
  * until it closes. Releasing a slot again does nothing, so every path that ends a connection may release it.
  *
- * <p>The address is the TCP peer the servlet container reports, never X-Forwarded-For: a header the client writes
- * itself cannot be what limits it. An IPv6 client counts by its /64: a subscriber is usually given a whole /64 (or
- * more) and could otherwise open the per-address limit from each of its addresses.
+ * <p>The address is the TCP connection's peer ({@link TomcatConnection#peerAddress}), never X-Forwarded-For: a
+ * header the client can write itself cannot be what limits it. An IPv6 client counts by its /64: a subscriber is
+ * usually given a whole /64 (or more) and could otherwise open the per-address limit from each of its addresses.
  */
 @Component
 class ConnectionLimits {
@@ -45,7 +45,7 @@ class ConnectionLimits {
     }
 
     /**
-     * @param remoteAddress the connection's peer address, as {@code ServletRequest.getRemoteAddr()} gives it
+     * @param remoteAddress the connection's peer address
      * @throws ApiException 429, with Retry-After, when the address or the server is at its limit
      */
     synchronized Slot admit(String remoteAddress) {

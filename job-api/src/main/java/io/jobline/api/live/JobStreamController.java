@@ -84,8 +84,8 @@ class JobStreamController {
      * that blocks for the send timeout fails, which closes the stream.
      */
     private Subscriber register(SseEmitter emitter, boolean oneJob, HttpServletRequest request) {
-        ConnectionLimits.Slot slot = limits.admit(request.getRemoteAddr());
         TomcatConnection connection = TomcatConnection.of(request);
+        ConnectionLimits.Slot slot = limits.admit(connection != null ? connection.peerAddress() : request.getRemoteAddr());
         if (connection != null) {
             connection.setWriteTimeout(sendTimeout);
         }

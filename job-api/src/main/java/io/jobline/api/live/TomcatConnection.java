@@ -17,8 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Tomcat connection a request came on, for what the Servlet API does not reach: the write timeout of that one
- * connection. Tomcat's request hides it behind non-public members, which are read here and nowhere else.
+ * The Tomcat connection a request came on, for what the Servlet API does not reach: its peer address, and the write
+ * timeout of that one connection. Tomcat's request hides them behind non-public members, which are read here and
+ * nowhere else.
+ *
+ * <p>Where forwarded headers are applied ({@code server.forward-headers-strategy}, which Spring Boot turns on by
+ * itself on Kubernetes and other cloud platforms), {@code getRemoteAddr()} is taken from X-Forwarded-For whenever
+ * the peer looks like a proxy (any private or loopback address): a client in such a network, or behind a load
+ * balancer that rewrites the source address, writes it itself. The peer address is the TCP connection's.
  *
  * <p>A stream is written on a live-sender thread with Tomcat's blocking write. When the client stops reading, that
  * write waits until the socket has taken nothing for the connection's write timeout; then it fails with
@@ -30,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>The timeout stays with the connection, also for any request that follows on it (an EventSource reconnecting on
  * a kept-alive connection); a bound on a write that makes no progress at all does no harm there.
  *
- * <p>Where the connection cannot be reached (another container, an HTTP/2 stream, Tomcat internals that changed)
- * this logs once and the connector's timeout applies; LiveLimitsIT then fails.
+ * <p>Where the connection cannot be reached (another container, Tomcat internals that changed; for the write timeout,
+ * also an HTTP/2 stream) this logs once, and the connector's timeout and {@code getRemoteAddr()} apply; LiveLimitsIT
+ * then fails.
  */
 final class TomcatConnection {
 
@@ -88,6 +95,16 @@ final class TomcatConnection {
         }
     }
 
+    /** The address of the connection's other end, whatever X-Forwarded-For says; else {@code getRemoteAddr()}. */
+    static String peerAddress(ServletRequest request) {
+        TomcatConnection connection = of(request);
+        return connection != null ? connection.peerAddress() : request.getRemoteAddr();
+    }
+
+    String peerAddress() {
+        return request.getPeerAddr();
+    }
+
     /**
      * Sets how long a blocking write on this connection may wait for the client to take data.
      *
@@ -111,7 +128,8 @@ final class TomcatConnection {
 
     private static void warn(String why) {
         if (warned.compareAndSet(false, true)) {
-            log.warn("SSE writes are bounded by the connector's connection timeout, not jobline.live.send-timeout: {}", why);
+            log.warn("Cannot reach a request's Tomcat connection ({}): SSE writes are bounded by the connector's "
+                    + "connection timeout, not jobline.live.send-timeout, and push connections count by getRemoteAddr()", why);
         }
     }
 }

@@ -35,7 +35,12 @@ public final class RawConnection implements AutoCloseable {
 
     /** GET /api/jobs/stream as an EventSource sends it. */
     public static RawConnection sse(String baseUrl, String fromAddress) {
-        return open(baseUrl, fromAddress, 0, "GET /api/jobs/stream HTTP/1.1\r\nAccept: text/event-stream\r\n");
+        return sse(baseUrl, fromAddress, Map.of());
+    }
+
+    /** The same with more headers. */
+    public static RawConnection sse(String baseUrl, String fromAddress, Map<String, String> headers) {
+        return open(baseUrl, fromAddress, 0, "GET /api/jobs/stream HTTP/1.1\r\nAccept: text/event-stream\r\n" + lines(headers));
     }
 
     /** The same, with a small receive buffer, so that a client that never reads stalls the server's writes soon. */
@@ -44,12 +49,18 @@ public final class RawConnection implements AutoCloseable {
     }
 
     /** A WebSocket handshake on /ws; {@code version} 13 is the only one servers accept. */
-    public static RawConnection webSocket(String baseUrl, String fromAddress, int version) {
+    public static RawConnection webSocket(String baseUrl, String fromAddress, int version, Map<String, String> headers) {
         byte[] key = new byte[16];
         ThreadLocalRandom.current().nextBytes(key);
         return open(baseUrl, fromAddress, 0, "GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
-                + "Sec-WebSocket-Version: " + version + "\r\n");
+                + "Sec-WebSocket-Version: " + version + "\r\n" + lines(headers));
+    }
+
+    private static String lines(Map<String, String> headers) {
+        StringBuilder lines = new StringBuilder();
+        headers.forEach((name, value) -> lines.append(name).append(": ").append(value).append("\r\n"));
+        return lines.toString();
     }
 
     private static RawConnection open(String baseUrl, String fromAddress, int receiveBuffer, String head) {
