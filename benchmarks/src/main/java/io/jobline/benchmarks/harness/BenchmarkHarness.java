@@ -112,8 +112,12 @@ public final class BenchmarkHarness {
         }
     }
 
+    // Every push client connects from 127.0.0.1, up to 1,000 of them: the push figures measure delivery, not the
+    // per-address connection limit (100 by default).
     private static final Map<String, String> LOADED = Map.of("JOBLINE_PROCESSOR_CONCURRENCY", "64",
-            "JOBLINE_LIVE_QUEUE_CAPACITY", "100000");
+            "JOBLINE_LIVE_QUEUE_CAPACITY", "100000",
+            "JOBLINE_LIVE_MAX_CONNECTIONS", "100000",
+            "JOBLINE_LIVE_MAX_CONNECTIONS_PER_ADDRESS", "100000");
 
     private void measureExactlyOnce() throws Exception {
         try (ServiceProcess service = ServiceProcess.start(jar, LOADED)) {

@@ -1,6 +1,9 @@
 package io.jobline.api.live;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -11,6 +14,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobLookup;
+import io.jobline.api.system.JoblineProperties;
 
 /** Server-Sent Events with the WebSocket protocol's payloads; Last-Event-ID resumes where the client left off. */
 @RestController
@@ -22,16 +26,22 @@ class JobStreamController {
     private final LiveSubscriptions subscriptions;
     private final LiveMessages messages;
     private final JobLookup lookup;
+    private final ConnectionLimits limits;
+    private final Duration sendTimeout;
 
-    JobStreamController(LiveHub hub, LiveSubscriptions subscriptions, LiveMessages messages, JobLookup lookup) {
+    JobStreamController(LiveHub hub, LiveSubscriptions subscriptions, LiveMessages messages, JobLookup lookup,
+                        ConnectionLimits limits, JoblineProperties properties) {
         this.hub = hub;
         this.subscriptions = subscriptions;
         this.messages = messages;
         this.lookup = lookup;
+        this.limits = limits;
+        this.sendTimeout = properties.live().sendTimeout();
     }
 
     @GetMapping(path = "/api/jobs/{id}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter job(@PathVariable String id, @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
+    SseEmitter job(@PathVariable String id, @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
+                   HttpServletRequest request) {
         String jobId = lookup.require(id).jobId();
         Long after = null;
         if (lastEventId != null && !lastEventId.isBlank()) {
@@ -42,24 +52,45 @@ class JobStreamController {
             }
         }
         SseEmitter emitter = new SseEmitter(TIMEOUT_MS);
-        Subscriber subscriber = register(emitter, true);
-        subscriptions.subscribe(subscriber, jobId, after);
-        return emitter;
-    }
-
-    @GetMapping(path = "/api/jobs/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter all(@RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
-        SseEmitter emitter = new SseEmitter(TIMEOUT_MS);
-        Subscriber subscriber = register(emitter, false);
-        String after = lastEventId == null || lastEventId.isBlank() ? null : lastEventId.trim();
-        if (!subscriptions.subscribeAll(subscriber, after, after == null)) {
-            subscriber.send(messages.resync("Updates after " + after + " are no longer available; fetch /api/jobs again"));
+        Subscriber subscriber = register(emitter, true, request);
+        try {
+            subscriptions.subscribe(subscriber, jobId, after);
+        } catch (RuntimeException e) {
+            subscriber.closeQuietly("subscribe failed");
+            throw e;
         }
         return emitter;
     }
 
-    private Subscriber register(SseEmitter emitter, boolean oneJob) {
+    @GetMapping(path = "/api/jobs/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter all(@RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
+                   HttpServletRequest request) {
+        SseEmitter emitter = new SseEmitter(TIMEOUT_MS);
+        Subscriber subscriber = register(emitter, false, request);
+        String after = lastEventId == null || lastEventId.isBlank() ? null : lastEventId.trim();
+        try {
+            if (!subscriptions.subscribeAll(subscriber, after, after == null)) {
+                subscriber.send(messages.resync("Updates after " + after + " are no longer available; fetch /api/jobs again"));
+            }
+        } catch (RuntimeException e) {
+            subscriber.closeQuietly("subscribe failed");
+            throw e;
+        }
+        return emitter;
+    }
+
+    /**
+     * Admits the stream under the connection limits (429 otherwise); its slot is released when it closes. A write
+     * that blocks for the send timeout fails, which closes the stream.
+     */
+    private Subscriber register(SseEmitter emitter, boolean oneJob, HttpServletRequest request) {
+        TomcatConnection connection = TomcatConnection.of(request);
+        ConnectionLimits.Slot slot = limits.admit(connection != null ? connection.peerAddress() : request.getRemoteAddr());
+        if (connection != null) {
+            connection.setWriteTimeout(sendTimeout);
+        }
         Subscriber subscriber = hub.newSubscriber(new SseSink(emitter, oneJob));
+        subscriber.onClose(slot::release);
         emitter.onCompletion(() -> subscriber.closeQuietly("completed"));
         emitter.onTimeout(() -> subscriber.closeQuietly("timed out"));
         emitter.onError(e -> subscriber.closeQuietly("error"));

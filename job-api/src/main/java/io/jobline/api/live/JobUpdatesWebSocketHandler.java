@@ -1,5 +1,7 @@
 package io.jobline.api.live;
 
+import java.time.Duration;
+
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -8,6 +10,7 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobIds;
+import io.jobline.api.system.JoblineProperties;
 import io.jobline.processor.support.Json;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -24,16 +27,22 @@ class JobUpdatesWebSocketHandler extends TextWebSocketHandler {
     private final LiveHub hub;
     private final LiveSubscriptions subscriptions;
     private final LiveMessages messages;
+    private final Duration sendTimeout;
 
-    JobUpdatesWebSocketHandler(LiveHub hub, LiveSubscriptions subscriptions, LiveMessages messages) {
+    JobUpdatesWebSocketHandler(LiveHub hub, LiveSubscriptions subscriptions, LiveMessages messages,
+                               JoblineProperties properties) {
         this.hub = hub;
         this.subscriptions = subscriptions;
         this.messages = messages;
+        this.sendTimeout = properties.live().sendTimeout();
     }
 
     @Override
     public void afterConnectionEstablished(WebSocketSession session) {
-        Subscriber subscriber = hub.newSubscriber(new WebSocketSink(session));
+        Subscriber subscriber = hub.newSubscriber(new WebSocketSink(session, sendTimeout));
+        if (session.getAttributes().get(ConnectionLimitInterceptor.SLOT) instanceof ConnectionLimits.Slot slot) {
+            subscriber.onClose(slot::release);
+        }
         session.getAttributes().put(SUBSCRIBER, subscriber);
         subscriber.send(messages.connection());
     }
@@ -90,6 +99,10 @@ class JobUpdatesWebSocketHandler extends TextWebSocketHandler {
         Subscriber subscriber = (Subscriber) session.getAttributes().get(SUBSCRIBER);
         if (subscriber != null) {
             subscriber.closeQuietly("closed");
+        }
+        // Also when the session never got its subscriber: releasing again does nothing.
+        if (session.getAttributes().get(ConnectionLimitInterceptor.SLOT) instanceof ConnectionLimits.Slot slot) {
+            slot.release();
         }
     }
 

@@ -1,23 +1,37 @@
 package io.jobline.api.live;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 
-/** The WebSocket endpoint /ws. */
+/** The WebSocket endpoint /ws, admitted under the connection limits, and the open push connections as a metric. */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
 class LiveConfiguration implements WebSocketConfigurer {
 
     private final JobUpdatesWebSocketHandler handler;
+    private final ConnectionLimitInterceptor limits;
 
-    LiveConfiguration(JobUpdatesWebSocketHandler handler) {
+    LiveConfiguration(JobUpdatesWebSocketHandler handler, ConnectionLimitInterceptor limits) {
         this.handler = handler;
+        this.limits = limits;
     }
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-        registry.addHandler(handler, "/ws").setAllowedOriginPatterns("*");
+        registry.addHandler(handler, "/ws").addInterceptors(limits).setAllowedOriginPatterns("*");
+    }
+
+    /** At /actuator/metrics/jobline.live.connections: how close the service is to jobline.live.max-connections. */
+    @Bean
+    MeterBinder liveConnectionsMetric(ConnectionLimits connections) {
+        return registry -> Gauge.builder("jobline.live.connections", connections, ConnectionLimits::openConnections)
+                .description("Open WebSocket and SSE connections")
+                .register(registry);
     }
 }

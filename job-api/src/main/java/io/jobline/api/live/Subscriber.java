@@ -34,7 +34,7 @@ final class Subscriber {
     private boolean allJobs;
     private boolean sending;
     private boolean closed;
-    private Runnable onClose = () -> { };
+    private final List<Runnable> onClose = new ArrayList<>();
 
     Subscriber(String id, Sink sink, Executor sender, int capacity) {
         this.id = id;
@@ -47,8 +47,15 @@ final class Subscriber {
         return id;
     }
 
-    synchronized void onClose(Runnable action) {
-        this.onClose = action;
+    /** Runs {@code action} once when this subscriber closes, or at once if it already has. */
+    void onClose(Runnable action) {
+        synchronized (this) {
+            if (!closed) {
+                onClose.add(action);
+                return;
+            }
+        }
+        action.run();
     }
 
     synchronized void follow(String jobId) {
@@ -163,16 +170,16 @@ final class Subscriber {
      * socket can block, and this may be called on the projection's thread.
      */
     void closeQuietly(String reason) {
-        Runnable action;
+        List<Runnable> actions;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
             queue.clear();
-            action = onClose;
+            actions = List.copyOf(onClose);
         }
-        action.run();
+        actions.forEach(Runnable::run);
         try {
             sender.execute(() -> sink.close(reason));
         } catch (java.util.concurrent.RejectedExecutionException e) {

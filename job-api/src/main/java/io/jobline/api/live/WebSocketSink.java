@@ -2,6 +2,7 @@ package io.jobline.api.live;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -13,18 +14,16 @@ import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
 
-/** A WebSocket session as a sink; a send that blocks longer than {@link #SEND_TIMEOUT_MS} fails and disconnects. */
+/** A WebSocket session as a sink; a send that blocks longer than the send timeout fails and disconnects. */
 final class WebSocketSink implements Sink {
-
-    static final long SEND_TIMEOUT_MS = 5_000;
 
     private final WebSocketSession session;
     private final ReentrantLock writing = new ReentrantLock();
 
-    WebSocketSink(WebSocketSession session) {
+    WebSocketSink(WebSocketSession session, Duration sendTimeout) {
         this.session = session;
         if (session instanceof StandardWebSocketSession standard && standard.getNativeSession() != null) {
-            standard.getNativeSession().getUserProperties().put("org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT", SEND_TIMEOUT_MS);
+            standard.getNativeSession().getUserProperties().put("org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT", sendTimeout.toMillis());
         }
     }
 

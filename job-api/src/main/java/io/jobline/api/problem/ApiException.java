@@ -1,21 +1,33 @@
 package io.jobline.api.problem;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 
 /** A request that cannot be served as asked; becomes an RFC 9457 problem response. */
 public class ApiException extends RuntimeException {
 
+    /** When to try again after a 503: the broker or the stores are usually back within seconds. */
+    public static final Duration UNAVAILABLE_RETRY_AFTER = Duration.ofSeconds(2);
+
     private final HttpStatus status;
     private final String title;
     private final Map<String, Object> properties;
+    private final Duration retryAfter;
 
     public ApiException(HttpStatus status, String title, String detail, Map<String, Object> properties) {
+        this(status, title, detail, properties, null);
+    }
+
+    /** @param retryAfter sent as the Retry-After header; null sends none */
+    public ApiException(HttpStatus status, String title, String detail, Map<String, Object> properties, Duration retryAfter) {
         super(detail);
         this.status = status;
         this.title = title;
         this.properties = properties;
+        this.retryAfter = retryAfter;
     }
 
     public static ApiException badRequest(String detail) {
@@ -48,7 +60,12 @@ public class ApiException extends RuntimeException {
     }
 
     public static ApiException unavailable(String detail) {
-        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", detail, Map.of());
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", detail, Map.of(), UNAVAILABLE_RETRY_AFTER);
+    }
+
+    /** 429: a limit of the service was reached; {@code retryAfter} says when trying again may succeed. */
+    public static ApiException tooManyRequests(String detail, Duration retryAfter) {
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "Too many requests", detail, Map.of(), retryAfter);
     }
 
     public HttpStatus status() {
@@ -61,5 +78,18 @@ public class ApiException extends RuntimeException {
 
     public Map<String, Object> properties() {
         return properties;
+    }
+
+    /** @return the Retry-After to send, or null */
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+
+    /** The RFC 9457 body: title, status, detail and the properties. */
+    public ProblemDetail toProblem() {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, getMessage());
+        problem.setTitle(title);
+        properties.forEach(problem::setProperty);
+        return problem;
     }
 }

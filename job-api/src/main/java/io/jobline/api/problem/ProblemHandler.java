@@ -25,18 +25,15 @@ import io.jobline.processor.jobtype.InvalidJobInputException;
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
-    private static final String RETRY_AFTER_SECONDS = "2";
+    private static final String RETRY_AFTER_SECONDS = Long.toString(ApiException.UNAVAILABLE_RETRY_AFTER.toSeconds());
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
-        problem.setTitle(e.title());
-        e.properties().forEach(problem::setProperty);
         ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status());
-        if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
-            response.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        if (e.retryAfter() != null) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfter().toSeconds()));
         }
-        return response.body(problem);
+        return response.body(e.toProblem());
     }
 
     @Override

@@ -67,7 +67,12 @@ public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, 
         }
     }
 
-    /** @param queueCapacity messages that may wait for one push client before it is disconnected as too slow */
-    public record Live(int queueCapacity) {
+    /**
+     * @param queueCapacity            messages that may wait for one push client before it is disconnected as too slow
+     * @param maxConnections           WebSocket and SSE connections open at once; more are answered 429
+     * @param maxConnectionsPerAddress of them from one client address (an IPv6 client: its /64); more are answered 429
+     * @param sendTimeout              how long a write to one push client may block before that client is disconnected
+     */
+    public record Live(int queueCapacity, int maxConnections, int maxConnectionsPerAddress, Duration sendTimeout) {
     }
 }
