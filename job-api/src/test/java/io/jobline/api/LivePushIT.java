@@ -137,6 +137,28 @@ class LivePushIT {
     }
 
     @Test
+    void shouldReplayAHistoryLongerThanTheClientsQueueAPageAtATime() throws Exception {
+        String id = client.submit("demo", "{\"stages\": 100, \"stage_ms\": 0}");
+        await().atMost(WAIT).until(() -> client.job(id).get("status").asString().equals("completed"));
+        List<Long> progressEvents = new ArrayList<>();
+        client.get("/api/jobs/" + id + "/events?limit=1000").json().get("events").forEach(e -> {
+            if (List.of("ProgressReported", "StageStarted", "StageCompleted").contains(e.get("type").asString())) {
+                progressEvents.add(e.get("sequence").asLong());
+            }
+        });
+        assertThat(progressEvents).as("more than the queue of 100 and a replay page").hasSizeGreaterThan(300);
+
+        try (WsClient ws = new WsClient(client.baseUrl())) {
+            ws.next(WAIT);
+            ws.send("{\"subscribe\": \"" + id + "\", \"after\": 0}");
+            List<JsonNode> replayed = ws.until(m -> type(m, "job_status"), WAIT);
+
+            assertThat(replayed.stream().filter(m -> type(m, "job_progress")).map(m -> m.get("seq").asLong()).toList())
+                    .as("every progress event, once, in order").containsExactlyElementsOf(progressEvents);
+        }
+    }
+
+    @Test
     void shouldPushEveryJobToAStarSubscriber() throws Exception {
         try (WsClient ws = new WsClient(client.baseUrl())) {
             ws.next(WAIT);

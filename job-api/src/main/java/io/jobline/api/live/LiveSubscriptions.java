@@ -1,11 +1,15 @@
 package io.jobline.api.live;
 
+import java.time.Duration;
+import java.util.List;
+
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobLookup;
+import io.jobline.api.system.JoblineProperties;
 import io.jobline.projections.query.JobQueries;
 import io.jobline.projections.view.JobView;
 import io.jobline.schemas.event.JobEvent;
@@ -18,16 +22,21 @@ import io.jobline.schemas.event.JobEvent;
 @Service
 class LiveSubscriptions {
 
+    /** Events of a job's history read at once while a client resumes it. */
+    static final int REPLAY_PAGE = 256;
+
     private final LiveHub hub;
     private final LiveMessages messages;
     private final JobLookup lookup;
     private final JobQueries queries;
+    private final Duration sendTimeout;
 
-    LiveSubscriptions(LiveHub hub, LiveMessages messages, JobLookup lookup, JobQueries queries) {
+    LiveSubscriptions(LiveHub hub, LiveMessages messages, JobLookup lookup, JobQueries queries, JoblineProperties properties) {
         this.hub = hub;
         this.messages = messages;
         this.lookup = lookup;
         this.queries = queries;
+        this.sendTimeout = properties.live().sendTimeout();
     }
 
     /** @return false when the job is unknown (the subscriber got an error message) */
@@ -46,17 +55,46 @@ class LiveSubscriptions {
         }
         subscriber.send(messages.subscribed(jobId));
         if (afterSeq != null) {
-            for (JobEvent event : queries.history(jobId)) {
-                LiveMessage missed = event.getSequence() > afterSeq && event.getSequence() <= view.lastSequence()
-                        ? messages.replayed(event, view) : null;
-                if (missed != null) {
-                    subscriber.sendIfNewer(missed);
-                }
-            }
+            replay(subscriber, jobId, afterSeq, view);
         }
         subscriber.sendSnapshot(messages.status(view));
         subscriber.endReplay(jobId);
         return true;
+    }
+
+    /**
+     * Sends what the client missed up to {@code view}, read from the job's history a page at a time: a long
+     * history is never loaded at once, and a message waits while the client's queue is over half full (for at most
+     * the send timeout; a client that reads slower than that is disconnected as too slow, as any other).
+     */
+    private void replay(Subscriber subscriber, String jobId, long afterSeq, JobView view) {
+        long after = afterSeq;
+        while (after < view.lastSequence() && !subscriber.isClosed()) {
+            List<JobEvent> page = queries.history(jobId, after, REPLAY_PAGE);
+            for (JobEvent event : page) {
+                LiveMessage missed = event.getSequence() <= view.lastSequence() ? messages.replayed(event, view) : null;
+                if (missed != null) {
+                    awaitRoom(subscriber);
+                    subscriber.sendIfNewer(missed);
+                }
+            }
+            if (page.size() < REPLAY_PAGE) {
+                return;
+            }
+            after = page.get(page.size() - 1).getSequence();
+        }
+    }
+
+    private void awaitRoom(Subscriber subscriber) {
+        long deadline = System.nanoTime() + sendTimeout.toNanos();
+        while (subscriber.queued() > subscriber.capacity() / 2 && !subscriber.isClosed() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     void unsubscribe(Subscriber subscriber, String jobId) {

@@ -139,6 +139,15 @@ final class Subscriber {
         }
     }
 
+    /** Messages waiting to be sent. */
+    synchronized int queued() {
+        return queue.size();
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
     synchronized void forgetFinished(String jobId) {
         if (!jobs.contains(jobId)) {
             lastSeq.remove(jobId);

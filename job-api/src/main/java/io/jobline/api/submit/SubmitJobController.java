@@ -114,7 +114,8 @@ class SubmitJobController {
         if (unconfirmed == outcome.jobs().size()) {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", "Kafka confirmed none of the "
                     + unconfirmed + " jobs in time; send the batch again" + (idempotencyKey == null
-                    ? " (with an Idempotency-Key, to be sure each job is made once)" : " with the same Idempotency-Key"), answer);
+                    ? " (with an Idempotency-Key, to be sure each job is made once)" : " with the same Idempotency-Key"), answer,
+                    ApiException.UNAVAILABLE_RETRY_AFTER);
         }
         if (unconfirmed > 0) {
             return ResponseEntity.status(HttpStatus.MULTI_STATUS).body(answer);
