@@ -18,6 +18,7 @@ import io.jobline.api.status.RecentSubmissions;
 import io.jobline.processor.JobProcessor;
 import io.jobline.processor.command.JobCommands;
 import io.jobline.processor.command.KafkaCommandSender;
+import io.jobline.processor.decider.IgnoredTicks;
 import io.jobline.processor.files.FileStore;
 import io.jobline.processor.files.LocalFileStore;
 import io.jobline.processor.jobtype.JobTypes;
@@ -81,6 +82,14 @@ class KafkaConfiguration {
     io.micrometer.core.instrument.binder.MeterBinder deadLetterMetric() {
         return registry -> io.micrometer.core.instrument.Gauge.builder("jobline.dead.letters", DeadLetters::count)
                 .description("Records sent to " + JobTopics.DEAD_LETTERS + " since this process started")
+                .register(registry);
+    }
+
+    /** Ticks this process's deciders ignored as stamped ahead of their clock, at /actuator/metrics/jobline.ticks.ignored. */
+    @Bean
+    io.micrometer.core.instrument.binder.MeterBinder ignoredTicksMetric() {
+        return registry -> io.micrometer.core.instrument.Gauge.builder("jobline.ticks.ignored", IgnoredTicks::count)
+                .description("Ticks on job-commands stamped too far ahead of the decider's clock to be trusted")
                 .register(registry);
     }
 
