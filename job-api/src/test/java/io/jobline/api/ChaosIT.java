@@ -16,17 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.jobline.api.support.ChildProcessor;
+import io.jobline.api.support.JobHistories;
 import io.jobline.api.support.RunningService;
 import io.jobline.api.support.ServiceClient;
 import io.jobline.api.support.TopicReader;
 import io.jobline.processor.system.KafkaSettings;
-import io.jobline.schemas.event.JobCancelled;
-import io.jobline.schemas.event.JobCompleted;
 import io.jobline.schemas.event.JobEvent;
-import io.jobline.schemas.event.JobFailed;
-import io.jobline.schemas.event.JobStarted;
-import io.jobline.schemas.event.StageCompleted;
-import io.jobline.schemas.event.StageStarted;
 
 /**
  * 200 demo jobs while the processor, in a child JVM, is SIGKILLed and restarted 5 times at random moments: every
@@ -82,34 +77,16 @@ class ChaosIT {
 
                 Map<String, List<JobEvent>> byJob = TopicReader.events(service).stream()
                         .collect(Collectors.groupingBy(JobEvent::getJobId, LinkedHashMap::new, Collectors.toList()));
-                int restarted = 0;
-                int attempts = 0;
-                int resumedAfterCheckpoint = 0;
                 for (String id : ids) {
-                    List<JobEvent> events = byJob.get(id);
-                    assertThat(events.stream().filter(e -> e.getPayload() instanceof JobCompleted
-                            || e.getPayload() instanceof JobFailed || e.getPayload() instanceof JobCancelled))
-                            .as("terminal events of " + id).hasSize(1)
-                            .allMatch(e -> e.getPayload() instanceof JobCompleted);
-                    assertThat(events).extracting(JobEvent::getSequence).as("sequence of " + id).isSorted().doesNotHaveDuplicates();
-                    int firstCheckpoint = indexOf(events, StageCompleted.class);
-                    assertThat(events.subList(firstCheckpoint + 1, events.size()))
-                            .as("first stage started again after a checkpoint in " + id)
-                            .noneMatch(e -> e.getPayload() instanceof StageStarted s && s.getStage() == 1);
-                    long starts = events.stream().filter(e -> e.getPayload() instanceof JobStarted).count();
-                    attempts += starts;
-                    if (starts > 1) {
-                        restarted++;
-                        if (events.stream().anyMatch(e -> e.getPayload() instanceof JobStarted s && s.getFirstStage() > 1)) {
-                            resumedAfterCheckpoint++;
-                        }
-                    }
+                    JobHistories.assertCompletedOnceWithoutRerunningACheckpointedStage(id, byJob.get(id));
                 }
+                JobHistories.Takeovers takeovers = JobHistories.Takeovers.of(byJob.values());
                 System.out.printf("Chaos: %d jobs, %d processor kills (%d starts), %d completed with exactly one terminal "
                                 + "event, %d attempts, %d jobs restarted, %d of them resumed after a checkpoint, "
                                 + "0 first stages rerun after a checkpoint%n",
-                        JOBS, KILLS, processor.starts(), JOBS, attempts, restarted, resumedAfterCheckpoint);
-                assertThat(restarted).as("the kills interrupted running jobs").isPositive();
+                        JOBS, KILLS, processor.starts(), JOBS, takeovers.attempts(), takeovers.restarted(),
+                        takeovers.resumedAfterCheckpoint());
+                assertThat(takeovers.restarted()).as("the kills interrupted running jobs").isPositive();
             }
         }
     }
@@ -121,14 +98,5 @@ class ChaosIT {
             stages += job.get("progress").asInt() * 3 / 100;
         }
         return stages;
-    }
-
-    private static int indexOf(List<JobEvent> events, Class<?> type) {
-        for (int i = 0; i < events.size(); i++) {
-            if (type.isInstance(events.get(i).getPayload())) {
-                return i;
-            }
-        }
-        return events.size();
     }
 }

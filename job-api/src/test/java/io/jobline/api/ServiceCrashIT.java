@@ -16,15 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.jobline.api.support.ChildService;
+import io.jobline.api.support.JobHistories;
 import io.jobline.api.support.ServiceClient;
 import io.jobline.api.support.TopicReader;
-import io.jobline.schemas.event.JobCancelled;
 import io.jobline.schemas.event.JobCompleted;
 import io.jobline.schemas.event.JobEvent;
-import io.jobline.schemas.event.JobFailed;
-import io.jobline.schemas.event.JobStarted;
-import io.jobline.schemas.event.StageCompleted;
-import io.jobline.schemas.event.StageStarted;
 
 /**
  * The whole service (broker, decider, workers, projections in one JVM, as the README runs it) SIGKILLed twice
@@ -69,34 +65,17 @@ class ServiceCrashIT {
 
             Map<String, List<JobEvent>> byJob = TopicReader.events(service.bootstrapServers()).stream()
                     .collect(Collectors.groupingBy(JobEvent::getJobId, LinkedHashMap::new, Collectors.toList()));
-            int failed = 0;
-            int attempts = 0;
-            int restarted = 0;
-            int resumedAfterCheckpoint = 0;
+            long failed = byJob.values().stream().flatMap(List::stream)
+                    .filter(e -> JobHistories.isTerminal(e) && !(e.getPayload() instanceof JobCompleted)).count();
+            JobHistories.Takeovers takeovers = JobHistories.Takeovers.of(byJob.values());
+            System.out.printf("ServiceCrash: %d jobs, 2 kills of the whole service (%d starts), %d failed, %d attempts,"
+                            + " %d jobs taken over after a kill, %d of them resumed after a checkpoint%n",
+                    JOBS, service.starts(), failed, takeovers.attempts(), takeovers.restarted(),
+                    takeovers.resumedAfterCheckpoint());
             for (String id : ids) {
-                List<JobEvent> events = byJob.get(id);
-                List<JobEvent> terminal = events.stream().filter(ServiceCrashIT::isTerminal).toList();
-                failed += (int) terminal.stream().filter(e -> !(e.getPayload() instanceof JobCompleted)).count();
-                assertThat(terminal).as("terminal events of " + id + ": " + terminal).hasSize(1)
-                        .allMatch(e -> e.getPayload() instanceof JobCompleted);
-                int firstCheckpoint = indexOfFirstCheckpoint(events);
-                assertThat(events.subList(firstCheckpoint + 1, events.size()))
-                        .as("first stage started again after a checkpoint in " + id)
-                        .noneMatch(e -> e.getPayload() instanceof StageStarted s && s.getStage() == 1);
-                long starts = events.stream().filter(e -> e.getPayload() instanceof JobStarted).count();
-                attempts += (int) starts;
-                if (starts > 1) {
-                    restarted++;
-                    if (events.stream().anyMatch(e -> e.getPayload() instanceof JobStarted s && s.getFirstStage() > 1)) {
-                        resumedAfterCheckpoint++;
-                    }
-                }
+                JobHistories.assertCompletedOnceWithoutRerunningACheckpointedStage(id, byJob.get(id));
             }
-            System.out.printf("ServiceCrash: %d jobs, 2 kills of the whole service (%d starts), %d failed, %d completed"
-                            + " with exactly one terminal event, %d attempts, %d jobs taken over after a kill, %d of them"
-                            + " resumed after a checkpoint, 0 first stages rerun after a checkpoint%n",
-                    JOBS, service.starts(), failed, JOBS - failed, attempts, restarted, resumedAfterCheckpoint);
-            assertThat(restarted).as("the kills interrupted running jobs").isPositive();
+            assertThat(takeovers.restarted()).as("the kills interrupted running jobs").isPositive();
         }
     }
 
@@ -123,19 +102,5 @@ class ServiceCrashIT {
     private static int finished(ServiceClient client) {
         return completed(client) + client.get("/api/jobs?status=failed&limit=1").json().get("count").asInt()
                 + client.get("/api/jobs?status=cancelled&limit=1").json().get("count").asInt();
-    }
-
-    private static boolean isTerminal(JobEvent event) {
-        return event.getPayload() instanceof JobCompleted || event.getPayload() instanceof JobFailed
-                || event.getPayload() instanceof JobCancelled;
-    }
-
-    private static int indexOfFirstCheckpoint(List<JobEvent> events) {
-        for (int i = 0; i < events.size(); i++) {
-            if (events.get(i).getPayload() instanceof StageCompleted) {
-                return i;
-            }
-        }
-        return events.size();
     }
 }

@@ -55,6 +55,10 @@ final class SseSink implements Sink {
 
     @Override
     public void close(String reason) {
-        emitter.complete();
+        try {
+            emitter.complete();
+        } catch (IllegalStateException e) {
+            // The connection failed first (the client left): Tomcat refuses to complete an errored async request.
+        }
     }
 }

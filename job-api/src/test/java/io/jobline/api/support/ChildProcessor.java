@@ -3,7 +3,6 @@ package io.jobline.api.support;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,24 +27,7 @@ public final class ChildProcessor implements AutoCloseable {
     /** {@code env}: more settings, e.g. JOBLINE_WORKER_ID or JOBLINE_SESSION_TIMEOUT_MS. */
     public ChildProcessor(String bootstrapServers, Path dataDir, Path filesDir, int partitions, int concurrency,
                           Map<String, String> env) {
-        Path logConfig = dataDir.resolve("logback.xml");
-        try {
-            Files.createDirectories(dataDir);
-            Files.writeString(logConfig, """
-                    <configuration>
-                      <appender name="out" class="ch.qos.logback.core.ConsoleAppender">
-                        <encoder><pattern>%d{HH:mm:ss.SSS} [%thread] %-5level %logger{30} - %msg%n</pattern></encoder>
-                      </appender>
-                      <logger name="io.jobline" level="INFO"/>
-                      <root level="WARN"><appender-ref ref="out"/></root>
-                    </configuration>
-                    """);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-Dlogback.configurationFile=" + logConfig,
-                "-cp", System.getProperty("java.class.path"), JobProcessorMain.class.getName());
+        List<String> command = ChildJvm.command(dataDir, JobProcessorMain.class, "-Xmx256m", "-XX:+UseSerialGC");
         this.builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("processor.log").toFile()));
         builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);

@@ -3,8 +3,6 @@ package io.jobline.api.support;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,36 +27,16 @@ public final class ChildService implements AutoCloseable {
     private int starts;
 
     /** {@code properties}: more settings, as Spring Boot command-line arguments without the leading dashes. */
-    public ChildService(Path dataDir, Map<String, String> properties) {
-        this.httpPort = freePort();
-        this.kafkaPort = freePort();
+    public ChildService(Path dir, Map<String, String> properties) {
+        this.httpPort = ChildJvm.freePort();
+        this.kafkaPort = ChildJvm.freePort();
         this.client = new ServiceClient("http://127.0.0.1:" + httpPort);
-        Path logConfig = dataDir.resolve("logback.xml");
-        try {
-            Files.createDirectories(dataDir);
-            Files.writeString(logConfig, """
-                    <configuration>
-                      <appender name="out" class="ch.qos.logback.core.ConsoleAppender">
-                        <encoder><pattern>%d{HH:mm:ss.SSS} [%thread] %-5level %logger{30} - %msg%n</pattern></encoder>
-                      </appender>
-                      <logger name="io.jobline" level="INFO"/>
-                      <root level="WARN"><appender-ref ref="out"/></root>
-                    </configuration>
-                    """);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-XX:+UseSerialGC",
-                "-Dlogback.configurationFile=" + logConfig, "-cp", System.getProperty("java.class.path"),
-                JoblineApplication.class.getName(),
-                "--server.port=" + httpPort,
-                "--jobline.data-dir=" + dataDir.resolve("data"),
-                "--jobline.kafka.embedded-port=" + kafkaPort,
-                "--logging.config=" + logConfig));
+        List<String> command = new ArrayList<>(ChildJvm.command(dir, JoblineApplication.class, "-Xmx768m", "-XX:+UseSerialGC"));
+        command.addAll(List.of("--server.port=" + httpPort, "--jobline.data-dir=" + dir.resolve("data"),
+                "--jobline.kafka.embedded-port=" + kafkaPort, "--logging.config=" + dir.resolve("logback.xml")));
         properties.forEach((name, value) -> command.add("--" + name + "=" + value));
         this.builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("service.log").toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("service.log").toFile()));
     }
 
     public ChildService start() {
@@ -119,16 +97,6 @@ public final class ChildService implements AutoCloseable {
     public void close() throws InterruptedException {
         if (isAlive()) {
             kill();
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
