@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,31 +59,29 @@ class ReadinessIT {
      * Every 10 ms from the first byte the port answers: readiness, one of the jobs in turn, and a job that does not
      * exist. At the first ready answer every job is read back.
      */
-    private static void pollWhileStarting(ServiceClient client, List<String> ids, String when) throws InterruptedException {
+    private static void pollWhileStarting(ServiceClient client, List<String> ids, String when) {
         String unknown = UUID.randomUUID().toString();
         Map<String, Integer> answers = new TreeMap<>();
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        int polls = 0;
-        boolean ready = false;
-        while (!ready) {
-            assertThat(System.nanoTime()).as("ready within 2 minutes " + when + "; answers so far: " + answers).isLessThan(deadline);
-            try {
-                int job = client.get("/api/jobs/" + ids.get(polls % ids.size())).status();
-                answers.merge("job " + job, 1, Integer::sum);
-                assertThat(job).as("an existing job while starting " + when).isIn(200, 503);
-                int missing = client.get("/api/jobs/" + unknown).status();
-                answers.merge("unknown job " + missing, 1, Integer::sum);
-                ready = client.get("/actuator/health/readiness").status() == 200;
-                answers.merge("readiness " + (ready ? 200 : 503), 1, Integer::sum);
-                if (!ready) {
-                    assertThat(missing).as("a job the projection lacks before it is ready " + when).isEqualTo(503);
-                }
-            } catch (UncheckedIOException notListeningYet) {
-                answers.merge("no connection", 1, Integer::sum);
-            }
-            polls++;
-            Thread.sleep(10); // the polling rate the test is about, not a wait for a result
-        }
+        AtomicInteger polls = new AtomicInteger();
+        await("ready " + when).atMost(Duration.ofMinutes(2)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    try {
+                        int job = client.get("/api/jobs/" + ids.get(polls.getAndIncrement() % ids.size())).status();
+                        answers.merge("job " + job, 1, Integer::sum);
+                        assertThat(job).as("an existing job while starting " + when + "; answers so far: " + answers).isIn(200, 503);
+                        int missing = client.get("/api/jobs/" + unknown).status();
+                        answers.merge("unknown job " + missing, 1, Integer::sum);
+                        boolean ready = client.get("/actuator/health/readiness").status() == 200;
+                        answers.merge("readiness " + (ready ? 200 : 503), 1, Integer::sum);
+                        if (!ready) {
+                            assertThat(missing).as("a job the projection lacks before it is ready " + when).isEqualTo(503);
+                        }
+                        return ready;
+                    } catch (UncheckedIOException notListeningYet) {
+                        answers.merge("no connection", 1, Integer::sum);
+                        return false;
+                    }
+                });
         for (String id : ids) {
             var answer = client.get("/api/jobs/" + id);
             assertThat(answer.status()).as("job " + id + " once ready " + when).isEqualTo(200);
@@ -91,6 +90,6 @@ class ReadinessIT {
         assertThat(client.get("/api/jobs/" + unknown).status()).as("a job that does not exist, once ready").isEqualTo(404);
         assertThat(client.get("/actuator/health/liveness").status()).isEqualTo(200);
         assertThat(client.get("/api/jobs?status=completed&limit=1").json().get("count").asInt()).isEqualTo(ids.size());
-        System.out.printf("Readiness %s: %d polls every 10 ms until ready: %s%n", when, polls, answers);
+        System.out.printf("Readiness %s: %d polls every 10 ms until ready: %s%n", when, polls.get(), answers);
     }
 }
