@@ -2,11 +2,9 @@ package io.jobline.api.support;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import io.jobline.processor.JobProcessorMain;
 
@@ -16,9 +14,7 @@ import io.jobline.processor.JobProcessorMain;
  */
 public final class ChildProcessor implements AutoCloseable {
 
-    private final ProcessBuilder builder;
-    private Process process;
-    private int starts;
+    private final ChildJvm jvm;
 
     public ChildProcessor(String bootstrapServers, Path dataDir, Path filesDir, int partitions, int concurrency) {
         this(bootstrapServers, dataDir, filesDir, partitions, concurrency, Map.of());
@@ -28,59 +24,48 @@ public final class ChildProcessor implements AutoCloseable {
     public ChildProcessor(String bootstrapServers, Path dataDir, Path filesDir, int partitions, int concurrency,
                           Map<String, String> env) {
         List<String> command = ChildJvm.command(dataDir, JobProcessorMain.class, "-Xmx256m", "-XX:+UseSerialGC");
-        this.builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("processor.log").toFile()));
-        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-        builder.environment().put("JOBLINE_DATA_DIR", dataDir.toString());
-        builder.environment().put("JOBLINE_FILES_DIR", filesDir.toString());
-        builder.environment().put("JOBLINE_PARTITIONS", Integer.toString(partitions));
-        builder.environment().put("JOBLINE_PROCESSOR_CONCURRENCY", Integer.toString(concurrency));
-        builder.environment().putAll(env);
+        this.jvm = new ChildJvm(command, dataDir.resolve("processor.log").toFile());
+        jvm.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        jvm.environment().put("JOBLINE_DATA_DIR", dataDir.toString());
+        jvm.environment().put("JOBLINE_FILES_DIR", filesDir.toString());
+        jvm.environment().put("JOBLINE_PARTITIONS", Integer.toString(partitions));
+        jvm.environment().put("JOBLINE_PROCESSOR_CONCURRENCY", Integer.toString(concurrency));
+        jvm.environment().putAll(env);
     }
 
     public ChildProcessor start() {
-        try {
-            process = builder.start();
-            starts++;
-            return this;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        jvm.start();
+        return this;
     }
 
     /** SIGKILL, then waits until the process is gone. */
     public void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        jvm.kill();
     }
 
     public void pause() throws IOException, InterruptedException {
-        signal("STOP");
+        jvm.signal("STOP");
     }
 
     public void resume() throws IOException, InterruptedException {
-        signal("CONT");
+        jvm.signal("CONT");
     }
 
     public boolean isAlive() {
-        return process != null && process.isAlive();
+        return jvm.isAlive();
     }
 
     public int starts() {
-        return starts;
+        return jvm.starts();
     }
 
     public File log() {
-        return builder.redirectOutput().file();
-    }
-
-    private void signal(String name) throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+        return jvm.log();
     }
 
     @Override
     public void close() throws InterruptedException {
-        if (process != null && process.isAlive()) {
+        if (jvm.isAlive()) {
             try {
                 resume();
             } catch (IOException e) {

@@ -1,14 +1,11 @@
 package io.jobline.api.support;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import io.jobline.api.JoblineApplication;
 
@@ -19,48 +16,35 @@ import io.jobline.api.JoblineApplication;
  */
 public final class ChildService implements AutoCloseable {
 
-    private final ProcessBuilder builder;
-    private final int httpPort;
+    private final ChildJvm jvm;
     private final int kafkaPort;
     private final ServiceClient client;
-    private Process process;
-    private int starts;
 
     /** {@code properties}: more settings, as Spring Boot command-line arguments without the leading dashes. */
     public ChildService(Path dir, Map<String, String> properties) {
-        this.httpPort = ChildJvm.freePort();
+        int httpPort = ChildJvm.freePort();
         this.kafkaPort = ChildJvm.freePort();
         this.client = new ServiceClient("http://127.0.0.1:" + httpPort);
         List<String> command = new ArrayList<>(ChildJvm.command(dir, JoblineApplication.class, "-Xmx768m", "-XX:+UseSerialGC"));
         command.addAll(List.of("--server.port=" + httpPort, "--jobline.data-dir=" + dir.resolve("data"),
                 "--jobline.kafka.embedded-port=" + kafkaPort, "--logging.config=" + dir.resolve("logback.xml")));
         properties.forEach((name, value) -> command.add("--" + name + "=" + value));
-        this.builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("service.log").toFile()));
+        this.jvm = new ChildJvm(command, dir.resolve("service.log").toFile());
     }
 
     public ChildService start() {
-        try {
-            process = builder.start();
-            starts++;
-            return this;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        jvm.start();
+        return this;
     }
 
     /** SIGKILL: the broker, the decider, the workers and the projections die together. Waits until it is gone. */
     public void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        jvm.kill();
     }
 
     /** SIGTERM: a graceful stop, as Ctrl-C or a container's stop. Waits until it is gone. */
     public void stop() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            kill();
-        }
+        jvm.stop();
     }
 
     public ServiceClient client() {
@@ -71,22 +55,14 @@ public final class ChildService implements AutoCloseable {
         return "127.0.0.1:" + kafkaPort;
     }
 
-    public boolean isAlive() {
-        return process != null && process.isAlive();
-    }
-
     public int starts() {
-        return starts;
-    }
-
-    public File log() {
-        return builder.redirectOutput().file();
+        return jvm.starts();
     }
 
     /** The last {@code lines} lines of the service's log, to say why a test failed. */
     public List<String> logTail(int lines) {
         try {
-            List<String> all = Files.readAllLines(log().toPath());
+            List<String> all = Files.readAllLines(jvm.log().toPath());
             return all.subList(Math.max(0, all.size() - lines), all.size());
         } catch (IOException e) {
             return List.of("(no log: " + e + ")");
@@ -95,7 +71,7 @@ public final class ChildService implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        if (isAlive()) {
+        if (jvm.isAlive()) {
             kill();
         }
     }
