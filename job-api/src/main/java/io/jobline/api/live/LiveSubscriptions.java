@@ -86,14 +86,10 @@ class LiveSubscriptions {
     }
 
     private void awaitRoom(Subscriber subscriber) {
-        long deadline = System.nanoTime() + sendTimeout.toNanos();
-        while (subscriber.queued() > subscriber.capacity() / 2 && !subscriber.isClosed() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        try {
+            subscriber.awaitRoom(sendTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

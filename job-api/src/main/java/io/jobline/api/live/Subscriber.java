@@ -1,5 +1,6 @@
 package io.jobline.api.live;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,13 +141,17 @@ final class Subscriber {
         }
     }
 
-    /** Messages waiting to be sent. */
-    synchronized int queued() {
-        return queue.size();
-    }
-
-    int capacity() {
-        return capacity;
+    /**
+     * Waits, for at most {@code timeout}, until at most half of the queue is taken (or the client is gone): lets a
+     * replay of many messages keep pace with the client instead of filling its queue at once.
+     */
+    synchronized void awaitRoom(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long left = timeout.toNanos();
+        while (!closed && queue.size() > capacity / 2 && left > 0) {
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+            left = deadline - System.nanoTime();
+        }
     }
 
     synchronized void forgetFinished(String jobId) {
@@ -186,6 +192,7 @@ final class Subscriber {
             }
             closed = true;
             queue.clear();
+            notifyAll();
             actions = List.copyOf(onClose);
         }
         actions.forEach(Runnable::run);
@@ -203,6 +210,7 @@ final class Subscriber {
                 while (!closed && !queue.isEmpty() && batch.size() < MAX_BATCH) {
                     batch.add(queue.poll());
                 }
+                notifyAll(); // room for a replay waiting in awaitRoom
                 if (batch.isEmpty()) {
                     sending = false;
                     return;

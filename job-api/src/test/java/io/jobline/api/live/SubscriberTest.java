@@ -47,6 +47,29 @@ class SubscriberTest {
     }
 
     @Test
+    void shouldLetAReplayWaitUntilTheClientHasTakenHalfItsQueue() throws Exception {
+        BlockingSink stalled = new BlockingSink();
+        Subscriber subscriber = new Subscriber("s1", stalled, pool, 10);
+        subscriber.follow("job-1");
+        subscriber.deliver(message("job-1", 1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> stalled.sending);
+        for (int seq = 2; seq <= 9; seq++) {
+            subscriber.deliver(message("job-1", seq));
+        }
+
+        long started = System.nanoTime();
+        subscriber.awaitRoom(Duration.ofMillis(200));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no room while the client reads nothing")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(200));
+
+        stalled.release.countDown();
+        subscriber.awaitRoom(Duration.ofSeconds(5));
+        assertThat(subscriber.isClosed()).isFalse();
+        subscriber.closeQuietly("done");
+        subscriber.awaitRoom(Duration.ofSeconds(5)); // a closed client never makes a replay wait
+    }
+
+    @Test
     void shouldSendEachJobsUpdatesOnceAndInOrder() {
         RecordingSink sink = new RecordingSink();
         Subscriber subscriber = new Subscriber("s1", sink, pool, 100);
@@ -102,9 +125,11 @@ class SubscriberTest {
     private static final class BlockingSink implements Sink {
         final CountDownLatch release = new CountDownLatch(1);
         volatile String closedWith;
+        volatile boolean sending;
 
         @Override
         public void send(LiveMessage message) throws IOException {
+            sending = true;
             try {
                 release.await();
             } catch (InterruptedException e) {
