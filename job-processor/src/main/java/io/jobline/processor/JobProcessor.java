@@ -9,6 +9,7 @@ import io.jobline.processor.command.JobCommands;
 import io.jobline.processor.command.KafkaCommandSender;
 import io.jobline.processor.command.QueuedCommandSender;
 import io.jobline.processor.decider.DeciderTopology;
+import io.jobline.processor.dispatch.Dispatch;
 import io.jobline.processor.files.FileStore;
 import io.jobline.processor.jobtype.JobTypes;
 import io.jobline.processor.runner.JobRunner;
@@ -25,8 +26,11 @@ public final class JobProcessor implements AutoCloseable {
     private final QueuedCommandSender sender;
     private final JobRunner runner;
     private final KafkaStreams streams;
+    private final Dispatch dispatch;
 
-    private JobProcessor(KafkaCommandSender producer, QueuedCommandSender sender, JobRunner runner, KafkaStreams streams) {
+    private JobProcessor(KafkaCommandSender producer, QueuedCommandSender sender, JobRunner runner, KafkaStreams streams,
+                         Dispatch dispatch) {
+        this.dispatch = dispatch;
         this.producer = producer;
         this.sender = sender;
         this.runner = runner;
@@ -44,12 +48,15 @@ public final class JobProcessor implements AutoCloseable {
         config.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.MAX_VALUE);
         KafkaCommandSender producer = new KafkaCommandSender(topics.commands(), config);
         QueuedCommandSender sender = new QueuedCommandSender(producer);
-        JobRunner runner = new JobRunner(workerId, concurrency, types, files, sender, new JobCommands(clock), clock);
+        JobCommands commands = new JobCommands(clock);
+        Dispatch dispatch = Dispatch.start(kafka.clientConfig(), topics, sender, commands);
+        JobRunner runner = new JobRunner(workerId, concurrency, types, files, sender, commands, clock,
+                dispatch.dispatcher(), dispatch.tail());
         KafkaStreams streams = new KafkaStreams(DeciderTopology.build(topics, runner, sender),
                 StreamsConfigs.forApplication(kafka, APPLICATION_ID, kafka.deciderCommitIntervalMs()));
         StreamsConfigs.replaceFailedThreads(streams, APPLICATION_ID);
         streams.start();
-        return new JobProcessor(producer, sender, runner, streams);
+        return new JobProcessor(producer, sender, runner, streams, dispatch);
     }
 
     public KafkaStreams streams() {
@@ -60,9 +67,15 @@ public final class JobProcessor implements AutoCloseable {
         return runner;
     }
 
+    /** Offered jobs for this process's workers: also the one external workers' long polls wait on. */
+    public Dispatch dispatch() {
+        return dispatch;
+    }
+
     @Override
     public void close() throws InterruptedException {
         runner.close();
+        dispatch.close();
         streams.close(Duration.ofSeconds(30));
         sender.close();
         producer.close();

@@ -44,7 +44,7 @@ public record JobResponse(
     /** A downloadable file of the job, with its URL. */
     public record FileResponse(String name, long size, String contentType, String url) {
 
-        static List<FileResponse> of(String jobId, List<StoredFile> files) {
+        public static List<FileResponse> of(String jobId, List<StoredFile> files) {
             return files.stream().map(f -> new FileResponse(f.name(), f.size(), f.contentType(),
                     "/api/jobs/" + jobId + "/artifacts/" + f.name())).toList();
         }

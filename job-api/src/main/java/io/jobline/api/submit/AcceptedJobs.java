@@ -53,7 +53,7 @@ class AcceptedJobs {
                 .setSequence(1)
                 .setPayload(new JobSubmitted(submit.getType(), submit.getOwner(), submit.getInput(), submit.getFiles(),
                         submit.getStages(), submit.getPolicy(), submit.getIdempotencyKey(), submit.getRequestHash(),
-                        submit.getDedupKey()))
+                        submit.getDedupKey(), submit.getPriority(), submit.getTypeVersion()))
                 .build();
     }
 }

@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
  * <pre>{"max_attempts": 3, "backoff_ms": 1000, "backoff_multiplier": 2, "backoff_max_ms": 60000,
  *  "timeout_ms": 1800000, "stage_timeout_ms": 600000, "heartbeat_timeout_ms": 60000, "max_restarts": 5}</pre>
  */
-final class SubmitOptions {
+public final class SubmitOptions {
 
     static final long MAX_DURATION_MS = 7L * 24 * 3600 * 1000;
     private static final Set<String> FIELDS = Set.of("max_attempts", "backoff_ms", "backoff_multiplier",
@@ -21,7 +21,7 @@ final class SubmitOptions {
     }
 
     /** A policy in the names of the options (null: that timeout is off). */
-    static java.util.Map<String, Object> describe(Policy policy) {
+    public static java.util.Map<String, Object> describe(Policy policy) {
         java.util.Map<String, Object> options = new java.util.LinkedHashMap<>();
         options.put("max_attempts", policy.maxAttempts());
         options.put("backoff_ms", policy.backoffInitialMs());

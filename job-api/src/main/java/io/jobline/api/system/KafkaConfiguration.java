@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Map;
-import java.util.UUID;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -117,9 +116,10 @@ class KafkaConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "jobline.processor.enabled", havingValue = "true", matchIfMissing = true)
     JobProcessor jobProcessor(KafkaSettings settings, JobTopics topics, JobTypes types, FileStore files,
-                              JoblineProperties properties) {
+                              JoblineProperties properties, DataDirectory data) {
         JoblineProperties.Processor processor = properties.processor();
-        return JobProcessor.start(settings, topics, types, files, workerId(processor.workerId()), processor.concurrency());
+        return JobProcessor.start(settings, topics, types, files, workerId(processor.workerId(), data),
+                processor.concurrency());
     }
 
     @Bean(destroyMethod = "close")
@@ -138,7 +138,12 @@ class KafkaConfiguration {
         return projections.queries();
     }
 
-    private static String workerId(String configured) {
+    /**
+     * The in-process worker's name, the same in every life of this data folder: a job still running under it after a
+     * crash is this process's own, and it takes it over at once; a job under another name belongs to a worker that
+     * may be alive elsewhere.
+     */
+    private static String workerId(String configured, DataDirectory data) {
         if (configured != null && !configured.isBlank()) {
             return configured;
         }
@@ -148,6 +153,6 @@ class KafkaConfiguration {
         } catch (UnknownHostException e) {
             host = "worker";
         }
-        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return host + "-" + data.instanceId().substring(0, Math.min(8, data.instanceId().length()));
     }
 }

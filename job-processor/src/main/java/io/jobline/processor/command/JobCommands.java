@@ -13,6 +13,7 @@ import io.jobline.schemas.command.DeleteJob;
 import io.jobline.schemas.command.FailJob;
 import io.jobline.schemas.command.Heartbeat;
 import io.jobline.schemas.command.JobCommand;
+import io.jobline.schemas.command.ReleaseJob;
 import io.jobline.schemas.command.ReportProgress;
 import io.jobline.schemas.command.RetryJob;
 import io.jobline.schemas.command.StartJob;
@@ -35,7 +36,8 @@ public final class JobCommands {
     public JobCommand submit(String jobId, String owner, String type, String input, List<StoredFile> files,
                              List<String> stages, SubmitOptions options) {
         return envelope(jobId, owner, new SubmitJob(type, owner, input, StoredFile.toRefs(files), stages,
-                options.policy().toAvro(), options.idempotencyKey(), options.requestHash(), options.dedupKey()));
+                options.policy().toAvro(), options.idempotencyKey(), options.requestHash(), options.dedupKey(),
+                options.priority(), options.typeVersion()));
     }
 
     public JobCommand cancel(String jobId, String issuedBy, String reason) {
@@ -79,6 +81,10 @@ public final class JobCommands {
         return envelope(jobId, workerId, new FailJob(attempt, error, stage, retryable));
     }
 
+    public JobCommand release(String jobId, String workerId, int attempt, String reason) {
+        return envelope(jobId, workerId, new ReleaseJob(attempt, reason));
+    }
+
     public JobCommand heartbeat(String jobId, String workerId, int attempt, int stage) {
         return envelope(jobId, workerId, new Heartbeat(attempt, stage));
     }
@@ -89,9 +95,16 @@ public final class JobCommands {
      * @param idempotencyKey the caller's Idempotency-Key, or null
      * @param requestHash    SHA-256 of the request, or null
      * @param dedupKey       the job type's duplicate-run key for this input, or null
+     * @param priority       higher is handed out first, -100 to 100
+     * @param typeVersion    the version of a declared job type, or null for a built-in one
      */
-    public record SubmitOptions(Policy policy, String idempotencyKey, String requestHash, String dedupKey) {
-        public static final SubmitOptions NONE = new SubmitOptions(Policy.SINGLE_ATTEMPT, null, null, null);
+    public record SubmitOptions(Policy policy, String idempotencyKey, String requestHash, String dedupKey,
+                                int priority, Integer typeVersion) {
+        public static final SubmitOptions NONE = new SubmitOptions(Policy.SINGLE_ATTEMPT, null, null, null, 0, null);
+
+        public SubmitOptions(Policy policy, String idempotencyKey, String requestHash, String dedupKey) {
+            this(policy, idempotencyKey, requestHash, dedupKey, 0, null);
+        }
     }
 
     private JobCommand envelope(String jobId, String issuedBy, Object payload) {

@@ -25,6 +25,7 @@ import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.StartJob;
 import io.jobline.schemas.command.Tick;
 import io.jobline.schemas.event.JobEvent;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Applies {@link JobDecider} to each command with the job's stored state and forwards the events it decides. A
@@ -42,8 +43,15 @@ import io.jobline.schemas.event.JobEvent;
  * worker that died with nothing else going on times out a tick's round trip after its deadline; one whose
  * heartbeats wait behind 100,000 commands does not. For the same reason an attempt's clocks start when its StartJob
  * is decided, not when it was sent.
+ *
+ * <p>A job that is pending and due, and that no local worker claimed in the step that made it pending, is offered
+ * on job-offers, where a free worker of its type on any instance takes it (a StartJob with the offered attempt).
+ * A job whose retry is not due yet is offered when it is, on the punctuation; a job still pending
+ * {@link #REOFFER_AFTER} after its last offer is offered again, as an offer may be lost (a taker that died with it
+ * acquired, a record archived after too many deliveries). Offers are hints: the StartJob's expected attempt is
+ * the fence, so a stale or duplicate offer is refused.
  */
-final class DeciderProcessor implements Processor<String, JobCommand, String, JobEvent> {
+final class DeciderProcessor implements Processor<String, JobCommand, String, SpecificRecord> {
 
     private static final Logger log = LoggerFactory.getLogger(DeciderProcessor.class);
 
@@ -56,7 +64,14 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
     /** How far ahead of the wall clock a tick may be stamped: the clocks of two hosts under NTP differ by far less. */
     static final Duration TICK_AHEAD_TOLERANCE = Duration.ofSeconds(5);
 
+    /** How long a job stays pending after an offer before it is offered again. */
+    static final Duration REOFFER_AFTER = Duration.ofSeconds(30);
+    /** At most this many offers per punctuation, so a partition with a large backlog does not stall its task. */
+    static final int OFFERS_PER_PUNCTUATION = 1_000;
+
     private final Set<String> running = new HashSet<>();
+    /** The pending jobs of this partition, with what an offer needs, so the punctuation reads no store. */
+    private final Map<String, Pending> pending = new LinkedHashMap<>();
     /** States as last written, so a job's next command does not read and parse its state again (this is the store's only writer). */
     private final Map<String, JobState> recentStates = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
@@ -64,7 +79,7 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
             return size() > CACHED_STATES;
         }
     };
-    private ProcessorContext<String, JobEvent> context;
+    private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, JobState> states;
     private int partition;
     private Instant takenOverAt;
@@ -79,13 +94,14 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
     }
 
     @Override
-    public void init(ProcessorContext<String, JobEvent> context) {
+    public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.states = context.getStateStore(DeciderTopology.STATE_STORE);
         this.partition = context.taskId().partition();
         this.takenOverAt = Instant.ofEpochMilli(context.currentSystemTimeMs());
         this.tickSentAt = null;
         running.clear();
+        pending.clear();
         // Also on a task revived after an aborted transaction: the store went back to the last commit.
         recentStates.clear();
         List<JobState> active = new ArrayList<>();
@@ -96,6 +112,9 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
                 }
                 if (kv.value.status() == JobStatus.RUNNING) {
                     running.add(kv.key);
+                } else if (kv.value.status() == JobStatus.PENDING) {
+                    // Offered at the first punctuation: offers made before this task took the partition may be lost.
+                    pending.put(kv.key, Pending.of(kv.value, null));
                 }
             });
         }
@@ -133,6 +152,7 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
     /** Appends a tick to this partition when a running attempt is past a timeout by the wall clock. */
     private void tickIfDue(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
+        offerDue(now);
         if (tickSentAt != null && now.isBefore(tickSentAt.plus(TICK_RESEND_AFTER))) {
             return;
         }
@@ -145,6 +165,28 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
                 }
             });
         }
+    }
+
+    /** Offers the pending jobs that became due (a retry's backoff passed) or whose last offer is old. */
+    private void offerDue(Instant now) {
+        int offered = 0;
+        for (Map.Entry<String, Pending> entry : pending.entrySet()) {
+            Pending job = entry.getValue();
+            boolean due = job.retryAt() == null || !job.retryAt().isAfter(now);
+            boolean offeredRecently = job.offeredAt() != null && now.isBefore(job.offeredAt().plus(REOFFER_AFTER));
+            if (due && !offeredRecently && !listener.awaitsStart(entry.getKey())) {
+                offer(stateOf(entry.getKey()), now);
+                entry.setValue(job.offered(now));
+                if (++offered >= OFFERS_PER_PUNCTUATION) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void offer(JobState job, Instant now) {
+        context.forward(new Record<String, SpecificRecord>(job.jobId(), Offers.of(job, now), now.toEpochMilli()),
+                DeciderTopology.OFFERS_SINK);
     }
 
     /**
@@ -197,13 +239,45 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Jo
                 running.remove(command.getJobId());
             }
             for (JobEvent event : decision.events()) {
-                context.forward(new Record<>(event.getJobId(), event, event.getTimestamp().toEpochMilli()));
+                context.forward(new Record<String, SpecificRecord>(event.getJobId(), event, event.getTimestamp().toEpochMilli()),
+                        DeciderTopology.EVENTS_SINK);
             }
+            track(decision, claimedBy != null);
         }
         listener.decided(partition, command, decision);
         if (claimedBy != null) {
             JobCommand start = decider.eagerStart(decision.state(), claimedBy, Instant.ofEpochMilli(context.currentSystemTimeMs()));
             handle(start, decision.state());
+        }
+    }
+
+    /**
+     * Keeps the set of pending jobs current, and offers a job that just became pending and due, unless a local
+     * worker claimed it in this step.
+     */
+    private void track(Decision decision, boolean claimed) {
+        JobState state = decision.state();
+        if (state.status() != JobStatus.PENDING) {
+            pending.remove(state.jobId());
+            return;
+        }
+        Pending job = Pending.of(state, null);
+        if (!claimed && state.retryAt() == null && !decision.events().isEmpty()) {
+            Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+            offer(state, now);
+            job = job.offered(now);
+        }
+        pending.put(state.jobId(), job);
+    }
+
+    /** When a pending job's next attempt is due (null: now), and when it was last offered (null: not yet by this task). */
+    private record Pending(Instant retryAt, Instant offeredAt) {
+        static Pending of(JobState state, Instant offeredAt) {
+            return new Pending(state.retryAt(), offeredAt);
+        }
+
+        Pending offered(Instant at) {
+            return new Pending(retryAt, at);
         }
     }
 

@@ -37,6 +37,14 @@ public interface DecisionListener {
         return false;
     }
 
+    /**
+     * Whether a worker of this process asked to start this pending job (its StartJob is on its way): the decider
+     * does not offer it to other workers meanwhile.
+     */
+    default boolean awaitsStart(String jobId) {
+        return false;
+    }
+
     /** This instance no longer owns the partition. */
     default void partitionClosed(int partition) {
     }

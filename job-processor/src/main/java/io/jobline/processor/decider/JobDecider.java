@@ -17,6 +17,7 @@ import io.jobline.schemas.command.DeleteJob;
 import io.jobline.schemas.command.FailJob;
 import io.jobline.schemas.command.Heartbeat;
 import io.jobline.schemas.command.JobCommand;
+import io.jobline.schemas.command.ReleaseJob;
 import io.jobline.schemas.command.ReportProgress;
 import io.jobline.schemas.command.RetryJob;
 import io.jobline.schemas.command.StartJob;
@@ -29,6 +30,7 @@ import io.jobline.schemas.event.JobCompleted;
 import io.jobline.schemas.event.JobDeleted;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.JobFailed;
+import io.jobline.schemas.event.JobReleased;
 import io.jobline.schemas.event.JobRetried;
 import io.jobline.schemas.event.JobStarted;
 import io.jobline.schemas.event.JobSubmitted;
@@ -142,6 +144,8 @@ public final class JobDecider {
             return retry(state, retry, decided);
         } else if (payload instanceof FailJob fail) {
             return fail(state, fail, at, decided);
+        } else if (payload instanceof ReleaseJob release) {
+            return release(state, release, decided);
         }
         return "unknown command " + payload.getClass().getSimpleName();
     }
@@ -156,6 +160,14 @@ public final class JobDecider {
             } else {
                 decided.add(new JobFailed(fail.getError(), fail.getStage(), fail.getRetryable()));
             }
+            return null;
+        });
+    }
+
+    /** The worker gives the job back: pending again at once, resuming after its last completed stage; not a failure. */
+    private static String release(JobState state, ReleaseJob release, List<Object> decided) {
+        return whenCurrentAttempt(state, release.getAttempt(), () -> {
+            decided.add(new JobReleased(release.getReason(), state.stage() == 0 ? null : state.stage()));
             return null;
         });
     }
@@ -194,7 +206,7 @@ public final class JobDecider {
         }
         decided.add(new JobSubmitted(submit.getType(), submit.getOwner(), submit.getInput(), submit.getFiles(),
                 submit.getStages(), submit.getPolicy(), submit.getIdempotencyKey(), submit.getRequestHash(),
-                submit.getDedupKey()));
+                submit.getDedupKey(), submit.getPriority(), submit.getTypeVersion()));
         return null;
     }
 

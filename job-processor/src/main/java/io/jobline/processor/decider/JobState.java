@@ -10,6 +10,7 @@ import io.jobline.processor.policy.Policy;
 import io.jobline.schemas.event.AttemptFailed;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.JobFailed;
+import io.jobline.schemas.event.JobReleased;
 import io.jobline.schemas.event.JobRetried;
 import io.jobline.schemas.event.JobStarted;
 import io.jobline.schemas.event.JobSubmitted;
@@ -35,6 +36,7 @@ import io.jobline.schemas.event.StageStarted;
  * @param restarts          times the running job was taken over from a lost worker since a stage last completed
  *                          (or since it was submitted or retried by hand); never null, boxed only so that states
  *                          stored before it existed still read
+ * @param priority          higher is handed out first (-100 to 100); never null, boxed for states stored before it
  */
 public record JobState(
         String jobId,
@@ -57,17 +59,21 @@ public record JobState(
         Instant attemptStartedAt,
         Instant stageStartedAt,
         Instant lastReportAt,
-        Integer restarts) {
+        Integer restarts,
+        Integer priority) {
 
     public JobState {
         if (restarts == null) {
             restarts = 0; // a state stored before restarts were counted
         }
+        if (priority == null) {
+            priority = 0;
+        }
     }
 
     public static JobState empty(String jobId) {
         return new JobState(jobId, null, null, null, null, List.of(), List.of(), 0, 0, null, 0, 0, null, null,
-                Policy.SINGLE_ATTEMPT, 0, null, null, null, null, 0);
+                Policy.SINGLE_ATTEMPT, 0, null, null, null, null, 0, 0);
     }
 
     public boolean exists() {
@@ -91,7 +97,7 @@ public record JobState(
             return new JobState(jobId, next.status, submitted.getType(), submitted.getOwner(), submitted.getInput(),
                     StoredFile.of(submitted.getFiles()), List.copyOf(submitted.getStages()), event.getAttempt(),
                     event.getSequence(), null, 0, 0, null, null, Policy.of(submitted.getPolicy()), 0, null, null,
-                    null, at, 0);
+                    null, at, 0, submitted.getPriority());
         } else if (payload instanceof JobStarted started) {
             if (status == JobStatus.RUNNING) {
                 next.restarts = restarts + 1; // a new attempt of a running job: its worker was lost
@@ -115,6 +121,9 @@ public record JobState(
         } else if (payload instanceof JobFailed failed) {
             next.error = failed.getError();
             next.failures = failures + 1;
+        } else if (payload instanceof JobReleased) {
+            next.workerId = null;
+            next.retryAt = null;
         } else if (payload instanceof JobRetried) {
             next.failures = 0;
             next.retryAt = null;
@@ -169,7 +178,7 @@ public record JobState(
         JobState build() {
             return new JobState(from.jobId, status, from.type, from.owner, from.input, from.files, from.stages, attempt,
                     sequence, workerId, stage, completedStages, checkpoint, error, from.policy, failures, retryAt,
-                    attemptStartedAt, stageStartedAt, lastReportAt, restarts);
+                    attemptStartedAt, stageStartedAt, lastReportAt, restarts, from.priority);
         }
     }
 }

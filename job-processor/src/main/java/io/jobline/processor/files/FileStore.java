@@ -22,6 +22,12 @@ public interface FileStore {
 
     InputStream open(StoredFile ref) throws IOException;
 
+    /**
+     * The files saved in one folder of a job (not below it), by name; their content type is guessed from the name,
+     * as the store keeps none.
+     */
+    java.util.List<StoredFile> list(String jobId, String folder) throws IOException;
+
     /** Removes every file of a job. */
     void deleteJob(String jobId) throws IOException;
 

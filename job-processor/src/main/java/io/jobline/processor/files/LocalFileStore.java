@@ -59,6 +59,27 @@ public final class LocalFileStore implements FileStore {
     }
 
     @Override
+    public java.util.List<StoredFile> list(String jobId, String folder) throws IOException {
+        String prefix = FileKeys.jobFolder(jobId) + FileKeys.folder(folder);
+        Path dir = resolve(prefix);
+        if (!Files.isDirectory(dir)) {
+            return java.util.List.of();
+        }
+        try (var entries = Files.list(dir)) {
+            java.util.List<StoredFile> found = new java.util.ArrayList<>();
+            for (Path file : entries.filter(Files::isRegularFile).sorted().toList()) {
+                String name = file.getFileName().toString();
+                if (!name.endsWith(".partial")) {
+                    String type = java.net.URLConnection.guessContentTypeFromName(name);
+                    found.add(new StoredFile(name, prefix + "/" + name, Files.size(file),
+                            type == null ? "application/octet-stream" : type));
+                }
+            }
+            return found;
+        }
+    }
+
+    @Override
     public void deleteJob(String jobId) throws IOException {
         delete(FileKeys.jobFolder(jobId));
     }

@@ -23,6 +23,11 @@ import io.jobline.processor.command.JobCommands;
 import io.jobline.processor.decider.Decision;
 import io.jobline.processor.decider.DecisionListener;
 import io.jobline.processor.decider.JobState;
+import io.jobline.processor.dispatch.EventTail;
+import io.jobline.processor.dispatch.OfferDispatcher;
+import io.jobline.processor.dispatch.OfferedJob;
+import io.jobline.processor.dispatch.Taker;
+import io.jobline.processor.lifecycle.EventStatus;
 import io.jobline.processor.files.FileStore;
 import io.jobline.processor.jobtype.JobTypes;
 import io.jobline.processor.lifecycle.JobStatus;
@@ -38,6 +43,13 @@ import io.jobline.schemas.event.JobStarted;
  * whose partition moves elsewhere is stopped here and restarted there as a new attempt; its stale reports are
  * rejected by the decider. A job whose attempt failed waits until its retry is due. An attempt the decider failed (a timeout) is abandoned at once: its
  * thread is interrupted and no longer holds a slot, and whatever it still reports is fenced by its attempt number.
+ *
+ * <p>A slot with no job of this instance's partitions waiting for it takes offered jobs of any partition, from any
+ * instance (through the {@link OfferDispatcher}): no job waits while a slot of its type is free anywhere. Such a job
+ * is followed through the {@link EventTail}, which stops it when it is cancelled or moves on. A running job under
+ * another worker's name is left to that worker, which may be alive on another instance; if it is gone, the job's
+ * heartbeat timeout ends the attempt. Only a job under this worker's own name that does not run here (this
+ * process's previous life) is taken over at once.
  */
 public final class JobRunner implements DecisionListener, AutoCloseable {
 
@@ -53,6 +65,11 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
     private final ExecutorService pool;
     private final ScheduledExecutorService timer;
     private Instant nextWake;
+    private final OfferDispatcher dispatcher;
+    private final EventTail tail;
+    /** Waits for an offered job while a slot is free and nothing of this instance's partitions is due; null otherwise. */
+    private Taker taker;
+    private final Map<String, AutoCloseable> followed = new HashMap<>();
 
     private final Map<String, Waiting> waiting = new LinkedHashMap<>();
     private final Map<String, Waiting> requested = new HashMap<>();
@@ -63,7 +80,15 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
 
     public JobRunner(String workerId, int concurrency, JobTypes types, FileStore files, CommandSender sender,
                      JobCommands commands, Clock clock) {
+        this(workerId, concurrency, types, files, sender, commands, clock, null, null);
+    }
+
+    /** A runner that also takes offered jobs of other partitions through {@code dispatcher} (null: only its own). */
+    public JobRunner(String workerId, int concurrency, JobTypes types, FileStore files, CommandSender sender,
+                     JobCommands commands, Clock clock, OfferDispatcher dispatcher, EventTail tail) {
         this.workerId = workerId;
+        this.dispatcher = dispatcher;
+        this.tail = tail;
         this.clock = clock;
         this.concurrency = concurrency;
         this.types = types;
@@ -91,7 +116,8 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
     @Override
     public synchronized void partitionAssigned(int partition, List<JobState> activeJobs) {
         for (JobState job : activeJobs) {
-            if (!running.containsKey(job.jobId()) && !requested.containsKey(job.jobId())) {
+            boolean othersToRun = job.status() == JobStatus.RUNNING && !workerId.equals(job.workerId());
+            if (!othersToRun && !running.containsKey(job.jobId()) && !requested.containsKey(job.jobId())) {
                 waiting.put(job.jobId(), new Waiting(partition, job));
             }
         }
@@ -102,6 +128,17 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
     @Override
     public synchronized void decided(int partition, JobCommand command, Decision decision) {
         String jobId = command.getJobId();
+        try {
+            decide(partition, command, decision, jobId);
+        } finally {
+            // After the runner saw it: a start granted to a taker of this worker is not this worker's orphan.
+            if (dispatcher != null) {
+                dispatcher.outcomes().decided(command, decision);
+            }
+        }
+    }
+
+    private void decide(int partition, JobCommand command, Decision decision, String jobId) {
         if (decision.isRejected()) {
             if (command.getPayload() instanceof StartJob start && workerId.equals(start.getWorkerId())) {
                 Waiting request = requested.remove(jobId);
@@ -140,14 +177,10 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         } else if (!state.isActive()) {
             stop(jobId);
         } else if (!workerId.equals(state.workerId())) {
-            // Running under another worker's name on a partition this process owns: that worker is gone (the
-            // instance that held the partition before, or this process's previous life, whose StartJob or reports
-            // were decided only after it died). Nothing runs the job: take it over. An attempt of ours it replaced
-            // is fenced by its attempt number.
+            // Running under another worker's name: that worker runs it (here or on another instance); an attempt of
+            // ours it replaced stops, fenced by its attempt number.
             abandon(jobId);
-            if (!requested.containsKey(jobId)) {
-                waiting.put(jobId, new Waiting(partition, state));
-            }
+            waiting.remove(jobId);
         } else if (isOrphaned(state) && !requested.containsKey(jobId)) {
             // Granted to this worker's name by an earlier run of this process (its commands decided again after a
             // crash), but nothing runs it here: ask for a new attempt.
@@ -156,9 +189,19 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         fillSlots();
     }
 
-    /** Running, but not by this process: under this worker's name from an earlier run, or under another's. */
+    /**
+     * Running under this worker's name but not here, and not just granted to one of this worker's takers: started
+     * by this process's previous life.
+     */
     private boolean isOrphaned(JobState state) {
-        return state.status() == JobStatus.RUNNING && !running.containsKey(state.jobId());
+        return state.status() == JobStatus.RUNNING && !running.containsKey(state.jobId())
+                && workerId.equals(state.workerId())
+                && (dispatcher == null || !dispatcher.outcomes().isAwaiting(state.jobId(), workerId));
+    }
+
+    @Override
+    public synchronized boolean awaitsStart(String jobId) {
+        return requested.containsKey(jobId);
     }
 
     /** Queued for a slot here, or its StartJob sent, and not running here: the decider asks this of running jobs. */
@@ -175,6 +218,9 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
                 .anyMatch(w -> w.state().retryAt() == null || !w.state().retryAt().isAfter(now));
         if (running.size() + requested.size() >= concurrency || earlierJobDue || requested.containsKey(job.jobId())) {
             return null;
+        }
+        if (running.size() + requested.size() + 1 >= concurrency && !stopTaking()) {
+            return null; // the last free slot was just granted an offered job
         }
         abandon(job.jobId());
         requested.put(job.jobId(), new Waiting(partition, job));
@@ -220,6 +266,70 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
 
     private synchronized void finished(String jobId, JobExecution execution) {
         running.remove(jobId, execution);
+        AutoCloseable following = followed.remove(jobId);
+        if (following != null) {
+            try {
+                following.close();
+            } catch (Exception ignored) {
+                // removing a watcher from a map does not fail
+            }
+        }
+        fillSlots();
+    }
+
+    /** Waits for an offered job with the slots left free once this instance's own due jobs have theirs. */
+    private void takeOffers() {
+        if (dispatcher == null || taker != null || running.size() + requested.size() >= concurrency || types.names().isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        boolean ownJobDue = waiting.values().stream()
+                .anyMatch(w -> w.state().retryAt() == null || !w.state().retryAt().isAfter(now));
+        if (ownJobDue) {
+            return;
+        }
+        Taker next = dispatcher.take(workerId, types.names());
+        taker = next;
+        next.job().whenComplete((job, error) -> {
+            if (job != null) {
+                startOffered(next, job);
+            }
+        });
+    }
+
+    /** Stops waiting for an offered job; false when one was granted meanwhile (it runs, in the slot it waited for). */
+    private boolean stopTaking() {
+        Taker current = taker;
+        if (current == null) {
+            return true;
+        }
+        taker = null;
+        return current.cancel();
+    }
+
+    private synchronized void startOffered(Taker granted, OfferedJob job) {
+        if (taker == granted) {
+            taker = null;
+        }
+        JobState state = job.runningState();
+        String jobId = job.jobId();
+        JobExecution[] self = new JobExecution[1];
+        self[0] = new JobExecution(-1, state, types.find(state.type()).orElse(null), files, sender, commands, workerId,
+                () -> finished(jobId, self[0]));
+        JobExecution previous = running.put(jobId, self[0]);
+        if (previous != null) {
+            previous.cancel();
+        }
+        waiting.remove(jobId);
+        if (tail != null) {
+            int attempt = job.attempt();
+            followed.put(jobId, tail.watch(jobId, event -> {
+                if (event.getAttempt() > attempt || !EventStatus.of(event.getPayload()).isActive()) {
+                    self[0].cancel();
+                }
+            }));
+        }
+        pool.execute(self[0]);
         fillSlots();
     }
 
@@ -255,6 +365,11 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         if (earliestLater != null) {
             wakeAt(earliestLater, now);
         }
+        if (running.size() + requested.size() >= concurrency) {
+            stopTaking();
+        } else {
+            takeOffers();
+        }
     }
 
     /** Fills slots again when the earliest waiting retry is due. */
@@ -283,6 +398,7 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         synchronized (this) {
+            stopTaking();
             running.values().forEach(JobExecution::cancel);
         }
         timer.shutdownNow();

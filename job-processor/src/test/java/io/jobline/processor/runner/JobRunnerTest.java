@@ -141,27 +141,34 @@ class JobRunnerTest {
     }
 
     @Test
-    void shouldTakeOverAJobThatAWorkerGoneWithItsPreviousLifeWasGrantedAfterItDied() {
+    void shouldRunAJobItsPreviousLifeAskedToStartWhenThatStartIsDecidedOnlyAfterTheRestart() {
         runner = new JobRunner("worker-b", 1, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands, Clock.systemUTC());
         state = decider.decide(state, commands.submit(JOB, "alice", "demo", "{\"stages\": 1, \"stage_ms\": 0}",
                 List.of(), List.of("stage-1"))).state();
         runner.partitionAssigned(0, List.of(state));
         JobCommand ourStart = lastStart();
 
-        // The previous life of this service (worker-a) had asked to start the job; its StartJob is decided only now.
-        decide(commands.start(JOB, "worker-a", 0));
-        assertThat(state.workerId()).isEqualTo("worker-a");
-        assertThat(runner.awaitsTakeover(JOB)).as("nobody runs it: it waits here to be taken over").isTrue();
+        // The previous life of this worker (the same name) had asked to start the job; its StartJob is decided only now.
+        decide(commands.start(JOB, "worker-b", 0));
         decide(ourStart);
 
-        assertThat(state.workerId()).as("our first start came too late").isEqualTo("worker-a");
-        await().atMost(Duration.ofSeconds(5)).until(() -> starts().size() == 2);
-        assertThat(((StartJob) lastStart().getPayload()).getExpectedAttempt()).isEqualTo(1);
-        decide(lastStart());
         assertThat(state.workerId()).isEqualTo("worker-b");
-        assertThat(state.attempt()).isEqualTo(2);
+        assertThat(state.attempt()).as("our own start came too late, and was refused").isEqualTo(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> sent.stream()
                 .anyMatch(c -> c.getJobId().equals(JOB) && c.getPayload() instanceof CompleteJob));
+        assertThat(starts()).hasSize(1);
+    }
+
+    @Test
+    void shouldLeaveAJobRunningUnderAnotherWorkersNameToThatWorker() {
+        runner = new JobRunner("worker-b", 2, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands, Clock.systemUTC());
+        state = decider.decide(state, commands.submit(JOB, "alice", "demo", "{}", List.of(), List.of("stage-1"))).state();
+        state = decider.decide(state, commands.start(JOB, "worker-a", 0)).state();
+
+        runner.partitionAssigned(0, List.of(state));
+        decide(commands.heartbeat(JOB, "worker-a", 1, 1));
+
+        assertThat(starts()).as("worker-a may be alive on another instance; its heartbeat timeout ends it if not").isEmpty();
         assertThat(runner.awaitsTakeover(JOB)).isFalse();
     }
 
@@ -172,7 +179,8 @@ class JobRunnerTest {
                 "{}", List.of(), List.of("stage-1"))).state();
         JobState running = decider.decide(JobState.empty("job-running"), commands.submit("job-running", "alice", "demo",
                 "{}", List.of(), List.of("stage-1"))).state();
-        running = decider.decide(running, commands.start("job-running", "worker-a", 0)).state();
+        // Started by this worker's previous life (the same name), which died with it.
+        running = decider.decide(running, commands.start("job-running", "worker-b", 0)).state();
 
         runner.partitionAssigned(0, List.of(pending, running));
 

@@ -44,5 +44,13 @@ public record JobView(
         int maxAttempts,
         String idempotencyKey,
         String requestHash,
-        String dedupKey) {
+        String dedupKey,
+        String workerId,
+        Long heartbeatTimeoutMs,
+        Integer priority) {
+
+    /** The priority, also of a view stored before priorities existed. */
+    public int effectivePriority() {
+        return priority == null ? 0 : priority;
+    }
 }

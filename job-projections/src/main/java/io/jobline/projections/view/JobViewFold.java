@@ -13,6 +13,7 @@ import io.jobline.schemas.event.JobCancelled;
 import io.jobline.schemas.event.JobCompleted;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.JobFailed;
+import io.jobline.schemas.event.JobReleased;
 import io.jobline.schemas.event.JobRetried;
 import io.jobline.schemas.event.JobStarted;
 import io.jobline.schemas.event.JobSubmitted;
@@ -52,6 +53,11 @@ public final class JobViewFold {
             next.progress = started.getFirstStage() > 1 ? (started.getFirstStage() - 1) * 100 / view.stagesTotal() : 0;
             next.error = null;
             next.nextAttemptAt = null;
+            next.workerId = started.getWorkerId();
+        } else if (payload instanceof JobReleased released) {
+            next.workerId = null;
+            next.progressMessage = "Released by its worker" + (released.getReason() == null ? "" : ": " + released.getReason())
+                    + "; waiting for a worker";
         } else if (payload instanceof StageStarted stageStarted) {
             next.stage = stageStarted.getName();
             next.stageNumber = stageStarted.getStage();
@@ -101,7 +107,8 @@ public final class JobViewFold {
                 null, submitted.getInput(), StoredFile.of(submitted.getFiles()), List.of(), null,
                 event.getTimestamp(), null, null, event.getTimestamp(), event.getSequence(), List.of(), null,
                 Policy.of(submitted.getPolicy()).maxAttempts(), submitted.getIdempotencyKey(),
-                submitted.getRequestHash(), submitted.getDedupKey());
+                submitted.getRequestHash(), submitted.getDedupKey(), null,
+                Policy.of(submitted.getPolicy()).heartbeatTimeoutMs(), submitted.getPriority());
     }
 
     /** The mutable copy a fold step edits. */
@@ -121,6 +128,7 @@ public final class JobViewFold {
         Instant completedAt;
         List<AttemptError> errors;
         Instant nextAttemptAt;
+        String workerId;
 
         Builder(JobView view, JobEvent event, JobStatus status) {
             this.view = view;
@@ -138,6 +146,7 @@ public final class JobViewFold {
             this.completedAt = view.completedAt();
             this.errors = view.errors() == null ? List.of() : view.errors();
             this.nextAttemptAt = view.nextAttemptAt();
+            this.workerId = view.workerId();
         }
 
         void addError(Integer stageNumber, String message, Instant at) {
@@ -162,7 +171,7 @@ public final class JobViewFold {
                     stageNumber, view.stagesTotal(), stages, event.getAttempt(), error, view.input(), view.files(),
                     artifacts, resultJson, view.createdAt(), startedAt, completedAt, event.getTimestamp(),
                     event.getSequence(), errors, nextAttemptAt, view.maxAttempts(), view.idempotencyKey(),
-                    view.requestHash(), view.dedupKey());
+                    view.requestHash(), view.dedupKey(), workerId, view.heartbeatTimeoutMs(), view.priority());
         }
     }
 }

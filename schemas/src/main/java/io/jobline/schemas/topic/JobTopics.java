@@ -8,6 +8,7 @@ import org.apache.kafka.common.serialization.Serdes;
 
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.event.JobEvent;
+import io.jobline.schemas.offer.JobOffer;
 import io.jobline.schemas.registry.SchemaRegistry;
 import io.jobline.schemas.serde.ConfluentAvroSerde;
 
@@ -22,6 +23,11 @@ public final class JobTopics {
     /** Events: the source of truth, keyed by job id. */
     public static final String EVENTS = "job-events";
     /**
+     * Pending jobs any free worker of their type may take, keyed by job id. One partition, so that every member of a
+     * share group reads all of it: a record one worker released is at once there for the others.
+     */
+    public static final String OFFERS = "job-offers";
+    /**
      * Records that could not be deserialized or handled, as they were, with the reason in headers
      * ({@code __streams.errors.exception}, {@code .message}, {@code .stacktrace}, {@code .topic}, {@code .partition},
      * {@code .offset}).
@@ -30,10 +36,12 @@ public final class JobTopics {
 
     private final Topic<String, JobCommand> commands;
     private final Topic<String, JobEvent> events;
+    private final Topic<String, JobOffer> offers;
 
     public JobTopics(SchemaRegistry registry) {
         this.commands = new Topic<>(COMMANDS, Serdes.String(), ConfluentAvroSerde.forValues(registry, JobCommand.getClassSchema()));
         this.events = new Topic<>(EVENTS, Serdes.String(), ConfluentAvroSerde.forValues(registry, JobEvent.getClassSchema()));
+        this.offers = new Topic<>(OFFERS, Serdes.String(), ConfluentAvroSerde.forValues(registry, JobOffer.getClassSchema()));
     }
 
     public Topic<String, JobCommand> commands() {
@@ -44,11 +52,16 @@ public final class JobTopics {
         return events;
     }
 
+    public Topic<String, JobOffer> offers() {
+        return offers;
+    }
+
     /** The value schema the code writes to each topic, by subject. */
     public static Map<String, Schema> valueSchemasBySubject() {
         Map<String, Schema> schemas = new LinkedHashMap<>();
         schemas.put(COMMANDS + "-value", JobCommand.getClassSchema());
         schemas.put(EVENTS + "-value", JobEvent.getClassSchema());
+        schemas.put(OFFERS + "-value", JobOffer.getClassSchema());
         return schemas;
     }
 }

@@ -1,0 +1,210 @@
+package io.jobline.api.workers;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.jobline.api.command.CommandAppender;
+import io.jobline.api.problem.ApiException;
+import io.jobline.api.status.JobResponse.FileResponse;
+import io.jobline.processor.command.JobCommands;
+import io.jobline.processor.files.FileNames;
+import io.jobline.processor.files.FileStore;
+import io.jobline.processor.files.StoredFile;
+import io.jobline.processor.lifecycle.JobStatus;
+import io.jobline.processor.support.Json;
+import io.jobline.projections.view.JobView;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The calls an external worker makes about the attempt it runs, under {@code /api/jobs/{id}/attempts/{attempt}}:
+ * each is checked by {@link AttemptFence}, then appended as the command an in-process worker would send. The
+ * attempt number fences them: the decider refuses any report of an attempt that is not current.
+ */
+@RestController
+@RequestMapping("/api/jobs/{id}/attempts/{attempt}")
+class AttemptController {
+
+    /** Larger checkpoints and results go to the file store, as artifacts, named in a small one. */
+    static final int MAX_INLINE_JSON_BYTES = 64 * 1024;
+
+    private final AttemptFence fence;
+    private final CommandAppender appender;
+    private final JobCommands commands;
+    private final FileStore files;
+    private final Clock clock = Clock.systemUTC();
+
+    AttemptController(AttemptFence fence, CommandAppender appender, JobCommands commands, FileStore files) {
+        this.fence = fence;
+        this.appender = appender;
+        this.commands = commands;
+        this.files = files;
+    }
+
+    record HeartbeatRequest(Integer stage, Double progress, String message) {
+    }
+
+    record HeartbeatAnswer(boolean cancelRequested, Instant leaseExpiresAt) {
+    }
+
+    record StageCompleteRequest(JsonNode checkpoint) {
+    }
+
+    record StageCompleteAnswer(Integer nextStage, Instant leaseExpiresAt) {
+    }
+
+    record CompleteRequest(JsonNode result) {
+    }
+
+    record FailRequest(String error, Boolean retryable) {
+    }
+
+    record ReleaseRequest(String reason) {
+    }
+
+    /** Progress and heartbeat in one: renews the lease, and says whether the job was cancelled. */
+    @PostMapping("/heartbeat")
+    HeartbeatAnswer heartbeat(@PathVariable String id, @PathVariable int attempt, @RequestBody(required = false) HeartbeatRequest body) {
+        JobView job;
+        try {
+            job = fence.check(id, attempt);
+        } catch (ApiException e) {
+            if ("cancelled".equals(e.properties().get("reason"))) {
+                return new HeartbeatAnswer(true, null);
+            }
+            throw e;
+        }
+        HeartbeatRequest request = body == null ? new HeartbeatRequest(null, null, null) : body;
+        int stage = request.stage() == null ? Math.max(1, job.stageNumber()) : request.stage();
+        String worker = workerOf(job);
+        if (request.progress() != null) {
+            double fraction = request.progress();
+            if (!(fraction >= 0 && fraction <= 1)) {
+                throw ApiException.badRequest("'progress' is the fraction of the stage done: from 0 to 1");
+            }
+            int total = Math.max(1, job.stagesTotal());
+            int overall = (int) Math.floor(((stage - 1) + fraction) * 100 / total);
+            appender.append(commands.progress(id, worker, attempt, stage, Math.max(0, Math.min(100, overall)), request.message()));
+        } else {
+            appender.append(commands.heartbeat(id, worker, attempt, stage));
+        }
+        return new HeartbeatAnswer(false, Lease.expiry(clock.instant(), job.heartbeatTimeoutMs()));
+    }
+
+    /** Completes a stage with its checkpoint, and starts the next one. */
+    @PostMapping("/stages/{stage}/complete")
+    StageCompleteAnswer completeStage(@PathVariable String id, @PathVariable int attempt, @PathVariable int stage,
+                                      @RequestBody(required = false) StageCompleteRequest body) {
+        JobView job = fence.check(id, attempt);
+        if (stage < 1 || stage > job.stagesTotal()) {
+            throw ApiException.badRequest("Job " + id + " has stages 1 to " + job.stagesTotal() + ", not " + stage);
+        }
+        String checkpoint = inlineJson("checkpoint", body == null ? null : body.checkpoint());
+        String worker = workerOf(job);
+        Integer next = stage < job.stagesTotal() ? stage + 1 : null;
+        if (next == null) {
+            appender.append(commands.completeStage(id, worker, attempt, stage, checkpoint));
+        } else {
+            appender.appendEach(List.of(commands.completeStage(id, worker, attempt, stage, checkpoint),
+                    commands.startStage(id, worker, attempt, next, job.stages().get(next - 1).name())));
+        }
+        return new StageCompleteAnswer(next, Lease.expiry(clock.instant(), job.heartbeatTimeoutMs()));
+    }
+
+    /** Stores a file the attempt produced; the attempt's files are the job's artifacts when it completes. */
+    @PutMapping("/artifacts/{name}")
+    ResponseEntity<FileResponse> uploadArtifact(@PathVariable String id, @PathVariable int attempt, @PathVariable String name,
+                                                @RequestHeader(value = "Content-Type", required = false) String contentType,
+                                                InputStream content) throws IOException {
+        fence.check(id, attempt);
+        String safe;
+        try {
+            safe = FileNames.safe(name);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        StoredFile stored = files.save(id, artifactFolder(attempt), safe,
+                contentType == null ? "application/octet-stream" : contentType, content);
+        return ResponseEntity.status(HttpStatus.CREATED).body(FileResponse.of(id, List.of(stored)).get(0));
+    }
+
+    /** Completes the job (and its last stage) with its result and the artifacts uploaded in this attempt. */
+    @PostMapping("/complete")
+    Map<String, Object> complete(@PathVariable String id, @PathVariable int attempt, @RequestBody(required = false) CompleteRequest body)
+            throws IOException {
+        JobView job = fence.check(id, attempt);
+        String result = inlineJson("result", body == null ? null : body.result());
+        List<StoredFile> artifacts = files.list(id, artifactFolder(attempt));
+        appender.append(commands.complete(id, workerOf(job), attempt, result, artifacts));
+        return answer(JobStatus.COMPLETED, null);
+    }
+
+    /** Fails the attempt: retried after a backoff while the policy allows (and the error is retryable), else the job fails. */
+    @PostMapping("/fail")
+    Map<String, Object> fail(@PathVariable String id, @PathVariable int attempt, @RequestBody FailRequest body) {
+        JobView job = fence.check(id, attempt);
+        if (body == null || body.error() == null || body.error().isBlank()) {
+            throw ApiException.badRequest("'error' must say what went wrong");
+        }
+        boolean retryable = body.retryable() == null || body.retryable();
+        Integer stage = job.stageNumber() == 0 ? null : job.stageNumber();
+        appender.append(commands.fail(id, workerOf(job), attempt, truncate(body.error()), stage, retryable));
+        boolean retried = retryable && job.errors().size() + 1 < job.maxAttempts();
+        return answer(retried ? JobStatus.PENDING : JobStatus.FAILED, null);
+    }
+
+    /** Gives the job back unharmed: pending again at once, not counted as a failure. */
+    @PostMapping("/release")
+    Map<String, Object> release(@PathVariable String id, @PathVariable int attempt, @RequestBody(required = false) ReleaseRequest body) {
+        JobView job = fence.check(id, attempt);
+        appender.append(commands.release(id, workerOf(job), attempt, body == null ? null : truncate(body.reason())));
+        return answer(JobStatus.PENDING, null);
+    }
+
+    private static String workerOf(JobView job) {
+        return job.workerId() == null ? "worker" : job.workerId();
+    }
+
+    static String artifactFolder(int attempt) {
+        return FileStore.ARTIFACTS + "/attempt-" + attempt;
+    }
+
+    private static String inlineJson(String what, JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        String json = Json.write(node);
+        if (json.getBytes(StandardCharsets.UTF_8).length > MAX_INLINE_JSON_BYTES) {
+            throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "Too large", "The " + what + " is over "
+                    + MAX_INLINE_JSON_BYTES / 1024 + " KiB: upload the data as an artifact and name it in the " + what,
+                    Map.of("limit_bytes", MAX_INLINE_JSON_BYTES));
+        }
+        return json;
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= 4000 ? text : text.substring(0, 4000);
+    }
+
+    private static Map<String, Object> answer(JobStatus status, Instant nextAttemptAt) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status.wireName());
+        body.put("next_attempt_at", nextAttemptAt);
+        return body;
+    }
+}

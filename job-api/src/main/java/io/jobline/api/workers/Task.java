@@ -1,0 +1,41 @@
+package io.jobline.api.workers;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import io.jobline.api.status.JobResponse.FileResponse;
+import io.jobline.api.submit.SubmitOptions;
+import io.jobline.processor.dispatch.OfferedJob;
+import io.jobline.processor.files.StoredFile;
+import io.jobline.processor.policy.Policy;
+import io.jobline.processor.support.Json;
+import io.jobline.schemas.offer.JobOffer;
+import tools.jackson.databind.JsonNode;
+
+/** What a long poll hands a worker: everything its attempt needs, and the attempt number that fences its calls. */
+record Task(
+        String jobId,
+        String type,
+        Integer typeVersion,
+        int attempt,
+        int priority,
+        JsonNode input,
+        List<String> stages,
+        int firstStage,
+        JsonNode checkpoint,
+        List<FileResponse> files,
+        Map<String, Object> options,
+        long heartbeatIntervalMs,
+        Instant leaseExpiresAt) {
+
+    static Task of(OfferedJob job, Instant now) {
+        JobOffer offer = job.offer();
+        Policy policy = Policy.of(offer.getPolicy());
+        return new Task(offer.getJobId(), offer.getType(), offer.getTypeVersion(), job.attempt(), offer.getPriority(),
+                Json.parse(offer.getInput()), List.copyOf(offer.getStages()), offer.getFirstStage(),
+                offer.getCheckpoint() == null ? null : Json.parse(offer.getCheckpoint()),
+                FileResponse.of(offer.getJobId(), StoredFile.of(offer.getFiles())), SubmitOptions.describe(policy),
+                Lease.heartbeatInterval(policy.heartbeatTimeoutMs()).toMillis(), Lease.expiry(now, policy.heartbeatTimeoutMs()));
+    }
+}

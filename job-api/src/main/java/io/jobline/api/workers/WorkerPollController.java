@@ -1,0 +1,98 @@
+package io.jobline.api.workers;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
+
+import io.jobline.api.problem.ApiException;
+import io.jobline.processor.command.JobCommands;
+import io.jobline.processor.command.KafkaCommandSender;
+import io.jobline.processor.dispatch.OfferedJob;
+import io.jobline.processor.dispatch.Taker;
+
+/**
+ * POST /api/workers/poll: an external worker's long poll for a job of its types. Held until a job's start is granted
+ * to the worker (200 with the task) or until {@code wait_ms} passes (204). A job granted to a poll whose client left
+ * is released at once, unharmed.
+ */
+@RestController
+class WorkerPollController {
+
+    static final Duration MAX_WAIT = Duration.ofSeconds(50);
+    static final int MAX_TYPES = 16;
+    private static final Pattern WORKER_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
+
+    private final WorkerDispatch dispatch;
+    private final KafkaCommandSender sender;
+    private final JobCommands commands;
+    private final Clock clock = Clock.systemUTC();
+
+    WorkerPollController(WorkerDispatch dispatch, KafkaCommandSender sender, JobCommands commands) {
+        this.dispatch = dispatch;
+        this.sender = sender;
+        this.commands = commands;
+    }
+
+    record PollRequest(String workerId, List<String> types, Long waitMs) {
+    }
+
+    @PostMapping("/api/workers/poll")
+    DeferredResult<ResponseEntity<Task>> poll(@RequestBody PollRequest request) {
+        String workerId = request.workerId();
+        if (workerId == null || !WORKER_ID.matcher(workerId).matches()) {
+            throw ApiException.badRequest("'worker_id' must be 1 to 128 printable characters without spaces");
+        }
+        if (request.types() == null || request.types().isEmpty() || request.types().size() > MAX_TYPES) {
+            throw ApiException.badRequest("'types' must name 1 to " + MAX_TYPES + " job types");
+        }
+        Set<String> types = new LinkedHashSet<>();
+        for (String type : request.types()) {
+            if (type == null || type.isBlank()) {
+                throw ApiException.badRequest("'types' must not hold an empty name");
+            }
+            types.add(type);
+        }
+        long waitMs = request.waitMs() == null ? MAX_WAIT.toMillis() : request.waitMs();
+        if (waitMs < 0 || waitMs > MAX_WAIT.toMillis()) {
+            throw ApiException.badRequest("'wait_ms' must be from 0 to " + MAX_WAIT.toMillis());
+        }
+        Taker taker = dispatch.dispatcher().take(workerId, types);
+        // The servlet container's own timeout comes later: this one answers 204.
+        DeferredResult<ResponseEntity<Task>> answer = new DeferredResult<>(waitMs + 10_000);
+        taker.job().orTimeout(Math.max(1, waitMs), java.util.concurrent.TimeUnit.MILLISECONDS).whenComplete((job, error) -> {
+            if (job != null) {
+                if (!answer.setResult(ResponseEntity.ok(Task.of(job, clock.instant())))) {
+                    release(job);
+                }
+            } else {
+                answer.setResult(ResponseEntity.noContent().build());
+            }
+        });
+        answer.onError(error -> leave(taker));
+        answer.onTimeout(() -> leave(taker));
+        return answer;
+    }
+
+    /** The client left: stop waiting, and give back a job granted meanwhile. */
+    private void leave(Taker taker) {
+        if (!taker.cancel()) {
+            OfferedJob job = taker.job().getNow(null);
+            if (job != null) {
+                release(job);
+            }
+        }
+    }
+
+    private void release(OfferedJob job) {
+        sender.send(commands.release(job.jobId(), job.workerId(), job.attempt(), "the worker's poll ended before it got the job"));
+    }
+}
