@@ -33,7 +33,7 @@ class AcceptedJobs {
     JobCommand command(String jobId, SubmitRequest request, JobPlan plan, List<StoredFile> stored, String requestHash) {
         return commands.submit(jobId, request.owner(), plan.type().name(), Json.write(request.input()), stored,
                 plan.stages(), new JobCommands.SubmitOptions(plan.policy(), request.idempotencyKey(), requestHash,
-                        plan.dedupKey()));
+                        plan.dedupKey(), SubmitOptions.priority(request.options()), null));
     }
 
     /** Call once the command is acknowledged. */

@@ -15,7 +15,7 @@ public final class SubmitOptions {
 
     static final long MAX_DURATION_MS = 7L * 24 * 3600 * 1000;
     private static final Set<String> FIELDS = Set.of("max_attempts", "backoff_ms", "backoff_multiplier",
-            "backoff_max_ms", "timeout_ms", "stage_timeout_ms", "heartbeat_timeout_ms", "max_restarts");
+            "backoff_max_ms", "timeout_ms", "stage_timeout_ms", "heartbeat_timeout_ms", "max_restarts", "priority");
 
     private SubmitOptions() {
     }
@@ -46,6 +46,7 @@ public final class SubmitOptions {
                 throw ApiException.badRequest("Unknown option '" + field + "'; options are " + String.join(", ", FIELDS.stream().sorted().toList()));
             }
         }
+        priority(options);
         Policy policy = defaults.withMaxAttempts((int) number(options, "max_attempts", defaults.maxAttempts(), 1, 100));
         long backoffMax = number(options, "backoff_max_ms", policy.backoffMaxMs(), 0, MAX_DURATION_MS);
         long backoff = number(options, "backoff_ms", Math.min(policy.backoffInitialMs(), backoffMax), 0, backoffMax);
@@ -74,6 +75,17 @@ public final class SubmitOptions {
             return null;
         }
         return number(options, field, 0, 100, MAX_DURATION_MS);
+    }
+
+    /** Highest and lowest priority; higher is handed out first. */
+    static final int MAX_PRIORITY = 100;
+
+    /** The job's priority from its options: -100 to 100, 0 when not given. Validated with the rest by {@link #policy}. */
+    static int priority(JsonNode options) {
+        if (options == null || !options.isObject()) {
+            return 0;
+        }
+        return (int) number(options, "priority", 0, -MAX_PRIORITY, MAX_PRIORITY);
     }
 
     private static long number(JsonNode options, String field, long fallback, long min, long max) {

@@ -335,13 +335,16 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
 
     /**
      * Gives free slots to waiting jobs: first the running jobs to take over (they were started before any job still
-     * pending, and nothing runs them now), then the pending ones that are due, in the order they came.
+     * pending, and nothing runs them now), then the pending ones that are due, higher priority first and, within a
+     * priority, in the order they came.
      */
     private void fillSlots() {
         Instant now = clock.instant();
         Instant earliestLater = null;
         for (boolean takeovers : new boolean[] {true, false}) {
-            var next = waiting.entrySet().iterator();
+            var next = waiting.entrySet().stream()
+                    .sorted(java.util.Comparator.comparingInt(e -> -e.getValue().state().priority()))
+                    .toList().iterator();
             while (running.size() + requested.size() < concurrency && next.hasNext()) {
                 var entry = next.next();
                 JobState job = entry.getValue().state();
@@ -352,7 +355,7 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
                     earliestLater = earliestLater == null || job.retryAt().isBefore(earliestLater) ? job.retryAt() : earliestLater;
                     continue;
                 }
-                next.remove();
+                waiting.remove(entry.getKey());
                 requested.put(job.jobId(), entry.getValue());
                 sender.send(commands.start(job.jobId(), workerId, job.attempt())).whenComplete((ok, error) -> {
                     if (error != null) {

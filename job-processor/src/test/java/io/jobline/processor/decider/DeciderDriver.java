@@ -15,6 +15,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import io.jobline.processor.command.CommandSender;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.event.JobEvent;
+import io.jobline.schemas.offer.JobOffer;
 import io.jobline.schemas.registry.SchemaRegistry;
 import io.jobline.schemas.topic.JobTopics;
 
@@ -28,6 +29,7 @@ final class DeciderDriver implements AutoCloseable {
     final TopologyTestDriver driver;
     final TestInputTopic<String, JobCommand> commands;
     final TestOutputTopic<String, JobEvent> events;
+    final TestOutputTopic<String, JobOffer> offers;
     /** Ticks the decider sent and nobody has read back yet. */
     final List<JobCommand> ticks = new ArrayList<>();
 
@@ -45,6 +47,8 @@ final class DeciderDriver implements AutoCloseable {
                 topics.commands().valueSerde().serializer());
         events = driver.createOutputTopic(JobTopics.EVENTS, topics.events().keySerde().deserializer(),
                 topics.events().valueSerde().deserializer());
+        offers = driver.createOutputTopic(JobTopics.OFFERS, topics.offers().keySerde().deserializer(),
+                topics.offers().valueSerde().deserializer());
     }
 
     /** Moves the wall clock on, then reads back the ticks sent meanwhile. */

@@ -230,4 +230,62 @@ class DeciderTopologyTest {
             decision.events().forEach(e -> accepted.add(e.getJobId() + ":" + e.getPayload().getClass().getSimpleName()));
         }
     }
+
+    @Test
+    void shouldOfferAJobNoLocalWorkerClaimedWithEverythingItsNextAttemptNeeds() {
+        send(COMMANDS.submit("j1", "alice", "demo", "{\"stages\":2}", List.of(), List.of("stage-1", "stage-2"),
+                new JobCommands.SubmitOptions(Policy.SINGLE_ATTEMPT, null, null, null, 7, null)));
+
+        var offer = decider.offers.readRecord();
+        assertThat(offer.key()).isEqualTo("j1");
+        assertThat(offer.value().getAttempt()).as("the expected attempt of the StartJob that takes it").isZero();
+        assertThat(offer.value().getFirstStage()).isEqualTo(1);
+        assertThat(offer.value().getStages()).containsExactly("stage-1", "stage-2");
+        assertThat(offer.value().getInput()).isEqualTo("{\"stages\":2}");
+        assertThat(offer.value().getPriority()).isEqualTo(7);
+        assertThat(decider.offers.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldNotOfferAJobALocalWorkerClaimedAsItWasAccepted() {
+        listener.claimAs = "worker-x";
+        send(COMMANDS.submit("j1", "alice", "demo", "{}", List.of(), List.of("s")));
+
+        assertThat(state("j1").workerId()).isEqualTo("worker-x");
+        assertThat(decider.offers.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldOfferAReleasedJobAgainToResumeAfterItsLastCompletedStage() {
+        send(COMMANDS.submit("j1", "alice", "demo", "{}", List.of(), List.of("s1", "s2")));
+        send(COMMANDS.start("j1", "w", 0));
+        send(COMMANDS.completeStage("j1", "w", 1, 1, "{\"n\":1}"));
+        decider.offers.readRecordsToList();
+
+        send(COMMANDS.release("j1", "w", 1, "shutting down"));
+
+        assertThat(state("j1").status()).isEqualTo(JobStatus.PENDING);
+        var offer = decider.offers.readValue();
+        assertThat(offer.getAttempt()).isEqualTo(1);
+        assertThat(offer.getFirstStage()).isEqualTo(2);
+        assertThat(offer.getCheckpoint()).isEqualTo("{\"n\":1}");
+    }
+
+    @Test
+    void shouldOfferAFailedAttemptsRetryOnlyWhenItIsDueAndAPendingJobAgainAfterAWhile() {
+        send(COMMANDS.submit("j1", "alice", "demo", "{}", List.of(), List.of("s"),
+                new JobCommands.SubmitOptions(Policy.SINGLE_ATTEMPT.withMaxAttempts(2), null, null, null)));
+        send(COMMANDS.start("j1", "w", 0));
+        decider.offers.readRecordsToList();
+        send(COMMANDS.fail("j1", "w", 1, "boom", 1, true));
+        assertThat(decider.offers.isEmpty()).as("the retry is not due yet").isTrue();
+
+        decider.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(decider.offers.readValue().getAttempt()).isEqualTo(1);
+
+        decider.advanceWallClockTime(Duration.ofSeconds(10));
+        assertThat(decider.offers.isEmpty()).isTrue();
+        decider.advanceWallClockTime(DeciderProcessor.REOFFER_AFTER);
+        assertThat(decider.offers.readValue().getAttempt()).as("offered again: an offer may be lost").isEqualTo(1);
+    }
 }

@@ -24,6 +24,7 @@ import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.JobFailed;
 import io.jobline.schemas.event.JobRetried;
 import io.jobline.schemas.event.JobStarted;
+import io.jobline.schemas.event.JobReleased;
 import io.jobline.schemas.event.JobSubmitted;
 import io.jobline.schemas.event.ProgressReported;
 import io.jobline.schemas.event.StageCompleted;
@@ -72,6 +73,24 @@ class JobDeciderTest {
         assertThat(fixture.thenRejected(COMMANDS.complete(JOB, WORKER, 1, "{}",
                 List.of(new StoredFile("report.json", "jobs/job-1/../job-2/artifacts/report.json", 1, null)))))
                 .contains("not in the job's own folder");
+    }
+
+    @Test
+    void shouldPutAReleasedJobBackToPendingWithoutCountingAFailure() {
+        DeciderFixture fixture = given(runningStage1().stageCompleted(1, "{}").stageStarted(2));
+
+        fixture.thenAccepted(COMMANDS.release(JOB, WORKER, 1, "worker shutting down"), JobReleased.class);
+
+        JobState released = fixture.when(COMMANDS.release(JOB, WORKER, 1, "worker shutting down")).state();
+        assertThat(released.status()).isEqualTo(JobStatus.PENDING);
+        assertThat(released.failures()).isZero();
+        assertThat(released.workerId()).isNull();
+        assertThat(released.completedStages()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRejectAReleaseFromAStaleAttempt() {
+        assertThat(given(runningStage1()).thenRejected(COMMANDS.release(JOB, WORKER, 2, null))).contains("stale attempt");
     }
 
     @Test

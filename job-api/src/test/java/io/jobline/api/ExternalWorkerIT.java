@@ -1,0 +1,124 @@
+package io.jobline.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.jobline.api.support.RunningService;
+import io.jobline.api.support.ServiceClient;
+import io.jobline.api.support.TopicReader;
+import io.jobline.schemas.event.JobCompleted;
+import io.jobline.schemas.event.JobEvent;
+import io.jobline.schemas.event.JobReleased;
+import io.jobline.schemas.event.JobStarted;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * External workers on the HTTP worker protocol, on a service whose in-process worker has no slots: every job runs
+ * through long polls, and the attempt number fences every call.
+ */
+class ExternalWorkerIT {
+
+    @TempDir
+    static Path dir;
+    private static RunningService service;
+    private static ServiceClient client;
+
+    @BeforeAll
+    static void start() {
+        service = RunningService.start(dir.resolve("service"), Map.of("jobline.processor.concurrency", 0));
+        client = service.client();
+    }
+
+    @AfterAll
+    static void stop() {
+        service.close();
+    }
+
+    @Test
+    void shouldRunAJobStageByStageAndResumeItOnAnotherWorkerAfterARelease() {
+        String id = client.submit("demo", "{\"stages\": 2, \"stage_ms\": 10}");
+
+        JsonNode first = poll("worker-1", "demo");
+        assertThat(first.get("job_id").asString()).isEqualTo(id);
+        assertThat(first.get("attempt").asInt()).isEqualTo(1);
+        assertThat(first.get("first_stage").asInt()).isEqualTo(1);
+        assertThat(first.get("stages").size()).isEqualTo(2);
+        assertThat(first.get("lease_expires_at").isNull()).isFalse();
+        String attempt1 = "/api/jobs/" + id + "/attempts/1";
+        assertThat(client.postJson(attempt1 + "/heartbeat", "{\"stage\": 1, \"progress\": 0.5, \"message\": \"half\"}")
+                .json().get("cancel_requested").asBoolean()).isFalse();
+        assertThat(client.postJson(attempt1 + "/stages/1/complete", "{\"checkpoint\": {\"frames\": 12}}")
+                .json().get("next_stage").asInt()).isEqualTo(2);
+        assertThat(client.postJson(attempt1 + "/release", "{\"reason\": \"shutting down\"}").status()).isEqualTo(200);
+
+        JsonNode second = poll("worker-2", "demo");
+        assertThat(second.get("job_id").asString()).isEqualTo(id);
+        assertThat(second.get("attempt").asInt()).isEqualTo(2);
+        assertThat(second.get("first_stage").asInt()).as("resumes after the completed stage").isEqualTo(2);
+        assertThat(second.get("checkpoint").get("frames").asInt()).isEqualTo(12);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.postJson(attempt1 + "/heartbeat", "{}").status() == 409);
+        var stale = client.postJson(attempt1 + "/complete", "{\"result\": {\"from\": \"the old attempt\"}}");
+        assertThat(stale.status()).isEqualTo(409);
+        assertThat(stale.json().get("reason").asString()).isEqualTo("superseded");
+
+        String attempt2 = "/api/jobs/" + id + "/attempts/2";
+        assertThat(client.send(attempt2 + "/artifacts/report.txt", "PUT", "text/plain", "hello").status()).isEqualTo(201);
+        assertThat(client.postJson(attempt2 + "/complete", "{\"result\": {\"score\": 0.9}}").status()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.job(id).get("status").asString().equals("completed"));
+        JsonNode result = client.get("/api/jobs/" + id + "/result").json();
+        assertThat(result.get("result").get("score").asDouble()).isEqualTo(0.9);
+        assertThat(client.get("/api/jobs/" + id + "/artifacts/report.txt").text()).isEqualTo("hello");
+        List<JobEvent> events = TopicReader.events(service, id);
+        assertThat(events).filteredOn(e -> e.getPayload() instanceof JobStarted)
+                .extracting(e -> ((JobStarted) e.getPayload()).getWorkerId()).containsExactly("worker-1", "worker-2");
+        assertThat(events).filteredOn(e -> e.getPayload() instanceof JobReleased).hasSize(1);
+        assertThat(events).filteredOn(e -> e.getPayload() instanceof JobCompleted).hasSize(1);
+        assertThat(client.job(id).get("errors")).as("a release is not a failure").isEmpty();
+    }
+
+    @Test
+    void shouldTellARunningWorkerAtItsNextHeartbeatThatItsJobWasCancelled() {
+        String id = client.submit("demo", "{\"stages\": 1, \"stage_ms\": 10}");
+        JsonNode task = poll("worker-3", "demo");
+        assertThat(task.get("job_id").asString()).isEqualTo(id);
+
+        assertThat(client.post("/api/jobs/" + id + "/cancel", "application/json", "").status()).isEqualTo(202);
+
+        String heartbeat = "/api/jobs/" + id + "/attempts/1/heartbeat";
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                client.postJson(heartbeat, "{\"stage\": 1}").json().get("cancel_requested").asBoolean());
+        var late = client.postJson("/api/jobs/" + id + "/attempts/1/complete", "{}");
+        assertThat(late.status()).isEqualTo(409);
+        assertThat(late.json().get("reason").asString()).isEqualTo("cancelled");
+    }
+
+    @Test
+    void shouldAnswerNoContentWhenNothingCameAndRefuseAMalformedPoll() {
+        var nothing = client.postJson("/api/workers/poll", "{\"worker_id\": \"w\", \"types\": [\"no-such-type\"], \"wait_ms\": 300}");
+        assertThat(nothing.status()).isEqualTo(204);
+
+        var noTypes = client.postJson("/api/workers/poll", "{\"worker_id\": \"w\", \"types\": []}");
+        assertThat(noTypes.status()).isEqualTo(400);
+        assertThat(noTypes.header("Content-Type")).contains("application/problem+json");
+        assertThat(client.postJson("/api/workers/poll", "{\"worker_id\": \"w\", \"types\": [\"demo\"], \"wait_ms\": 60000}")
+                .status()).isEqualTo(400);
+    }
+
+    private static JsonNode poll(String workerId, String type) {
+        var answer = client.postJson("/api/workers/poll",
+                "{\"worker_id\": \"" + workerId + "\", \"types\": [\"" + type + "\"], \"wait_ms\": 20000}");
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+        return answer.json();
+    }
+}
