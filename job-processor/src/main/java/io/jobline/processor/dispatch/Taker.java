@@ -15,6 +15,7 @@ public final class Taker {
     private final Set<String> types;
     private final CompletableFuture<OfferedJob> job = new CompletableFuture<>();
     private final AtomicBoolean claimed = new AtomicBoolean();
+    private volatile Runnable onReturned = () -> { };
 
     Taker(String workerId, Set<String> types) {
         this.workerId = workerId;
@@ -50,6 +51,17 @@ public final class Taker {
 
     void unclaim() {
         claimed.set(false);
+        onReturned.run();
+    }
+
+    /** Whether a lane asked the decider to start an offered job for this taker (answered or not yet). */
+    public boolean isClaimed() {
+        return claimed.get();
+    }
+
+    /** Called when a start asked for this taker was refused, or went unanswered: the taker is free again. */
+    public void onReturned(Runnable action) {
+        this.onReturned = action;
     }
 
     /** @return false when the taker stopped waiting meanwhile: the granted job must be released */

@@ -70,6 +70,10 @@ final class JobExecution implements Runnable {
         return partition == p;
     }
 
+    int attempt() {
+        return job.attempt();
+    }
+
     /** Stops this attempt: the stage sees it at its next report, and a stage blocked in a wait is interrupted. */
     void cancel() {
         cancelled = true;

@@ -216,7 +216,7 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         Instant now = clock.instant();
         boolean earlierJobDue = waiting.values().stream()
                 .anyMatch(w -> w.state().retryAt() == null || !w.state().retryAt().isAfter(now));
-        if (running.size() + requested.size() >= concurrency || earlierJobDue || requested.containsKey(job.jobId())) {
+        if (running.size() + requested.size() + reserved() >= concurrency || earlierJobDue || requested.containsKey(job.jobId())) {
             return null;
         }
         if (running.size() + requested.size() + 1 >= concurrency && !stopTaking()) {
@@ -231,7 +231,15 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
     public synchronized void partitionClosed(int partition) {
         waiting.values().removeIf(w -> w.partition() == partition);
         requested.values().removeIf(w -> w.partition() == partition);
-        running.values().stream().filter(e -> e.partition(partition)).toList().forEach(JobExecution::cancel);
+        // A job runs on wherever its partition is decided: its reports reach the new owner through job-commands. It
+        // goes on here, followed through the event tail for a cancel; without one, it stops, and is taken over.
+        running.entrySet().stream().filter(e -> e.getValue().partition(partition)).toList().forEach(e -> {
+            if (tail == null) {
+                e.getValue().cancel();
+            } else if (!followed.containsKey(e.getKey())) {
+                follow(e.getKey(), e.getValue());
+            }
+        });
         log.info("Partition {} closed", partition);
     }
 
@@ -289,12 +297,28 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
             return;
         }
         Taker next = dispatcher.take(workerId, types.names());
+        next.onReturned(this::wake);
         taker = next;
         next.job().whenComplete((job, error) -> {
             if (job != null) {
                 startOffered(next, job);
             }
         });
+    }
+
+    /** Stops the execution when its job is cancelled or moves on to another attempt, as the event tail shows. */
+    private void follow(String jobId, JobExecution execution) {
+        int attempt = execution.attempt();
+        followed.put(jobId, tail.watch(jobId, event -> {
+            if (event.getAttempt() > attempt || !EventStatus.of(event.getPayload()).isActive()) {
+                execution.cancel();
+            }
+        }));
+    }
+
+    /** 1 while an offered job's start is asked for this runner's taker: that slot is spoken for until the answer. */
+    private int reserved() {
+        return taker != null && taker.isClaimed() ? 1 : 0;
     }
 
     /** Stops waiting for an offered job; false when one was granted meanwhile (it runs, in the slot it waited for). */
@@ -322,12 +346,7 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         }
         waiting.remove(jobId);
         if (tail != null) {
-            int attempt = job.attempt();
-            followed.put(jobId, tail.watch(jobId, event -> {
-                if (event.getAttempt() > attempt || !EventStatus.of(event.getPayload()).isActive()) {
-                    self[0].cancel();
-                }
-            }));
+            follow(jobId, self[0]);
         }
         pool.execute(self[0]);
         fillSlots();
@@ -345,7 +364,7 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
             var next = waiting.entrySet().stream()
                     .sorted(java.util.Comparator.comparingInt(e -> -e.getValue().state().priority()))
                     .toList().iterator();
-            while (running.size() + requested.size() < concurrency && next.hasNext()) {
+            while (running.size() + requested.size() + reserved() < concurrency && next.hasNext()) {
                 var entry = next.next();
                 JobState job = entry.getValue().state();
                 if (takeovers != (job.status() == JobStatus.RUNNING)) {
