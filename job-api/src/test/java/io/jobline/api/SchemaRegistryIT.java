@@ -42,13 +42,13 @@ class SchemaRegistryIT {
         assertThat(subjects.status()).isEqualTo(200);
         assertThat(subjects.header("Content-Type")).startsWith(MEDIA_TYPE);
         assertThat(subjects.json().valueStream().map(n -> n.asString()).toList())
-                .containsExactly("job-commands-value", "job-events-value");
+                .containsExactly("job-commands-value", "job-events-value", "job-offers-value");
 
-        assertThat(client.get(REGISTRY + "/subjects/job-events-value/versions").text()).isEqualTo("[1,2,3,4]");
+        assertThat(client.get(REGISTRY + "/subjects/job-events-value/versions").text()).isEqualTo("[1,2,3,4,5]");
 
-        Response version = client.get(REGISTRY + "/subjects/job-events-value/versions/4");
+        Response version = client.get(REGISTRY + "/subjects/job-events-value/versions/5");
         assertThat(version.json().get("subject").asString()).isEqualTo("job-events-value");
-        assertThat(version.json().get("version").asInt()).isEqualTo(4);
+        assertThat(version.json().get("version").asInt()).isEqualTo(5);
         int id = version.json().get("id").asInt();
         Schema schema = new Schema.Parser().parse(version.json().get("schema").asString());
         assertThat(schema.getFullName()).isEqualTo("io.jobline.schemas.event.JobEvent");
