@@ -53,6 +53,8 @@ class JobsTopologyTest {
     void startDriver() {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "projections-test");
+        // Its own state folder: the default one under /tmp is shared by every build running on the host.
+        props.put(StreamsConfig.STATE_DIR_CONFIG, io.jobline.processor.testing.TempFolders.create("projections-test").toString());
         driver = new TopologyTestDriver(JobsTopology.build(topics, (event, view) -> folded.add(event.getSequence() + ":" + (view == null ? "deleted" : view.status().wireName())), progress), props, EventLog.T0);
         events = driver.createInputTopic(JobTopics.EVENTS, topics.events().keySerde().serializer(),
                 topics.events().valueSerde().serializer());
@@ -180,8 +182,8 @@ class JobsTopologyTest {
 
     @Test
     void shouldHoldADedupKeyOnlyWhileItsJobIsPendingOrRunning() {
-        pipe(EventLog.of("j1").raw(new JobSubmitted("demo", "alice", "{}", List.of(), List.of("s"), null, null, null, "nightly", 0, null), 0, 1));
-        pipe(EventLog.of("j2").raw(new JobSubmitted("demo", "alice", "{}", List.of(), List.of("s"), null, null, null, null, 0, null), 0, 1));
+        pipe(EventLog.of("j1").raw(new JobSubmitted("demo", "alice", "{}", List.of(), List.of("s"), null, null, null, "nightly", 0, null, null), 0, 1));
+        pipe(EventLog.of("j2").raw(new JobSubmitted("demo", "alice", "{}", List.of(), List.of("s"), null, null, null, null, 0, null, null), 0, 1));
 
         assertThat(queries.activeJobWithDedupKey("demo", "nightly")).contains("j1");
         assertThat(queries.activeJobWithDedupKey("csv-report", "nightly")).isEmpty();

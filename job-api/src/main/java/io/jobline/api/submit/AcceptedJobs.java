@@ -31,9 +31,9 @@ class AcceptedJobs {
 
     /** {@code requestHash}: of this request, or of the whole batch it is an item of. */
     JobCommand command(String jobId, SubmitRequest request, JobPlan plan, List<StoredFile> stored, String requestHash) {
-        return commands.submit(jobId, request.owner(), plan.type().name(), Json.write(request.input()), stored,
+        return commands.submit(jobId, request.owner(), plan.type(), Json.write(request.input()), stored,
                 plan.stages(), new JobCommands.SubmitOptions(plan.policy(), request.idempotencyKey(), requestHash,
-                        plan.dedupKey(), SubmitOptions.priority(request.options()), null));
+                        plan.dedupKey(), SubmitOptions.priority(request.options()), plan.typeVersion(), plan.concurrencyLimit()));
     }
 
     /** Call once the command is acknowledged. */
@@ -53,7 +53,7 @@ class AcceptedJobs {
                 .setSequence(1)
                 .setPayload(new JobSubmitted(submit.getType(), submit.getOwner(), submit.getInput(), submit.getFiles(),
                         submit.getStages(), submit.getPolicy(), submit.getIdempotencyKey(), submit.getRequestHash(),
-                        submit.getDedupKey(), submit.getPriority(), submit.getTypeVersion()))
+                        submit.getDedupKey(), submit.getPriority(), submit.getTypeVersion(), submit.getConcurrencyLimit()))
                 .build();
     }
 }

@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.springframework.stereotype.Service;
 
 import io.jobline.api.command.CommandAppender;
+import io.jobline.processor.system.KafkaSettings;
 import io.jobline.api.problem.ApiException;
 import io.jobline.projections.view.JobView;
 import io.jobline.schemas.command.JobCommand;
@@ -26,8 +27,11 @@ class BatchSubmitter {
     private final AcceptedJobs accepted;
     private final CommandAppender appender;
     private final StripedLocks locks = new StripedLocks();
+    private final int partitions;
 
-    BatchSubmitter(JobPlanner planner, IdempotentSubmits idempotent, AcceptedJobs accepted, CommandAppender appender) {
+    BatchSubmitter(JobPlanner planner, IdempotentSubmits idempotent, AcceptedJobs accepted, CommandAppender appender,
+                   KafkaSettings kafka) {
+        this.partitions = kafka.partitions();
         this.planner = planner;
         this.idempotent = idempotent;
         this.accepted = accepted;
@@ -48,17 +52,17 @@ class BatchSubmitter {
             plans.add(planItem(i, requests.get(i)));
         }
         if (key == null) {
-            List<String> ids = requests.stream().map(r -> UUID.randomUUID().toString()).toList();
+            List<String> ids = plans.stream().map(p -> p.placedId(UUID.randomUUID().toString(), partitions)).toList();
             return appendMissing(ids, requests, plans, null, emptyEarlier(requests.size()));
         }
         IdempotencyKeys.validate(key);
         String hash = RequestHash.ofBatch(plans.stream().map(JobPlan::hash).toList());
         return locks.serialized(owner + "\n" + key, () -> {
-            Optional<IdempotentSubmits.Earlier> earlier = idempotent.find(key, day -> ids(owner, key, day, requests.size()));
+            Optional<IdempotentSubmits.Earlier> earlier = idempotent.find(key, day -> ids(owner, key, day, plans));
             earlier.ifPresent(found -> found.jobs().stream().flatMap(Optional::stream).findFirst()
                     .ifPresent(job -> IdempotentSubmits.requireSameRequest(job, hash, key)));
             long day = earlier.map(IdempotentSubmits.Earlier::day).orElse(idempotent.today());
-            return appendMissing(ids(owner, key, day, requests.size()), requests, plans, hash,
+            return appendMissing(ids(owner, key, day, plans), requests, plans, hash,
                     earlier.map(IdempotentSubmits.Earlier::jobs).orElse(emptyEarlier(requests.size())));
         });
     }
@@ -105,10 +109,10 @@ class BatchSubmitter {
         return new Outcome(List.copyOf(answers), !missing.isEmpty());
     }
 
-    private static List<String> ids(String owner, String key, long day, int count) {
-        List<String> ids = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            ids.add(IdempotencyKeys.batchItemId(owner, key, day, i));
+    private List<String> ids(String owner, String key, long day, List<JobPlan> plans) {
+        List<String> ids = new ArrayList<>(plans.size());
+        for (int i = 0; i < plans.size(); i++) {
+            ids.add(plans.get(i).placedId(IdempotencyKeys.batchItemId(owner, key, day, i), partitions));
         }
         return ids;
     }

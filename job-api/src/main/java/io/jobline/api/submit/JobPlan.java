@@ -1,5 +1,7 @@
 package io.jobline.api.submit;
 
+import io.jobline.processor.decider.LimitedTypes;
+
 import java.util.List;
 
 import io.jobline.processor.files.StoredFile;
@@ -10,5 +12,14 @@ import io.jobline.processor.policy.Policy;
  * A request checked against its job type: what the SubmitJob will say. {@code files} describes the uploads (names,
  * sizes), not yet stored.
  */
-record JobPlan(JobType type, Policy policy, List<String> stages, String dedupKey, String hash, List<StoredFile> files) {
+record JobPlan(String type, Integer typeVersion, Integer concurrencyLimit, Policy policy, List<String> stages,
+               String dedupKey, String hash, List<StoredFile> files) {
+
+    /**
+     * The id the job gets: {@code id}, or for a type with a concurrency limit the derivation of it that lives on the
+     * type's partition (see {@link LimitedTypes}).
+     */
+    String placedId(String id, int partitions) {
+        return concurrencyLimit == null ? id : LimitedTypes.placedId(id, type, partitions);
+    }
 }

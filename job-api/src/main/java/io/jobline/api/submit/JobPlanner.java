@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.springframework.http.HttpStatus;
@@ -14,6 +15,9 @@ import io.jobline.processor.files.FileNames;
 import io.jobline.processor.files.StoredFile;
 import io.jobline.processor.jobtype.JobType;
 import io.jobline.processor.jobtype.JobTypes;
+import io.jobline.processor.jobtype.InputSchema;
+import io.jobline.api.jobtypes.DeclaredJobType;
+import io.jobline.api.jobtypes.DeclaredTypes;
 import io.jobline.processor.policy.Policy;
 
 /** Checks a request against its type: input schema, options, file names, the type's own plan. Throws 4xx problems. */
@@ -21,25 +25,52 @@ import io.jobline.processor.policy.Policy;
 class JobPlanner {
 
     private final JobTypes types;
+    private final DeclaredTypes declared;
 
-    JobPlanner(JobTypes types) {
+    JobPlanner(JobTypes types, DeclaredTypes declared) {
         this.types = types;
+        this.declared = declared;
     }
 
     JobPlan plan(SubmitRequest request) {
-        JobType type = types.find(request.type()).orElseThrow(() -> ApiException.badRequest(
-                "Unknown job type '" + request.type() + "'; known types: " + String.join(", ", types.names())));
-        List<String> violations = type.inputSchema().violations(request.input());
-        if (!violations.isEmpty()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid job input",
-                    "The input does not match the JSON Schema of job type '" + type.name() + "': "
-                            + String.join("; ", violations), Map.of("errors", violations));
+        Optional<JobType> builtIn = types.find(request.type());
+        if (builtIn.isPresent()) {
+            return planBuiltIn(builtIn.get(), request);
         }
+        DeclaredJobType type = declared.find(request.type()).orElseThrow(() -> unknown(request.type()));
+        check(type.name(), type.inputSchema(), request.input());
+        Policy policy = SubmitOptions.policy(type.policy(), request.options());
+        List<StoredFile> described = describe(request.uploads());
+        String hash = RequestHash.of(type.name(), request.input(), request.options(), described);
+        return new JobPlan(type.name(), type.version(), type.concurrencyLimit(), policy, type.stages(),
+                type.dedupKeyOf(request.input()), hash, described);
+    }
+
+    private JobPlan planBuiltIn(JobType type, SubmitRequest request) {
+        check(type.name(), type.inputSchema(), request.input());
         Policy policy = SubmitOptions.policy(type.policy(), request.options());
         List<StoredFile> described = describe(request.uploads());
         List<String> stages = type.plan(request.input(), described);
         String hash = RequestHash.of(type.name(), request.input(), request.options(), described);
-        return new JobPlan(type, policy, stages, type.dedupKey(request.input()), hash, described);
+        return new JobPlan(type.name(), null, null, policy, stages, type.dedupKey(request.input()), hash, described);
+    }
+
+    private ApiException unknown(String name) {
+        if (!declared.isCaughtUp()) {
+            return ApiException.catchingUp("the job type catalog");
+        }
+        List<String> known = new java.util.ArrayList<>(types.names());
+        declared.all().forEach(t -> known.add(t.name()));
+        return ApiException.badRequest("Unknown job type '" + name + "'; known types: " + String.join(", ", known));
+    }
+
+    private static void check(String type, InputSchema schema, tools.jackson.databind.JsonNode input) {
+        List<String> violations = schema.violations(input);
+        if (!violations.isEmpty()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid job input",
+                    "The input does not match the JSON Schema of job type '" + type + "': "
+                            + String.join("; ", violations), Map.of("errors", violations));
+        }
     }
 
     private static List<StoredFile> describe(List<Upload> uploads) {

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Service;
 
 import io.jobline.api.command.CommandAppender;
+import io.jobline.processor.system.KafkaSettings;
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobLookup;
 import io.jobline.processor.files.FileStore;
@@ -31,13 +32,15 @@ class JobSubmitter {
     private final CommandAppender appender;
     private final JobLookup lookup;
     private final JobQueries queries;
+    private final int partitions;
     private final StripedLocks idempotencyLocks = new StripedLocks();
     private final StripedLocks dedupLocks = new StripedLocks();
     /** Dedup keys of jobs accepted here that the projection may not show yet: key -> job id. */
     private final Map<String, String> recentDedupKeys = new ConcurrentHashMap<>();
 
     JobSubmitter(JobPlanner planner, IdempotentSubmits idempotent, AcceptedJobs accepted, FileStore files,
-                 CommandAppender appender, JobLookup lookup, JobQueries queries) {
+                 CommandAppender appender, JobLookup lookup, JobQueries queries, KafkaSettings kafka) {
+        this.partitions = kafka.partitions();
         this.planner = planner;
         this.idempotent = idempotent;
         this.accepted = accepted;
@@ -55,19 +58,20 @@ class JobSubmitter {
         JobPlan plan = planner.plan(request);
         String key = request.idempotencyKey();
         if (key == null) {
-            return new Outcome(create(UUID.randomUUID().toString(), request, plan), true);
+            return new Outcome(create(plan.placedId(UUID.randomUUID().toString(), partitions), request, plan), true);
         }
         IdempotencyKeys.validate(key);
         String owner = request.owner();
         return idempotencyLocks.serialized(owner + "\n" + key, () -> {
             Optional<IdempotentSubmits.Earlier> earlier = idempotent.find(key,
-                    day -> List.of(IdempotencyKeys.jobId(owner, key, day)));
+                    day -> List.of(plan.placedId(IdempotencyKeys.jobId(owner, key, day), partitions)));
             if (earlier.isPresent()) {
                 JobView job = earlier.get().jobs().get(0).orElseThrow();
                 IdempotentSubmits.requireSameRequest(job, plan.hash(), key);
                 return new Outcome(SubmittedJob.replayed(job), false);
             }
-            return new Outcome(create(IdempotencyKeys.jobId(owner, key, idempotent.today()), request, plan), true);
+            return new Outcome(create(plan.placedId(IdempotencyKeys.jobId(owner, key, idempotent.today()), partitions),
+                    request, plan), true);
         });
     }
 
@@ -75,13 +79,13 @@ class JobSubmitter {
         if (plan.dedupKey() == null) {
             return append(jobId, request, plan);
         }
-        String scoped = plan.type().name() + "\n" + plan.dedupKey();
+        String scoped = plan.type() + "\n" + plan.dedupKey();
         return dedupLocks.serialized(scoped, () -> {
-            Optional<String> holder = queries.activeJobWithDedupKey(plan.type().name(), plan.dedupKey())
+            Optional<String> holder = queries.activeJobWithDedupKey(plan.type(), plan.dedupKey())
                     .or(() -> Optional.ofNullable(recentDedupKeys.get(scoped)))
                     .filter(id -> lookup.find(id).map(job -> job.status().isActive()).orElse(false));
             if (holder.isPresent()) {
-                throw ApiException.jobConflict("Duplicate job", "A " + plan.type().name() + " job with dedup key '"
+                throw ApiException.jobConflict("Duplicate job", "A " + plan.type() + " job with dedup key '"
                         + plan.dedupKey() + "' is already pending or running: " + holder.get(), holder.get(),
                         lookup.find(holder.get()).map(job -> job.status().wireName()).orElse("pending"), null);
             }

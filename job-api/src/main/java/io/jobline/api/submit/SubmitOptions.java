@@ -34,7 +34,7 @@ public final class SubmitOptions {
         return options;
     }
 
-    static Policy policy(Policy defaults, JsonNode options) {
+    public static Policy policy(Policy defaults, JsonNode options) {
         if (options == null || options.isNull()) {
             return defaults;
         }

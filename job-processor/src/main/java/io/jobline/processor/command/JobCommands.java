@@ -37,7 +37,7 @@ public final class JobCommands {
                              List<String> stages, SubmitOptions options) {
         return envelope(jobId, owner, new SubmitJob(type, owner, input, StoredFile.toRefs(files), stages,
                 options.policy().toAvro(), options.idempotencyKey(), options.requestHash(), options.dedupKey(),
-                options.priority(), options.typeVersion()));
+                options.priority(), options.typeVersion(), options.concurrencyLimit()));
     }
 
     public JobCommand cancel(String jobId, String issuedBy, String reason) {
@@ -97,13 +97,14 @@ public final class JobCommands {
      * @param dedupKey       the job type's duplicate-run key for this input, or null
      * @param priority       higher is handed out first, -100 to 100
      * @param typeVersion    the version of a declared job type, or null for a built-in one
+     * @param concurrencyLimit most jobs of the type running at once across the cluster, or null
      */
     public record SubmitOptions(Policy policy, String idempotencyKey, String requestHash, String dedupKey,
-                                int priority, Integer typeVersion) {
-        public static final SubmitOptions NONE = new SubmitOptions(Policy.SINGLE_ATTEMPT, null, null, null, 0, null);
+                                int priority, Integer typeVersion, Integer concurrencyLimit) {
+        public static final SubmitOptions NONE = new SubmitOptions(Policy.SINGLE_ATTEMPT, null, null, null, 0, null, null);
 
         public SubmitOptions(Policy policy, String idempotencyKey, String requestHash, String dedupKey) {
-            this(policy, idempotencyKey, requestHash, dedupKey, 0, null);
+            this(policy, idempotencyKey, requestHash, dedupKey, 0, null, null);
         }
     }
 

@@ -3,6 +3,7 @@ package io.jobline.processor.decider;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,11 @@ import org.apache.avro.specific.SpecificRecord;
  * {@link #REOFFER_AFTER} after its last offer is offered again, as an offer may be lost (a taker that died with it
  * acquired, a record archived after too many deliveries). Offers are hints: the StartJob's expected attempt is
  * the fence, so a stale or duplicate offer is refused.
+ *
+ * <p>A type with a concurrency limit has all its jobs on one partition ({@link LimitedTypes}), this task's when the
+ * type hashes here: it counts the type's running jobs and refuses a start past the limit. Such a job is not offered
+ * while the type is at its limit; when one of its jobs stops running, the type's best pending job here (highest
+ * priority, then oldest) is offered.
  */
 final class DeciderProcessor implements Processor<String, JobCommand, String, SpecificRecord> {
 
@@ -72,6 +78,8 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
     private final Set<String> running = new HashSet<>();
     /** The pending jobs of this partition, with what an offer needs, so the punctuation reads no store. */
     private final Map<String, Pending> pending = new LinkedHashMap<>();
+    /** The running jobs of each type with a concurrency limit, by type. */
+    private final Map<String, Set<String>> limitedRunning = new HashMap<>();
     /** States as last written, so a job's next command does not read and parse its state again (this is the store's only writer). */
     private final Map<String, JobState> recentStates = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
@@ -102,6 +110,7 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
         this.tickSentAt = null;
         running.clear();
         pending.clear();
+        limitedRunning.clear();
         // Also on a task revived after an aborted transaction: the store went back to the last commit.
         recentStates.clear();
         List<JobState> active = new ArrayList<>();
@@ -112,6 +121,7 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
                 }
                 if (kv.value.status() == JobStatus.RUNNING) {
                     running.add(kv.key);
+                    countRunning(kv.value);
                 } else if (kv.value.status() == JobStatus.PENDING) {
                     // Offered at the first punctuation: offers made before this task took the partition may be lost.
                     pending.put(kv.key, Pending.of(kv.value, null));
@@ -174,7 +184,7 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
             Pending job = entry.getValue();
             boolean due = job.retryAt() == null || !job.retryAt().isAfter(now);
             boolean offeredRecently = job.offeredAt() != null && now.isBefore(job.offeredAt().plus(REOFFER_AFTER));
-            if (due && !offeredRecently && !listener.awaitsStart(entry.getKey())) {
+            if (due && !offeredRecently && !job.atLimit(this) && !listener.awaitsStart(entry.getKey())) {
                 offer(stateOf(entry.getKey()), now);
                 entry.setValue(job.offered(now));
                 if (++offered >= OFFERS_PER_PUNCTUATION) {
@@ -225,8 +235,10 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
     }
 
     private void handle(JobCommand command, JobState state) {
-        Decision decision = decider.decide(state, command);
-        String claimedBy = isReadyToStart(decision) ? listener.claimSlot(partition, decision.state()) : null;
+        Decision decision = overLimit(state, command) ? new Decision(state, List.of(), "job type " + state.type()
+                + " is at its concurrency limit of " + state.concurrencyLimit()) : decider.decide(state, command);
+        String claimedBy = isReadyToStart(decision) && !atLimit(decision.state())
+                ? listener.claimSlot(partition, decision.state()) : null;
         if (decision.isRejected()) {
             log.debug("Rejected {} for job {}: {}", command.getPayload().getClass().getSimpleName(),
                     command.getJobId(), decision.rejection());
@@ -235,8 +247,12 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
             recentStates.put(command.getJobId(), decision.state());
             if (decision.state().status() == JobStatus.RUNNING) {
                 running.add(command.getJobId());
+                countRunning(decision.state());
             } else {
                 running.remove(command.getJobId());
+                if (uncountRunning(decision.state())) {
+                    offerNextOfType(decision.state().type());
+                }
             }
             for (JobEvent event : decision.events()) {
                 context.forward(new Record<String, SpecificRecord>(event.getJobId(), event, event.getTimestamp().toEpochMilli()),
@@ -251,6 +267,49 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
         }
     }
 
+    /** A start of a pending job of a limited type whose running jobs already reach the limit. */
+    private boolean overLimit(JobState state, JobCommand command) {
+        return command.getPayload() instanceof StartJob && state.status() == JobStatus.PENDING && atLimit(state);
+    }
+
+    private boolean atLimit(JobState state) {
+        Integer limit = state.concurrencyLimit();
+        return limit != null && limitedRunning.getOrDefault(state.type(), Set.of()).size() >= limit;
+    }
+
+    private void countRunning(JobState state) {
+        if (state.concurrencyLimit() != null) {
+            limitedRunning.computeIfAbsent(state.type(), t -> new HashSet<>()).add(state.jobId());
+        }
+    }
+
+    /** @return whether the job was counted as running for a limited type (and no longer is) */
+    private boolean uncountRunning(JobState state) {
+        Set<String> jobs = state.concurrencyLimit() == null ? null : limitedRunning.get(state.type());
+        return jobs != null && jobs.remove(state.jobId());
+    }
+
+    /** A job of a limited type stopped running: offers the type's best due pending job of this partition. */
+    private void offerNextOfType(String type) {
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        String best = null;
+        JobState bestState = null;
+        for (Map.Entry<String, Pending> entry : pending.entrySet()) {
+            Pending job = entry.getValue();
+            if (type.equals(job.type()) && (job.retryAt() == null || !job.retryAt().isAfter(now))) {
+                JobState candidate = stateOf(entry.getKey());
+                if (bestState == null || candidate.priority() > bestState.priority()) {
+                    best = entry.getKey();
+                    bestState = candidate;
+                }
+            }
+        }
+        if (best != null && !atLimit(bestState)) {
+            offer(bestState, now);
+            pending.put(best, pending.get(best).offered(now));
+        }
+    }
+
     /**
      * Keeps the set of pending jobs current, and offers a job that just became pending and due, unless a local
      * worker claimed it in this step.
@@ -262,7 +321,7 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
             return;
         }
         Pending job = Pending.of(state, null);
-        if (!claimed && state.retryAt() == null && !decision.events().isEmpty()) {
+        if (!claimed && state.retryAt() == null && !decision.events().isEmpty() && !atLimit(state)) {
             Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
             offer(state, now);
             job = job.offered(now);
@@ -270,14 +329,22 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
         pending.put(state.jobId(), job);
     }
 
-    /** When a pending job's next attempt is due (null: now), and when it was last offered (null: not yet by this task). */
-    private record Pending(Instant retryAt, Instant offeredAt) {
+    /**
+     * When a pending job's next attempt is due (null: now), when it was last offered (null: not yet by this task), and
+     * its type and limit, so a type at its limit is skipped without reading the store.
+     */
+    private record Pending(Instant retryAt, Instant offeredAt, String type, Integer concurrencyLimit) {
         static Pending of(JobState state, Instant offeredAt) {
-            return new Pending(state.retryAt(), offeredAt);
+            return new Pending(state.retryAt(), offeredAt, state.type(), state.concurrencyLimit());
         }
 
         Pending offered(Instant at) {
-            return new Pending(retryAt, at);
+            return new Pending(retryAt, at, type, concurrencyLimit);
+        }
+
+        boolean atLimit(DeciderProcessor decider) {
+            return concurrencyLimit != null
+                    && decider.limitedRunning.getOrDefault(type, Set.of()).size() >= concurrencyLimit;
         }
     }
 

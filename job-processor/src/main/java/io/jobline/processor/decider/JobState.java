@@ -37,6 +37,8 @@ import io.jobline.schemas.event.StageStarted;
  *                          (or since it was submitted or retried by hand); never null, boxed only so that states
  *                          stored before it existed still read
  * @param priority          higher is handed out first (-100 to 100); never null, boxed for states stored before it
+ * @param typeVersion       the version of the declared job type it was submitted with; null for a built-in type
+ * @param concurrencyLimit  most jobs of its type running at once, from the type's definition; null: no limit
  */
 public record JobState(
         String jobId,
@@ -60,7 +62,9 @@ public record JobState(
         Instant stageStartedAt,
         Instant lastReportAt,
         Integer restarts,
-        Integer priority) {
+        Integer priority,
+        Integer typeVersion,
+        Integer concurrencyLimit) {
 
     public JobState {
         if (restarts == null) {
@@ -73,7 +77,7 @@ public record JobState(
 
     public static JobState empty(String jobId) {
         return new JobState(jobId, null, null, null, null, List.of(), List.of(), 0, 0, null, 0, 0, null, null,
-                Policy.SINGLE_ATTEMPT, 0, null, null, null, null, 0, 0);
+                Policy.SINGLE_ATTEMPT, 0, null, null, null, null, 0, 0, null, null);
     }
 
     public boolean exists() {
@@ -97,7 +101,7 @@ public record JobState(
             return new JobState(jobId, next.status, submitted.getType(), submitted.getOwner(), submitted.getInput(),
                     StoredFile.of(submitted.getFiles()), List.copyOf(submitted.getStages()), event.getAttempt(),
                     event.getSequence(), null, 0, 0, null, null, Policy.of(submitted.getPolicy()), 0, null, null,
-                    null, at, 0, submitted.getPriority());
+                    null, at, 0, submitted.getPriority(), submitted.getTypeVersion(), submitted.getConcurrencyLimit());
         } else if (payload instanceof JobStarted started) {
             if (status == JobStatus.RUNNING) {
                 next.restarts = restarts + 1; // a new attempt of a running job: its worker was lost
@@ -178,7 +182,8 @@ public record JobState(
         JobState build() {
             return new JobState(from.jobId, status, from.type, from.owner, from.input, from.files, from.stages, attempt,
                     sequence, workerId, stage, completedStages, checkpoint, error, from.policy, failures, retryAt,
-                    attemptStartedAt, stageStartedAt, lastReportAt, restarts, from.priority);
+                    attemptStartedAt, stageStartedAt, lastReportAt, restarts, from.priority, from.typeVersion,
+                    from.concurrencyLimit);
         }
     }
 }

@@ -18,6 +18,7 @@ public final class Offers {
         return JobOffer.newBuilder()
                 .setJobId(job.jobId())
                 .setType(job.type())
+                .setTypeVersion(job.typeVersion())
                 .setOwner(job.owner())
                 .setAttempt(job.attempt())
                 .setPriority(job.priority())
@@ -37,6 +38,7 @@ public final class Offers {
         return new JobState(offer.getJobId(), JobStatus.RUNNING, offer.getType(),
                 offer.getOwner(), offer.getInput(), StoredFile.of(offer.getFiles()), List.copyOf(offer.getStages()),
                 offer.getAttempt() + 1, 0, workerId, first, first - 1, offer.getCheckpoint(), null,
-                Policy.of(offer.getPolicy()), 0, null, null, null, null, 0, offer.getPriority());
+                Policy.of(offer.getPolicy()), 0, null, null, null, null, 0, offer.getPriority(),
+                offer.getTypeVersion(), null);
     }
 }

@@ -25,7 +25,8 @@ import io.jobline.schemas.topic.JobTopics;
  * job-commands are requests, kept 7 days. Both have the same partition count, so a job's commands and events share a
  * partition number, and both acknowledge a write only once min(2, replication factor) replicas have it. Dead
  * letters are kept 30 days. job-offers has one partition, so every member of a type's share group reads all of it,
- * and keeps a day: an offer not taken by then was offered again long before (the decider re-offers every 30 s). The replication factor, unless configured, follows the cluster: see
+ * and keeps a day: an offer not taken by then was offered again long before (the decider re-offers every 30 s).
+ * job-types (declared job types, a few records per change) has one partition, so one order, and is kept forever. The replication factor, unless configured, follows the cluster: see
  * {@link TopicReplication}.
  */
 public final class EnsureTopicsTask {
@@ -34,7 +35,8 @@ public final class EnsureTopicsTask {
     static final long COMMAND_RETENTION_MS = TimeUnit.DAYS.toMillis(7);
     static final long DEAD_LETTER_RETENTION_MS = TimeUnit.DAYS.toMillis(30);
     static final long OFFER_RETENTION_MS = TimeUnit.DAYS.toMillis(1);
-    private static final List<String> TOPICS = List.of(JobTopics.COMMANDS, JobTopics.EVENTS, JobTopics.OFFERS, JobTopics.DEAD_LETTERS);
+    private static final List<String> TOPICS = List.of(JobTopics.COMMANDS, JobTopics.EVENTS, JobTopics.OFFERS,
+            JobTopics.JOB_TYPES, JobTopics.DEAD_LETTERS);
 
     private EnsureTopicsTask() {
     }
@@ -61,6 +63,11 @@ public final class EnsureTopicsTask {
             if (!existing.contains(JobTopics.OFFERS)) {
                 missing.add(new NewTopic(JobTopics.OFFERS, 1, factor)
                         .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(OFFER_RETENTION_MS),
+                                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
+            }
+            if (!existing.contains(JobTopics.JOB_TYPES)) {
+                missing.add(new NewTopic(JobTopics.JOB_TYPES, 1, factor)
+                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
                                 TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
             }
             if (!existing.contains(JobTopics.DEAD_LETTERS)) {

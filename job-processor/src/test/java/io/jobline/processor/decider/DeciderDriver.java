@@ -37,6 +37,8 @@ final class DeciderDriver implements AutoCloseable {
         JobTopics topics = new JobTopics(SchemaRegistry.forUrl(null));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "decider-test");
+        // Its own state folder: the default one under /tmp is shared by every build running on the host.
+        props.put(StreamsConfig.STATE_DIR_CONFIG, io.jobline.processor.testing.TempFolders.create("decider-test").toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         CommandSender tickSender = tick -> {
             ticks.add(tick);

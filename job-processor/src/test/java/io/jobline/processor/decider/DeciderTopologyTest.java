@@ -234,7 +234,7 @@ class DeciderTopologyTest {
     @Test
     void shouldOfferAJobNoLocalWorkerClaimedWithEverythingItsNextAttemptNeeds() {
         send(COMMANDS.submit("j1", "alice", "demo", "{\"stages\":2}", List.of(), List.of("stage-1", "stage-2"),
-                new JobCommands.SubmitOptions(Policy.SINGLE_ATTEMPT, null, null, null, 7, null)));
+                new JobCommands.SubmitOptions(Policy.SINGLE_ATTEMPT, null, null, null, 7, null, null)));
 
         var offer = decider.offers.readRecord();
         assertThat(offer.key()).isEqualTo("j1");
@@ -287,5 +287,30 @@ class DeciderTopologyTest {
         assertThat(decider.offers.isEmpty()).isTrue();
         decider.advanceWallClockTime(DeciderProcessor.REOFFER_AFTER);
         assertThat(decider.offers.readValue().getAttempt()).as("offered again: an offer may be lost").isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseAStartPastTheTypesConcurrencyLimitAndOfferTheBestWaitingJobWhenOneStops() {
+        JobCommands.SubmitOptions limitTwo = new JobCommands.SubmitOptions(Policy.SINGLE_ATTEMPT, null, null, null, 0, 1, 2);
+        JobCommands.SubmitOptions limitTwoUrgent = new JobCommands.SubmitOptions(Policy.SINGLE_ATTEMPT, null, null, null, 50, 1, 2);
+        for (String id : List.of("g1", "g2", "g3")) {
+            send(COMMANDS.submit(id, "alice", "gpu", "{}", List.of(), List.of("s"), limitTwo));
+        }
+        send(COMMANDS.start("g1", "w", 0));
+        send(COMMANDS.start("g2", "w", 0));
+        send(COMMANDS.submit("g4", "alice", "gpu", "{}", List.of(), List.of("s"), limitTwoUrgent));
+        decider.offers.readRecordsToList();
+
+        send(COMMANDS.start("g3", "w", 0));
+        assertThat(state("g3").status()).as("a third would pass the limit of 2").isEqualTo(JobStatus.PENDING);
+        assertThat(listener.rejections).anyMatch(r -> r.contains("concurrency limit of 2"));
+        decider.advanceWallClockTime(DeciderProcessor.REOFFER_AFTER.plusSeconds(1));
+        assertThat(decider.offers.isEmpty()).as("nothing is offered while the type is at its limit").isTrue();
+
+        send(COMMANDS.complete("g1", "w", 1, "{}", List.of()));
+        assertThat(decider.offers.readValuesToList()).extracting(o -> o.getJobId())
+                .as("the urgent one first").containsExactly("g4");
+        send(COMMANDS.start("g4", "w", 0));
+        assertThat(state("g4").status()).isEqualTo(JobStatus.RUNNING);
     }
 }

@@ -66,7 +66,7 @@ class JobExecutionTest {
         startedByAnEarlierDecider = new JobState(startedByAnEarlierDecider.jobId(), startedByAnEarlierDecider.status(),
                 startedByAnEarlierDecider.type(), startedByAnEarlierDecider.owner(), startedByAnEarlierDecider.input(),
                 List.of(), startedByAnEarlierDecider.stages(), 1, 2, "worker-a", 0, 0, null, null,
-                startedByAnEarlierDecider.policy(), 0, null, EventLog.T0, EventLog.T0, EventLog.T0, 0, 0);
+                startedByAnEarlierDecider.policy(), 0, null, EventLog.T0, EventLog.T0, EventLog.T0, 0, 0, null, null);
 
         execution(startedByAnEarlierDecider, () -> { }).run();
 
@@ -205,7 +205,7 @@ class JobExecutionTest {
     private static JobState withCheckpoint(JobState job, String checkpoint) {
         return new JobState(job.jobId(), job.status(), job.type(), job.owner(), job.input(), job.files(), job.stages(),
                 job.attempt(), job.sequence(), job.workerId(), job.stage(), job.completedStages(), checkpoint, null,
-                job.policy(), 0, null, EventLog.T0, EventLog.T0, EventLog.T0, 0, 0);
+                job.policy(), 0, null, EventLog.T0, EventLog.T0, EventLog.T0, 0, 0, null, null);
     }
 
     private JobExecution execution(JobState job, Runnable onFinished) {
@@ -218,7 +218,7 @@ class JobExecutionTest {
         List<String> names = java.util.stream.IntStream.rangeClosed(1, stages).mapToObj(i -> "stage-" + i).toList();
         return new JobState("job-1", io.jobline.processor.lifecycle.JobStatus.RUNNING, "demo", "alice", input,
                 List.of(), names, 1, 5, "worker-a", completedStages + 1, completedStages, completedStages > 0 ? "{}" : null, null,
-                io.jobline.processor.policy.Policy.SINGLE_ATTEMPT, 0, null, EventLog.T0, EventLog.T0, EventLog.T0, 0, 0);
+                io.jobline.processor.policy.Policy.SINGLE_ATTEMPT, 0, null, EventLog.T0, EventLog.T0, EventLog.T0, 0, 0, null, null);
     }
 
     private List<Class<?>> types() {

@@ -23,7 +23,7 @@ class StateSerdeTest {
         return new JobState("job-1", JobStatus.RUNNING, "demo", "alice", "{\"stages\": 2}",
                 List.of(new StoredFile("a.mp4", "files/job-1/video", 42, "video/mp4")), List.of("fetch", "render"),
                 2, 7, "worker-1", 2, 1, "{\"frame\": 10}", "timed out", Policy.SINGLE_ATTEMPT.withMaxAttempts(3), 1,
-                null, Instant.ofEpochMilli(1_700_000_000_123L), Instant.ofEpochMilli(1_700_000_001_000L), null, 2, 0);
+                null, Instant.ofEpochMilli(1_700_000_000_123L), Instant.ofEpochMilli(1_700_000_001_000L), null, 2, 0, null, null);
     }
 
     @Test

@@ -48,14 +48,14 @@ public final class EventLog {
     public EventLog submitted(String type, String owner, Policy policy, String... stageNames) {
         stages.addAll(Arrays.asList(stageNames));
         return add(new JobSubmitted(type, owner, "{}", List.of(), List.copyOf(stages),
-                policy == null ? null : policy.toAvro(), null, null, null, 0, null), attempt);
+                policy == null ? null : policy.toAvro(), null, null, null, 0, null, null), attempt);
     }
 
     /** Submitted with an Idempotency-Key (and the hash of its request). */
     public EventLog submittedWithKey(String type, String owner, String idempotencyKey, String requestHash, String... stageNames) {
         stages.addAll(Arrays.asList(stageNames));
         return add(new JobSubmitted(type, owner, "{}", List.of(), List.copyOf(stages), null, idempotencyKey, requestHash,
-                null, 0, null), attempt);
+                null, 0, null, null), attempt);
     }
 
     public EventLog submittedDemo(int stageCount) {

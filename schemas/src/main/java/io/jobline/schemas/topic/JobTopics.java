@@ -8,6 +8,7 @@ import org.apache.kafka.common.serialization.Serdes;
 
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.event.JobEvent;
+import io.jobline.schemas.jobtype.JobTypeEvent;
 import io.jobline.schemas.offer.JobOffer;
 import io.jobline.schemas.registry.SchemaRegistry;
 import io.jobline.schemas.serde.ConfluentAvroSerde;
@@ -27,6 +28,8 @@ public final class JobTopics {
      * share group reads all of it: a record one worker released is at once there for the others.
      */
     public static final String OFFERS = "job-offers";
+    /** Job types declared at runtime, keyed by name: one partition, kept forever, folded by every instance. */
+    public static final String JOB_TYPES = "job-types";
     /**
      * Records that could not be deserialized or handled, as they were, with the reason in headers
      * ({@code __streams.errors.exception}, {@code .message}, {@code .stacktrace}, {@code .topic}, {@code .partition},
@@ -37,11 +40,13 @@ public final class JobTopics {
     private final Topic<String, JobCommand> commands;
     private final Topic<String, JobEvent> events;
     private final Topic<String, JobOffer> offers;
+    private final Topic<String, JobTypeEvent> jobTypes;
 
     public JobTopics(SchemaRegistry registry) {
         this.commands = new Topic<>(COMMANDS, Serdes.String(), ConfluentAvroSerde.forValues(registry, JobCommand.getClassSchema()));
         this.events = new Topic<>(EVENTS, Serdes.String(), ConfluentAvroSerde.forValues(registry, JobEvent.getClassSchema()));
         this.offers = new Topic<>(OFFERS, Serdes.String(), ConfluentAvroSerde.forValues(registry, JobOffer.getClassSchema()));
+        this.jobTypes = new Topic<>(JOB_TYPES, Serdes.String(), ConfluentAvroSerde.forValues(registry, JobTypeEvent.getClassSchema()));
     }
 
     public Topic<String, JobCommand> commands() {
@@ -56,12 +61,17 @@ public final class JobTopics {
         return offers;
     }
 
+    public Topic<String, JobTypeEvent> jobTypes() {
+        return jobTypes;
+    }
+
     /** The value schema the code writes to each topic, by subject. */
     public static Map<String, Schema> valueSchemasBySubject() {
         Map<String, Schema> schemas = new LinkedHashMap<>();
         schemas.put(COMMANDS + "-value", JobCommand.getClassSchema());
         schemas.put(EVENTS + "-value", JobEvent.getClassSchema());
         schemas.put(OFFERS + "-value", JobOffer.getClassSchema());
+        schemas.put(JOB_TYPES + "-value", JobTypeEvent.getClassSchema());
         return schemas;
     }
 }
