@@ -28,7 +28,6 @@ import io.jobline.processor.files.FileStore;
 import io.jobline.processor.files.StoredFile;
 import io.jobline.processor.lifecycle.JobStatus;
 import io.jobline.processor.support.Json;
-import io.jobline.projections.view.JobView;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -80,7 +79,7 @@ class AttemptController {
     /** Progress and heartbeat in one: renews the lease, and says whether the job was cancelled. */
     @PostMapping("/heartbeat")
     HeartbeatAnswer heartbeat(@PathVariable String id, @PathVariable int attempt, @RequestBody(required = false) HeartbeatRequest body) {
-        JobView job;
+        CurrentAttempt job;
         try {
             job = fence.check(id, attempt);
         } catch (ApiException e) {
@@ -90,8 +89,8 @@ class AttemptController {
             throw e;
         }
         HeartbeatRequest request = body == null ? new HeartbeatRequest(null, null, null) : body;
-        int stage = request.stage() == null ? Math.max(1, job.stageNumber()) : request.stage();
-        String worker = workerOf(job);
+        int stage = request.stage() == null ? job.stage() : request.stage();
+        String worker = job.workerId();
         if (request.progress() != null) {
             double fraction = request.progress();
             if (!(fraction >= 0 && fraction <= 1)) {
@@ -110,18 +109,18 @@ class AttemptController {
     @PostMapping("/stages/{stage}/complete")
     StageCompleteAnswer completeStage(@PathVariable String id, @PathVariable int attempt, @PathVariable int stage,
                                       @RequestBody(required = false) StageCompleteRequest body) {
-        JobView job = fence.check(id, attempt);
+        CurrentAttempt job = fence.check(id, attempt);
         if (stage < 1 || stage > job.stagesTotal()) {
             throw ApiException.badRequest("Job " + id + " has stages 1 to " + job.stagesTotal() + ", not " + stage);
         }
         String checkpoint = inlineJson("checkpoint", body == null ? null : body.checkpoint());
-        String worker = workerOf(job);
+        String worker = job.workerId();
         Integer next = stage < job.stagesTotal() ? stage + 1 : null;
         if (next == null) {
             appender.append(commands.completeStage(id, worker, attempt, stage, checkpoint));
         } else {
             appender.appendEach(List.of(commands.completeStage(id, worker, attempt, stage, checkpoint),
-                    commands.startStage(id, worker, attempt, next, job.stages().get(next - 1).name())));
+                    commands.startStage(id, worker, attempt, next, job.stages().get(next - 1))));
         }
         return new StageCompleteAnswer(next, Lease.expiry(clock.instant(), job.heartbeatTimeoutMs()));
     }
@@ -147,37 +146,32 @@ class AttemptController {
     @PostMapping("/complete")
     Map<String, Object> complete(@PathVariable String id, @PathVariable int attempt, @RequestBody(required = false) CompleteRequest body)
             throws IOException {
-        JobView job = fence.check(id, attempt);
+        CurrentAttempt job = fence.check(id, attempt);
         String result = inlineJson("result", body == null ? null : body.result());
         List<StoredFile> artifacts = files.list(id, artifactFolder(attempt));
-        appender.append(commands.complete(id, workerOf(job), attempt, result, artifacts));
+        appender.append(commands.complete(id, job.workerId(), attempt, result, artifacts));
         return answer(JobStatus.COMPLETED, null);
     }
 
     /** Fails the attempt: retried after a backoff while the policy allows (and the error is retryable), else the job fails. */
     @PostMapping("/fail")
     Map<String, Object> fail(@PathVariable String id, @PathVariable int attempt, @RequestBody FailRequest body) {
-        JobView job = fence.check(id, attempt);
+        CurrentAttempt job = fence.check(id, attempt);
         if (body == null || body.error() == null || body.error().isBlank()) {
             throw ApiException.badRequest("'error' must say what went wrong");
         }
         boolean retryable = body.retryable() == null || body.retryable();
-        Integer stage = job.stageNumber() == 0 ? null : job.stageNumber();
-        appender.append(commands.fail(id, workerOf(job), attempt, truncate(body.error()), stage, retryable));
-        boolean retried = retryable && job.errors().size() + 1 < job.maxAttempts();
+        appender.append(commands.fail(id, job.workerId(), attempt, truncate(body.error()), job.stage(), retryable));
+        boolean retried = retryable && job.failures() + 1 < job.maxAttempts();
         return answer(retried ? JobStatus.PENDING : JobStatus.FAILED, null);
     }
 
     /** Gives the job back unharmed: pending again at once, not counted as a failure. */
     @PostMapping("/release")
     Map<String, Object> release(@PathVariable String id, @PathVariable int attempt, @RequestBody(required = false) ReleaseRequest body) {
-        JobView job = fence.check(id, attempt);
-        appender.append(commands.release(id, workerOf(job), attempt, body == null ? null : truncate(body.reason())));
+        CurrentAttempt job = fence.check(id, attempt);
+        appender.append(commands.release(id, job.workerId(), attempt, body == null ? null : truncate(body.reason())));
         return answer(JobStatus.PENDING, null);
-    }
-
-    private static String workerOf(JobView job) {
-        return job.workerId() == null ? "worker" : job.workerId();
     }
 
     static String artifactFolder(int attempt) {

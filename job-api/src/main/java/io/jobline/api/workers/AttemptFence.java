@@ -28,19 +28,31 @@ class AttemptFence {
     }
 
     private final JobLookup lookup;
+    private final HandedOut handedOut;
 
-    AttemptFence(JobLookup lookup) {
+    AttemptFence(JobLookup lookup, HandedOut handedOut) {
         this.lookup = lookup;
+        this.handedOut = handedOut;
     }
 
-    /** The job, when a call of {@code attempt} may go on; throws 404 or 409 otherwise. */
-    JobView check(String jobId, int attempt) {
-        JobView job = lookup.require(jobId);
+    /**
+     * The attempt, when a call of it may go on; throws 404 or 409 otherwise. When this instance has no view of the
+     * job but handed the attempt out itself, the call goes on as the task said, and the decider fences it.
+     */
+    CurrentAttempt check(String jobId, int attempt) {
+        java.util.Optional<JobView> found = lookup.find(io.jobline.api.status.JobIds.require(jobId));
+        if (found.isEmpty()) {
+            java.util.Optional<CurrentAttempt> handed = handedOut.find(jobId, attempt);
+            if (handed.isPresent()) {
+                return handed.get();
+            }
+        }
+        JobView job = found.isPresent() ? found.get() : lookup.require(jobId);
         Reason reason = reason(job, attempt);
         if (reason != null) {
             throw refused(job, attempt, reason);
         }
-        return job;
+        return CurrentAttempt.of(job, attempt);
     }
 
     /** Null when the attempt is current (or newer than the view knows). */

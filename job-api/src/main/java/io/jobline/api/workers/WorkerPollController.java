@@ -34,9 +34,11 @@ class WorkerPollController {
     private final WorkerDispatch dispatch;
     private final KafkaCommandSender sender;
     private final JobCommands commands;
+    private final HandedOut handedOut;
     private final Clock clock = Clock.systemUTC();
 
-    WorkerPollController(WorkerDispatch dispatch, KafkaCommandSender sender, JobCommands commands) {
+    WorkerPollController(WorkerDispatch dispatch, KafkaCommandSender sender, JobCommands commands, HandedOut handedOut) {
+        this.handedOut = handedOut;
         this.dispatch = dispatch;
         this.sender = sender;
         this.commands = commands;
@@ -70,7 +72,9 @@ class WorkerPollController {
         DeferredResult<ResponseEntity<Task>> answer = new DeferredResult<>(waitMs + 10_000);
         taker.job().orTimeout(Math.max(1, waitMs), java.util.concurrent.TimeUnit.MILLISECONDS).whenComplete((job, error) -> {
             if (job != null) {
-                if (!answer.setResult(ResponseEntity.ok(Task.of(job, clock.instant())))) {
+                Task task = Task.of(job, clock.instant());
+                handedOut.handedOut(CurrentAttempt.of(task, workerId));
+                if (!answer.setResult(ResponseEntity.ok(task))) {
                     release(job);
                 }
             } else {
