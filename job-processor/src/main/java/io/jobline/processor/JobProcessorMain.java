@@ -1,7 +1,10 @@
 package io.jobline.processor;
 
+import java.util.List;
+
 import io.jobline.processor.files.LocalFileStore;
 import io.jobline.processor.jobtype.JobTypes;
+import io.jobline.processor.jobtype.csv.CsvReportJobType;
 import io.jobline.processor.system.DataDirectory;
 import io.jobline.processor.system.EnsureTopicsTask;
 import io.jobline.processor.system.Environment;
@@ -25,7 +28,9 @@ public final class JobProcessorMain {
         JobTopics topics = new JobTopics(SchemaRegistry.forUrl(kafka.schemaRegistryUrl()));
         LocalFileStore files = new LocalFileStore(java.nio.file.Path.of(Environment.get("JOBLINE_FILES_DIR",
                 data.root().resolve("files").toString())));
-        JobProcessor processor = JobProcessor.start(kafka, topics, JobTypes.builtIn(Environment.csvLimits()), files,
+        JobTypes types = JobTypes.discover(JobProcessorMain.class.getClassLoader(),
+                List.of(new CsvReportJobType(Environment.csvLimits())));
+        JobProcessor processor = JobProcessor.start(kafka, topics, types, files,
                 Environment.get("JOBLINE_WORKER_ID", data.instanceId()),
                 Integer.parseInt(Environment.get("JOBLINE_PROCESSOR_CONCURRENCY", "4")));
         Shutdown.awaitThenClose(processor, data);

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -21,7 +22,9 @@ import io.jobline.processor.command.KafkaCommandSender;
 import io.jobline.processor.decider.IgnoredTicks;
 import io.jobline.processor.files.FileStore;
 import io.jobline.processor.files.LocalFileStore;
+import io.jobline.processor.jobtype.JobType;
 import io.jobline.processor.jobtype.JobTypes;
+import io.jobline.processor.jobtype.csv.CsvReportJobType;
 import io.jobline.processor.system.DataDirectory;
 import io.jobline.processor.system.DeadLetters;
 import io.jobline.processor.system.EnsureTopicsTask;
@@ -93,9 +96,16 @@ class KafkaConfiguration {
                 .register(registry);
     }
 
+    /** csv-report with the configured limits, in place of the one with default limits found on the class path. */
     @Bean
-    JobTypes jobTypes(JoblineProperties properties) {
-        return JobTypes.builtIn(properties.csv().limits());
+    CsvReportJobType csvReportJobType(JoblineProperties properties) {
+        return new CsvReportJobType(properties.csv().limits());
+    }
+
+    /** The job types on the class path, and every JobType bean, which wins over one found with the same name. */
+    @Bean
+    JobTypes jobTypes(ObjectProvider<JobType> beans) {
+        return JobTypes.discover(KafkaConfiguration.class.getClassLoader(), beans.orderedStream().toList());
     }
 
     @Bean

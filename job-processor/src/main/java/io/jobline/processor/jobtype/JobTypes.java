@@ -1,22 +1,19 @@
 package io.jobline.processor.jobtype;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
-
-import io.jobline.processor.jobtype.csv.CsvLimits;
-import io.jobline.processor.jobtype.csv.CsvReportJobType;
-import io.jobline.processor.jobtype.demo.DemoJobType;
-import io.jobline.processor.jobtype.noop.NoopJobType;
 
 /** The job types this service runs, by name. */
 public final class JobTypes {
 
     private final Map<String, JobType> byName = new LinkedHashMap<>();
 
-    public JobTypes(List<JobType> types) {
+    public JobTypes(List<? extends JobType> types) {
         types.forEach(t -> {
             if (byName.putIfAbsent(t.name(), t) != null) {
                 throw new IllegalArgumentException("Two job types named " + t.name());
@@ -24,13 +21,27 @@ public final class JobTypes {
         });
     }
 
-    public static JobTypes builtIn() {
-        return builtIn(CsvLimits.DEFAULTS);
-    }
-
-    /** The built-in types, csv-report reading files up to the given limits. */
-    public static JobTypes builtIn(CsvLimits csvLimits) {
-        return new JobTypes(List.of(new DemoJobType(), new CsvReportJobType(csvLimits), new NoopJobType()));
+    /**
+     * The job types {@code loader} lists as services ({@code META-INF/services/} followed by JobType's class name),
+     * each made with its no-arg constructor, and {@code explicit} ones. An explicit type replaces a discovered one
+     * of the same name, so a configured instance (csv-report with the service's limits, a Spring bean) wins.
+     */
+    public static JobTypes discover(ClassLoader loader, List<? extends JobType> explicit) {
+        Map<String, JobType> types = new LinkedHashMap<>();
+        for (JobType type : ServiceLoader.load(JobType.class, loader)) {
+            if (types.putIfAbsent(type.name(), type) != null) {
+                throw new IllegalArgumentException("Two job types named " + type.name() + " on the class path: "
+                        + types.get(type.name()).getClass().getName() + " and " + type.getClass().getName());
+            }
+        }
+        Set<String> given = new HashSet<>();
+        for (JobType type : explicit) {
+            if (!given.add(type.name())) {
+                throw new IllegalArgumentException("Two job types named " + type.name());
+            }
+            types.put(type.name(), type);
+        }
+        return new JobTypes(List.copyOf(types.values()));
     }
 
     public Optional<JobType> find(String name) {
