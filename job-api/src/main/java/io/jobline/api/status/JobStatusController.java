@@ -16,7 +16,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.jobline.api.problem.ApiException;
 import io.jobline.processor.files.FileStore;
-import io.jobline.processor.files.StoredFile;
 import io.jobline.processor.lifecycle.JobStatus;
 import io.jobline.processor.support.Json;
 import io.jobline.projections.JobProjections;
@@ -25,6 +24,7 @@ import io.jobline.projections.query.JobPage;
 import io.jobline.projections.query.JobQueries;
 import io.jobline.projections.view.JobView;
 import io.jobline.schemas.event.JobEvent;
+import io.jobline.worker.StoredFile;
 import tools.jackson.databind.JsonNode;
 
 /** Reading jobs: one, a filtered list, a result, a history. */

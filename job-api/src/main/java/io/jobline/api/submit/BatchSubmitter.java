@@ -69,7 +69,7 @@ class BatchSubmitter {
             plan = planner.plan(request);
         } catch (ApiException e) {
             throw new ApiException(e.status(), e.title(), "jobs[" + index + "]: " + e.getMessage(), e.properties());
-        } catch (io.jobline.processor.jobtype.InvalidJobInputException e) {
+        } catch (io.jobline.worker.InvalidJobInputException e) {
             throw ApiException.badRequest("jobs[" + index + "]: " + e.getMessage());
         }
         if (plan.dedupKey() != null) {

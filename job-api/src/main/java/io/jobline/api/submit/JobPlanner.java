@@ -11,10 +11,10 @@ import org.springframework.stereotype.Component;
 
 import io.jobline.api.problem.ApiException;
 import io.jobline.processor.files.FileNames;
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.jobtype.JobType;
 import io.jobline.processor.jobtype.JobTypes;
 import io.jobline.processor.policy.Policy;
+import io.jobline.worker.JobType;
+import io.jobline.worker.StoredFile;
 
 /** Checks a request against its type: input schema, options, file names, the type's own plan. Throws 4xx problems. */
 @Component
@@ -29,13 +29,13 @@ class JobPlanner {
     JobPlan plan(SubmitRequest request) {
         JobType type = types.find(request.type()).orElseThrow(() -> ApiException.badRequest(
                 "Unknown job type '" + request.type() + "'; known types: " + String.join(", ", types.names())));
-        List<String> violations = type.inputSchema().violations(request.input());
+        List<String> violations = types.inputSchema(type).violations(request.input());
         if (!violations.isEmpty()) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid job input",
                     "The input does not match the JSON Schema of job type '" + type.name() + "': "
                             + String.join("; ", violations), Map.of("errors", violations));
         }
-        Policy policy = SubmitOptions.policy(type.policy(), request.options());
+        Policy policy = SubmitOptions.policy(Policy.of(type.policy()), request.options());
         List<StoredFile> described = describe(request.uploads());
         List<String> stages = type.plan(request.input(), described);
         String hash = RequestHash.of(type.name(), request.input(), request.options(), described);

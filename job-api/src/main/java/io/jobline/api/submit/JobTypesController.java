@@ -5,8 +5,9 @@ import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.jobline.processor.jobtype.JobType;
 import io.jobline.processor.jobtype.JobTypes;
+import io.jobline.processor.policy.Policy;
+import io.jobline.worker.JobType;
 import tools.jackson.databind.JsonNode;
 
 /** GET /api/job-types: what can be submitted, the JSON Schema of each type's input, and its default policy. */
@@ -26,7 +27,8 @@ class JobTypesController {
     List<JobTypeResponse> list() {
         return types.names().stream().map(name -> {
             JobType type = types.find(name).orElseThrow();
-            return new JobTypeResponse(name, type.inputSchema().document(), SubmitOptions.describe(type.policy()));
+            return new JobTypeResponse(name, types.inputSchema(type).document(),
+                    SubmitOptions.describe(Policy.of(type.policy())));
         }).toList();
     }
 }

@@ -22,7 +22,6 @@ import io.jobline.processor.command.KafkaCommandSender;
 import io.jobline.processor.decider.IgnoredTicks;
 import io.jobline.processor.files.FileStore;
 import io.jobline.processor.files.LocalFileStore;
-import io.jobline.processor.jobtype.JobType;
 import io.jobline.processor.jobtype.JobTypes;
 import io.jobline.processor.jobtype.csv.CsvReportJobType;
 import io.jobline.processor.system.DataDirectory;
@@ -33,6 +32,7 @@ import io.jobline.projections.JobProjections;
 import io.jobline.projections.query.JobQueries;
 import io.jobline.schemas.registry.SchemaRegistry;
 import io.jobline.schemas.topic.JobTopics;
+import io.jobline.worker.JobType;
 
 /**
  * Wires the service onto Kafka: the embedded broker when no cluster is configured, the topics, the processor

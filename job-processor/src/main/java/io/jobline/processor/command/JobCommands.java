@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 
-import io.jobline.processor.files.StoredFile;
+import io.jobline.processor.files.FileRefs;
 import io.jobline.processor.policy.Policy;
 import io.jobline.schemas.command.CancelJob;
 import io.jobline.schemas.command.CompleteJob;
@@ -18,6 +18,7 @@ import io.jobline.schemas.command.RetryJob;
 import io.jobline.schemas.command.StartJob;
 import io.jobline.schemas.command.StartStage;
 import io.jobline.schemas.command.SubmitJob;
+import io.jobline.worker.StoredFile;
 
 /** Builds command envelopes: a fresh command id, the time, and who issued it. */
 public final class JobCommands {
@@ -34,7 +35,7 @@ public final class JobCommands {
 
     public JobCommand submit(String jobId, String owner, String type, String input, List<StoredFile> files,
                              List<String> stages, SubmitOptions options) {
-        return envelope(jobId, owner, new SubmitJob(type, owner, input, StoredFile.toRefs(files), stages,
+        return envelope(jobId, owner, new SubmitJob(type, owner, input, FileRefs.toRefs(files), stages,
                 options.policy().toAvro(), options.idempotencyKey(), options.requestHash(), options.dedupKey()));
     }
 
@@ -67,7 +68,7 @@ public final class JobCommands {
     }
 
     public JobCommand complete(String jobId, String workerId, int attempt, String resultJson, List<StoredFile> artifacts) {
-        return envelope(jobId, workerId, new CompleteJob(attempt, resultJson, StoredFile.toRefs(artifacts)));
+        return envelope(jobId, workerId, new CompleteJob(attempt, resultJson, FileRefs.toRefs(artifacts)));
     }
 
     public JobCommand fail(String jobId, String workerId, int attempt, String error, Integer stage) {

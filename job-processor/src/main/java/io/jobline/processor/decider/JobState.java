@@ -3,7 +3,7 @@ package io.jobline.processor.decider;
 import java.time.Instant;
 import java.util.List;
 
-import io.jobline.processor.files.StoredFile;
+import io.jobline.processor.files.FileRefs;
 import io.jobline.processor.lifecycle.EventStatus;
 import io.jobline.processor.lifecycle.JobStatus;
 import io.jobline.processor.policy.Policy;
@@ -15,6 +15,7 @@ import io.jobline.schemas.event.JobStarted;
 import io.jobline.schemas.event.JobSubmitted;
 import io.jobline.schemas.event.StageCompleted;
 import io.jobline.schemas.event.StageStarted;
+import io.jobline.worker.StoredFile;
 
 /**
  * What the decider knows of one job: the fold of its events. Changes only through {@link #apply(JobEvent)}, and
@@ -89,7 +90,7 @@ public record JobState(
         Builder next = new Builder(this, EventStatus.of(payload), event);
         if (payload instanceof JobSubmitted submitted) {
             return new JobState(jobId, next.status, submitted.getType(), submitted.getOwner(), submitted.getInput(),
-                    StoredFile.of(submitted.getFiles()), List.copyOf(submitted.getStages()), event.getAttempt(),
+                    FileRefs.toStored(submitted.getFiles()), List.copyOf(submitted.getStages()), event.getAttempt(),
                     event.getSequence(), null, 0, 0, null, null, Policy.of(submitted.getPolicy()), 0, null, null,
                     null, at, 0);
         } else if (payload instanceof JobStarted started) {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 
+import io.jobline.worker.StoredFile;
+
 
 /** Where uploaded inputs and produced artifacts live. Kafka records carry only references to them. */
 public interface FileStore {

@@ -14,6 +14,8 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.stream.Stream;
 
+import io.jobline.worker.StoredFile;
+
 
 /**
  * A file store in a local folder: {@code <root>/jobs/<job id>/<folder>/<name>}. A saved file is on disk before

@@ -1,8 +1,5 @@
 package io.jobline.processor.jobtype;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 import com.networknt.schema.Schema;
@@ -17,9 +14,6 @@ public final class InputSchema {
 
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
-    /** Any JSON object: for a type that declares nothing stricter. */
-    public static final InputSchema ANY_OBJECT = of(Json.parse("{\"type\": \"object\"}"));
-
     private final JsonNode document;
     private final Schema schema;
 
@@ -30,18 +24,6 @@ public final class InputSchema {
 
     public static InputSchema of(JsonNode document) {
         return new InputSchema(document);
-    }
-
-    /** Loads a schema from the classpath, e.g. {@code /jobtypes/demo.schema.json}. */
-    public static InputSchema fromResource(String path) {
-        try (InputStream in = InputSchema.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("No schema at " + path);
-            }
-            return new InputSchema(Json.MAPPER.readTree(in));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     public JsonNode document() {

@@ -1,5 +1,6 @@
 package io.jobline.processor.jobtype;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,16 +9,21 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 
+import io.jobline.worker.JobType;
+
 /** The job types this service runs, by name. */
 public final class JobTypes {
 
     private final Map<String, JobType> byName = new LinkedHashMap<>();
+    private final Map<String, InputSchema> schemas = new HashMap<>();
 
+    /** Compiles each type's input schema once, here, so a type with an invalid schema fails at start. */
     public JobTypes(List<? extends JobType> types) {
         types.forEach(t -> {
             if (byName.putIfAbsent(t.name(), t) != null) {
                 throw new IllegalArgumentException("Two job types named " + t.name());
             }
+            schemas.put(t.name(), InputSchema.of(t.inputSchema()));
         });
     }
 
@@ -46,6 +52,11 @@ public final class JobTypes {
 
     public Optional<JobType> find(String name) {
         return Optional.ofNullable(name == null ? null : byName.get(name));
+    }
+
+    /** The input schema of the type of this name found here, compiled. */
+    public InputSchema inputSchema(JobType type) {
+        return schemas.get(type.name());
     }
 
     public Set<String> names() {

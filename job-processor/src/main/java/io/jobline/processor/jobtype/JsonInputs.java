@@ -2,6 +2,7 @@ package io.jobline.processor.jobtype;
 
 import java.util.Set;
 
+import io.jobline.worker.InvalidJobInputException;
 import tools.jackson.databind.JsonNode;
 
 /** Small checks shared by job types that read their settings from a JSON object. */

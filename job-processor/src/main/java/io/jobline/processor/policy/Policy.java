@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.SplittableRandom;
 
 import io.jobline.schemas.common.ExecutionPolicy;
+import io.jobline.worker.JobPolicy;
 
 /**
  * How one job is retried and timed out. A job type declares its defaults, a submitter may override them, and the
@@ -63,6 +64,12 @@ public record Policy(
         return new Policy(avro.getMaxAttempts(), avro.getBackoffInitialMs(), avro.getBackoffMultiplier(),
                 avro.getBackoffMaxMs(), avro.getJobTimeoutMs(), avro.getStageTimeoutMs(), avro.getHeartbeatTimeoutMs(),
                 avro.getMaxRestarts());
+    }
+
+    /** A job type's policy; it leaves restarts to the default. */
+    public static Policy of(JobPolicy type) {
+        return new Policy(type.maxAttempts(), type.backoffInitialMs(), type.backoffMultiplier(), type.backoffMaxMs(),
+                type.jobTimeoutMs(), type.stageTimeoutMs(), type.heartbeatTimeoutMs(), null);
     }
 
     public ExecutionPolicy toAvro() {

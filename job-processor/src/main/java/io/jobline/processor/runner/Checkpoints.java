@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 
 import io.jobline.processor.files.FileKeys;
 import io.jobline.processor.files.FileStore;
-import io.jobline.processor.files.StoredFile;
 import io.jobline.processor.support.Json;
+import io.jobline.worker.StoredFile;
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -18,13 +18,13 @@ import io.jobline.processor.command.CommandSender;
 import io.jobline.processor.command.JobCommands;
 import io.jobline.processor.decider.JobState;
 import io.jobline.processor.files.FileStore;
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.jobtype.JobCancelledException;
-import io.jobline.processor.jobtype.JobType;
-import io.jobline.processor.jobtype.StageContext;
 import io.jobline.processor.support.Json;
 import io.jobline.schemas.command.FailJob;
 import io.jobline.schemas.command.JobCommand;
+import io.jobline.worker.JobCancelledException;
+import io.jobline.worker.JobType;
+import io.jobline.worker.StageContext;
+import io.jobline.worker.StoredFile;
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -13,7 +13,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
-import io.jobline.processor.files.StoredFile;
 import io.jobline.processor.lifecycle.JobStatus;
 import io.jobline.processor.testing.EventLog;
 import io.jobline.schemas.command.JobCommand;
@@ -28,6 +27,7 @@ import io.jobline.schemas.event.JobSubmitted;
 import io.jobline.schemas.event.ProgressReported;
 import io.jobline.schemas.event.StageCompleted;
 import io.jobline.schemas.event.StageStarted;
+import io.jobline.worker.StoredFile;
 
 class JobDeciderTest {
 

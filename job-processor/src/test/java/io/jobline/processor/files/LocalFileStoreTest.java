@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.jobline.worker.StoredFile;
+
 class LocalFileStoreTest {
 
     @TempDir

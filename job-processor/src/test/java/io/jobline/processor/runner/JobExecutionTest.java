@@ -18,11 +18,8 @@ import io.jobline.processor.command.CommandSender;
 import io.jobline.processor.command.JobCommands;
 import io.jobline.processor.decider.JobState;
 import io.jobline.processor.files.LocalFileStore;
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.jobtype.JobType;
-import io.jobline.processor.jobtype.StageContext;
-import io.jobline.processor.support.Json;
 import io.jobline.processor.jobtype.demo.DemoJobType;
+import io.jobline.processor.support.Json;
 import io.jobline.processor.testing.EventLog;
 import io.jobline.schemas.command.CompleteJob;
 import io.jobline.schemas.command.CompleteStage;
@@ -30,6 +27,9 @@ import io.jobline.schemas.command.FailJob;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.ReportProgress;
 import io.jobline.schemas.command.StartStage;
+import io.jobline.worker.JobType;
+import io.jobline.worker.StageContext;
+import io.jobline.worker.StoredFile;
 import tools.jackson.databind.JsonNode;
 
 class JobExecutionTest {

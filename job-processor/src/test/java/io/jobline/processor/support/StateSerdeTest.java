@@ -11,9 +11,9 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 import io.jobline.processor.decider.JobState;
-import io.jobline.processor.files.StoredFile;
 import io.jobline.processor.lifecycle.JobStatus;
 import io.jobline.processor.policy.Policy;
+import io.jobline.worker.StoredFile;
 
 class StateSerdeTest {
 

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.jobline.processor.files.FileStore;
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.jobtype.StageContext;
 import io.jobline.processor.support.Json;
+import io.jobline.worker.StageContext;
+import io.jobline.worker.StoredFile;
 import tools.jackson.databind.JsonNode;
 
 /** A stage context over a real file store that records the progress a stage reports. */

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.jobline.processor.files.FileStore;
 import io.jobline.processor.files.LocalFileStore;
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.jobtype.InvalidJobInputException;
 import io.jobline.processor.support.Json;
 import io.jobline.processor.testing.FakeStageContext;
+import io.jobline.worker.InvalidJobInputException;
+import io.jobline.worker.StoredFile;
 import tools.jackson.databind.JsonNode;
 
 class CsvReportJobTypeTest {

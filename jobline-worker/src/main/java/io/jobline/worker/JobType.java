@@ -1,22 +1,26 @@
-package io.jobline.processor.jobtype;
+package io.jobline.worker;
 
 import java.util.List;
 
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.policy.Policy;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * A kind of job: a pipeline of named stages. Plug one in by adding it to {@link JobTypes}.
+ * A kind of job: a pipeline of named stages. Plug one in by naming its class in
+ * {@code META-INF/services/io.jobline.worker.JobType} of a jar on the service's class path; it then needs a public
+ * no-arg constructor.
  */
 public interface JobType {
 
     /** The name clients submit it by. */
     String name();
 
-    /** The JSON Schema the input must match; checked at submit, before {@link #plan}. */
-    default InputSchema inputSchema() {
-        return InputSchema.ANY_OBJECT;
+    /**
+     * The JSON Schema (draft 2020-12) the input must match; checked at submit, before {@link #plan}. By default any
+     * JSON object.
+     */
+    default JsonNode inputSchema() {
+        return JsonNodeFactory.instance.objectNode().put("type", "object");
     }
 
     /**
@@ -37,8 +41,8 @@ public interface JobType {
      * Retries and timeouts of this type's jobs, unless the submitter overrides them: by default one attempt and a
      * 60 s heartbeat timeout, so an attempt whose worker went silent does not stay running.
      */
-    default Policy policy() {
-        return Policy.SINGLE_ATTEMPT.withTimeouts(null, null, 60_000L);
+    default JobPolicy policy() {
+        return JobPolicy.DEFAULT;
     }
 
     /**

@@ -1,10 +1,9 @@
-package io.jobline.processor.jobtype;
+package io.jobline.worker;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 
-import io.jobline.processor.files.StoredFile;
 import tools.jackson.databind.JsonNode;
 
 /** What a running stage sees of its job and how it talks back. */

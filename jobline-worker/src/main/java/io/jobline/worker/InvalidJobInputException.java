@@ -1,4 +1,4 @@
-package io.jobline.processor.jobtype;
+package io.jobline.worker;
 
 /** The input of a submitted job is not valid for its type; the message tells the caller what is wrong. */
 public class InvalidJobInputException extends RuntimeException {
