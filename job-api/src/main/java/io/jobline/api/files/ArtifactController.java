@@ -15,7 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobLookup;
-import io.jobline.processor.files.FileStore;
+import io.jobline.core.files.FileStore;
 import io.jobline.projections.view.JobView;
 import io.jobline.worker.StoredFile;
 

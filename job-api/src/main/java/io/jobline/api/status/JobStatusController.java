@@ -15,9 +15,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.jobline.api.problem.ApiException;
-import io.jobline.processor.files.FileStore;
-import io.jobline.processor.lifecycle.JobStatus;
-import io.jobline.processor.support.Json;
+import io.jobline.core.files.FileStore;
+import io.jobline.core.lifecycle.JobStatus;
+import io.jobline.core.support.Json;
 import io.jobline.projections.JobProjections;
 import io.jobline.projections.query.JobFilter;
 import io.jobline.projections.query.JobPage;

@@ -5,8 +5,8 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 
 import io.jobline.api.status.RecentSubmissions;
-import io.jobline.processor.command.JobCommands;
-import io.jobline.processor.support.Json;
+import io.jobline.core.command.JobCommands;
+import io.jobline.core.support.Json;
 import io.jobline.projections.view.JobViewFold;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.SubmitJob;

@@ -2,7 +2,7 @@ package io.jobline.api.submit;
 
 import java.util.List;
 
-import io.jobline.processor.policy.Policy;
+import io.jobline.core.policy.Policy;
 import io.jobline.worker.JobType;
 import io.jobline.worker.StoredFile;
 

@@ -10,9 +10,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 import io.jobline.api.problem.ApiException;
-import io.jobline.processor.files.FileNames;
-import io.jobline.processor.jobtype.JobTypes;
-import io.jobline.processor.policy.Policy;
+import io.jobline.core.files.FileNames;
+import io.jobline.core.jobtype.JobTypes;
+import io.jobline.core.policy.Policy;
 import io.jobline.worker.JobType;
 import io.jobline.worker.StoredFile;
 

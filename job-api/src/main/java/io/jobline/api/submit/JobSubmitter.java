@@ -11,7 +11,7 @@ import org.springframework.stereotype.Service;
 import io.jobline.api.command.CommandAppender;
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobLookup;
-import io.jobline.processor.files.FileStore;
+import io.jobline.core.files.FileStore;
 import io.jobline.projections.query.JobQueries;
 import io.jobline.projections.view.JobView;
 import io.jobline.schemas.command.JobCommand;

@@ -5,8 +5,8 @@ import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.jobline.processor.jobtype.JobTypes;
-import io.jobline.processor.policy.Policy;
+import io.jobline.core.jobtype.JobTypes;
+import io.jobline.core.policy.Policy;
 import io.jobline.worker.JobType;
 import tools.jackson.databind.JsonNode;
 

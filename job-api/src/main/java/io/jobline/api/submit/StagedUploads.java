@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.jobline.api.problem.ApiException;
-import io.jobline.processor.files.FileStore;
+import io.jobline.core.files.FileStore;
 import io.jobline.worker.StoredFile;
 
 /**

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.system.JoblineProperties;
-import io.jobline.processor.command.JobCommands;
+import io.jobline.core.command.JobCommands;
 import io.jobline.schemas.command.JobCommand;
 
 class CommandAppenderTest {

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 import io.jobline.api.system.JoblineProperties;
-import io.jobline.processor.testing.EventLog;
+import io.jobline.core.testing.EventLog;
 import tools.jackson.databind.json.JsonMapper;
 
 /**

@@ -10,8 +10,8 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
-import io.jobline.processor.command.CommandSender;
-import io.jobline.processor.support.StateSerde;
+import io.jobline.core.command.CommandSender;
+import io.jobline.core.support.StateSerde;
 import io.jobline.schemas.topic.JobTopics;
 
 /**

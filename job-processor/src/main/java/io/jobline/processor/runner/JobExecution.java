@@ -14,11 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.jobline.processor.command.CommandSender;
-import io.jobline.processor.command.JobCommands;
+import io.jobline.core.command.CommandSender;
+import io.jobline.core.command.JobCommands;
+import io.jobline.core.files.FileStore;
+import io.jobline.core.support.Json;
 import io.jobline.processor.decider.JobState;
-import io.jobline.processor.files.FileStore;
-import io.jobline.processor.support.Json;
 import io.jobline.schemas.command.FailJob;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.worker.JobCancelledException;

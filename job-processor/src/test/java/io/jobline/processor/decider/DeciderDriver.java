@@ -12,7 +12,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
-import io.jobline.processor.command.CommandSender;
+import io.jobline.core.command.CommandSender;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.registry.SchemaRegistry;

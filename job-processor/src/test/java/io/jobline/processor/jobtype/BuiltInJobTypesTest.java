@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.jobline.core.jobtype.JobTypes;
 import io.jobline.processor.jobtype.csv.CsvLimits;
 import io.jobline.processor.jobtype.csv.CsvReportJobType;
 

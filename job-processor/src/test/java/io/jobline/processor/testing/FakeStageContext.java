@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.jobline.processor.files.FileStore;
-import io.jobline.processor.support.Json;
+import io.jobline.core.files.FileStore;
+import io.jobline.core.support.Json;
 import io.jobline.worker.StageContext;
 import io.jobline.worker.StoredFile;
 import tools.jackson.databind.JsonNode;

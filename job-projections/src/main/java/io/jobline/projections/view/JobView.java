@@ -3,7 +3,7 @@ package io.jobline.projections.view;
 import java.time.Instant;
 import java.util.List;
 
-import io.jobline.processor.lifecycle.JobStatus;
+import io.jobline.core.lifecycle.JobStatus;
 import io.jobline.worker.StoredFile;
 
 /**

@@ -4,10 +4,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.jobline.processor.files.FileRefs;
-import io.jobline.processor.lifecycle.EventStatus;
-import io.jobline.processor.lifecycle.JobStatus;
-import io.jobline.processor.policy.Policy;
+import io.jobline.core.files.FileRefs;
+import io.jobline.core.lifecycle.EventStatus;
+import io.jobline.core.lifecycle.JobStatus;
+import io.jobline.core.policy.Policy;
 import io.jobline.schemas.event.AttemptFailed;
 import io.jobline.schemas.event.JobCancelled;
 import io.jobline.schemas.event.JobCompleted;

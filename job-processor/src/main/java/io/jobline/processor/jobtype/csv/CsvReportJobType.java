@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import io.jobline.processor.jobtype.JsonInputs;
-import io.jobline.processor.support.Json;
+import io.jobline.core.jobtype.JsonInputs;
+import io.jobline.core.support.Json;
 import io.jobline.worker.InvalidJobInputException;
 import io.jobline.worker.JobPolicy;
 import io.jobline.worker.JobType;

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
 
-import io.jobline.processor.jobtype.JsonInputs;
-import io.jobline.processor.support.Json;
+import io.jobline.core.jobtype.JsonInputs;
+import io.jobline.core.support.Json;
 import io.jobline.worker.FatalJobException;
 import io.jobline.worker.InvalidJobInputException;
 import io.jobline.worker.JobType;

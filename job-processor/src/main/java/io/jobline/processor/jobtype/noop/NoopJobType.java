@@ -3,8 +3,8 @@ package io.jobline.processor.jobtype.noop;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import io.jobline.processor.jobtype.JsonInputs;
-import io.jobline.processor.support.Json;
+import io.jobline.core.jobtype.JsonInputs;
+import io.jobline.core.support.Json;
 import io.jobline.worker.JobType;
 import io.jobline.worker.StageContext;
 import io.jobline.worker.StoredFile;

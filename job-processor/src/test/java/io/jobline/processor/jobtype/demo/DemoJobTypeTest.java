@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import io.jobline.processor.jobtype.InputSchema;
-import io.jobline.processor.support.Json;
+import io.jobline.core.jobtype.InputSchema;
+import io.jobline.core.support.Json;
 import io.jobline.processor.testing.FakeStageContext;
 import io.jobline.worker.FatalJobException;
 import io.jobline.worker.InvalidJobInputException;
