@@ -29,7 +29,7 @@ public final class JobProcessorMain {
         JobTopics topics = new JobTopics(SchemaRegistry.forUrl(kafka.schemaRegistryUrl()));
         LocalFileStore files = new LocalFileStore(java.nio.file.Path.of(Environment.get("JOBLINE_FILES_DIR",
                 data.root().resolve("files").toString())));
-        JobTypes types = JobTypes.discover(JobProcessorMain.class.getClassLoader(),
+        JobTypes types = JobTypes.discover(JobProcessorMain.class.getClassLoader(), Environment.jobTypesPath(),
                 List.of(new CsvReportJobType(csvLimits())));
         JobProcessor processor = JobProcessor.start(kafka, topics, types, files,
                 Environment.get("JOBLINE_WORKER_ID", data.instanceId()),

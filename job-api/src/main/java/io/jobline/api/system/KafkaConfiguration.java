@@ -102,10 +102,14 @@ class KafkaConfiguration {
         return new CsvReportJobType(properties.csv().limits());
     }
 
-    /** The job types on the class path, and every JobType bean, which wins over one found with the same name. */
+    /**
+     * The job types on the class path and in the jars of jobline.job-types.path, and every JobType bean, which wins
+     * over one found with the same name.
+     */
     @Bean
-    JobTypes jobTypes(ObjectProvider<JobType> beans) {
-        return JobTypes.discover(KafkaConfiguration.class.getClassLoader(), beans.orderedStream().toList());
+    JobTypes jobTypes(JoblineProperties properties, ObjectProvider<JobType> beans) {
+        return JobTypes.discover(KafkaConfiguration.class.getClassLoader(), properties.jobTypes().path(),
+                beans.orderedStream().toList());
     }
 
     @Bean

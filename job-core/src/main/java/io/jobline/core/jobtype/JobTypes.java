@@ -1,5 +1,6 @@
 package io.jobline.core.jobtype;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -33,10 +34,19 @@ public final class JobTypes {
      * of the same name, so a configured instance (csv-report with the service's limits, a Spring bean) wins.
      */
     public static JobTypes discover(ClassLoader loader, List<? extends JobType> explicit) {
+        return discover(loader, List.of(), explicit);
+    }
+
+    /**
+     * As {@link #discover(ClassLoader, List)}, looking also in the jars of {@code path} (jar files, or folders whose
+     * jars all count), through a class loader over them whose parent is {@code parent}.
+     */
+    public static JobTypes discover(ClassLoader parent, List<Path> path, List<? extends JobType> explicit) {
+        ClassLoader loader = JobTypesPath.classLoader(parent, path);
         Map<String, JobType> types = new LinkedHashMap<>();
         for (JobType type : ServiceLoader.load(JobType.class, loader)) {
             if (types.putIfAbsent(type.name(), type) != null) {
-                throw new IllegalArgumentException("Two job types named " + type.name() + " on the class path: "
+                throw new IllegalArgumentException("Two job types named " + type.name() + " found: "
                         + types.get(type.name()).getClass().getName() + " and " + type.getClass().getName());
             }
         }

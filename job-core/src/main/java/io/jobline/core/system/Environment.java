@@ -1,6 +1,8 @@
 package io.jobline.core.system;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Settings of a standalone processor or projections process, from environment variables with the same names and
@@ -31,6 +33,12 @@ public final class Environment {
                 data.instanceId(),
                 Integer.parseInt(get("JOBLINE_SESSION_TIMEOUT_MS", "0")),
                 get("JOBLINE_PROCESSING_GUARANTEE", "exactly_once_v2"));
+    }
+
+    /** Jars, or folders of jars, with more job types: comma-separated, as the service's jobline.job-types.path. */
+    public static List<Path> jobTypesPath() {
+        return Arrays.stream(get("JOBLINE_JOB_TYPES_PATH", "").split(",")).map(String::strip)
+                .filter(entry -> !entry.isEmpty()).map(Path::of).toList();
     }
 
     public static DataDirectory dataDirectory() {
