@@ -20,7 +20,7 @@ import io.jobline.api.support.JobHistories;
 import io.jobline.api.support.RunningService;
 import io.jobline.api.support.ServiceClient;
 import io.jobline.api.support.TopicReader;
-import io.jobline.processor.system.KafkaSettings;
+import io.jobline.core.system.KafkaSettings;
 import io.jobline.schemas.event.JobEvent;
 
 /**

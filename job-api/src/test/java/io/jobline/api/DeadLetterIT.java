@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import io.jobline.api.support.ServiceClient;
 import io.jobline.api.support.SharedService;
 import io.jobline.api.support.TopicReader;
-import io.jobline.processor.system.KafkaSettings;
+import io.jobline.core.system.KafkaSettings;
 import io.jobline.schemas.topic.JobTopics;
 
 /** A record nobody can read goes to the dead-letter topic with the reason in its headers; the rest keeps flowing. */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.jobline.api.support.RunningService;
 import io.jobline.api.support.ServiceClient;
 import io.jobline.api.support.TopicReader;
-import io.jobline.processor.system.KafkaSettings;
+import io.jobline.core.system.KafkaSettings;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.JobStarted;
 

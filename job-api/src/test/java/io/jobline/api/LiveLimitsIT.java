@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.jobline.api.support.RawConnection;
 import io.jobline.api.support.RunningService;
 import io.jobline.api.support.ServiceClient;
-import io.jobline.processor.support.Json;
+import io.jobline.core.support.Json;
 
 /**
  * The push connection limits and the SSE send timeout, on a service of its own with small limits. Clients connect

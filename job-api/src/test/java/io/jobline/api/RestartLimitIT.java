@@ -15,7 +15,7 @@ import io.jobline.api.support.ChildProcessor;
 import io.jobline.api.support.RunningService;
 import io.jobline.api.support.ServiceClient;
 import io.jobline.api.support.TopicReader;
-import io.jobline.processor.system.KafkaSettings;
+import io.jobline.core.system.KafkaSettings;
 import io.jobline.schemas.event.JobCompleted;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.JobFailed;

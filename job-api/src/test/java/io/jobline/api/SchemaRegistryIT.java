@@ -16,11 +16,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import io.jobline.api.support.ServiceClient;
 import io.jobline.api.support.ServiceClient.Response;
+import io.jobline.api.support.ServiceClient;
 import io.jobline.api.support.SharedService;
 import io.jobline.api.support.TopicReader;
-import io.jobline.processor.system.KafkaSettings;
+import io.jobline.core.system.KafkaSettings;
 import io.jobline.schemas.topic.JobTopics;
 
 /**

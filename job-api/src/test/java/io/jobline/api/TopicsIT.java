@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.jobline.api.support.SharedService;
-import io.jobline.processor.system.KafkaSettings;
+import io.jobline.core.system.KafkaSettings;
 import io.jobline.schemas.topic.JobTopics;
 
 /** The topics the service makes on the embedded broker: how long they keep records and how many copies ack a write. */

@@ -5,16 +5,16 @@ import java.time.Duration;
 
 import org.apache.kafka.streams.KafkaStreams;
 
-import io.jobline.processor.command.JobCommands;
-import io.jobline.processor.command.KafkaCommandSender;
-import io.jobline.processor.command.QueuedCommandSender;
+import io.jobline.core.command.JobCommands;
+import io.jobline.core.command.KafkaCommandSender;
+import io.jobline.core.command.QueuedCommandSender;
+import io.jobline.core.files.FileStore;
+import io.jobline.core.jobtype.JobTypes;
+import io.jobline.core.system.KafkaSettings;
+import io.jobline.core.system.StreamsConfigs;
 import io.jobline.processor.decider.DeciderTopology;
 import io.jobline.processor.dispatch.Dispatch;
-import io.jobline.processor.files.FileStore;
-import io.jobline.processor.jobtype.JobTypes;
 import io.jobline.processor.runner.JobRunner;
-import io.jobline.processor.system.KafkaSettings;
-import io.jobline.processor.system.StreamsConfigs;
 import io.jobline.schemas.topic.JobTopics;
 
 /** The running processor: the decider topology on Kafka Streams plus the runner for the partitions it owns. */

@@ -8,8 +8,8 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-import io.jobline.processor.system.KafkaSettings;
-import io.jobline.processor.system.StreamsConfigs;
+import io.jobline.core.system.KafkaSettings;
+import io.jobline.core.system.StreamsConfigs;
 import io.jobline.projections.catchup.EventLogEnd;
 import io.jobline.projections.catchup.FoldProgress;
 import io.jobline.projections.catchup.ProjectionCatchUp;

@@ -1,10 +1,10 @@
 package io.jobline.projections;
 
-import io.jobline.processor.system.DataDirectory;
-import io.jobline.processor.system.EnsureTopicsTask;
-import io.jobline.processor.system.Environment;
-import io.jobline.processor.system.KafkaSettings;
-import io.jobline.processor.system.Shutdown;
+import io.jobline.core.system.DataDirectory;
+import io.jobline.core.system.EnsureTopicsTask;
+import io.jobline.core.system.Environment;
+import io.jobline.core.system.KafkaSettings;
+import io.jobline.core.system.Shutdown;
 import io.jobline.schemas.registry.SchemaRegistry;
 import io.jobline.schemas.topic.JobTopics;
 

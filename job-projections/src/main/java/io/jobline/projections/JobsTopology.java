@@ -15,7 +15,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
-import io.jobline.processor.support.StateSerde;
+import io.jobline.core.support.StateSerde;
 import io.jobline.projections.catchup.FoldProgress;
 import io.jobline.projections.query.ListedJob;
 import io.jobline.projections.stats.TypeStats;

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.jobline.processor.lifecycle.JobStatus;
-import io.jobline.processor.testing.EventLog;
+import io.jobline.core.lifecycle.JobStatus;
+import io.jobline.core.testing.EventLog;
 import io.jobline.projections.catchup.FoldProgress;
 import io.jobline.projections.query.JobFilter;
 import io.jobline.projections.query.JobPage;
@@ -26,15 +26,14 @@ import io.jobline.projections.query.ListedJob;
 import io.jobline.projections.query.StoreJobQueries;
 import io.jobline.projections.view.AttemptError;
 import io.jobline.projections.view.JobView;
+import io.jobline.projections.view.StageView;
+import io.jobline.schemas.common.FileRef;
 import io.jobline.schemas.event.AttemptFailed;
 import io.jobline.schemas.event.JobCancelled;
+import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.JobFailed;
 import io.jobline.schemas.event.JobStarted;
 import io.jobline.schemas.event.JobSubmitted;
-import io.jobline.schemas.event.StageStarted;
-import io.jobline.projections.view.StageView;
-import io.jobline.schemas.common.FileRef;
-import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.ProgressReported;
 import io.jobline.schemas.event.StageStarted;
 import io.jobline.schemas.registry.SchemaRegistry;
@@ -54,7 +53,7 @@ class JobsTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "projections-test");
         // Its own state folder: the default one under /tmp is shared by every build running on the host.
-        props.put(StreamsConfig.STATE_DIR_CONFIG, io.jobline.processor.testing.TempFolders.create("projections-test").toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, io.jobline.core.testing.TempFolders.create("projections-test").toString());
         driver = new TopologyTestDriver(JobsTopology.build(topics, (event, view) -> folded.add(event.getSequence() + ":" + (view == null ? "deleted" : view.status().wireName())), progress), props, EventLog.T0);
         events = driver.createInputTopic(JobTopics.EVENTS, topics.events().keySerde().serializer(),
                 topics.events().valueSerde().serializer());

@@ -14,7 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.jobline.processor.support.Json;
+import io.jobline.core.support.Json;
 
 /**
  * The benchmark harness: starts the service (the runnable jar, on its embedded broker) and measures it against

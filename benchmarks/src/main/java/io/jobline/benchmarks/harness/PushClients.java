@@ -12,7 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.jobline.processor.support.Json;
+import io.jobline.core.support.Json;
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -21,7 +21,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-import io.jobline.processor.support.Json;
+import io.jobline.core.support.Json;
 import io.jobline.schemas.event.JobCompleted;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.JobStarted;

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.jobline.processor.support.Json;
+import io.jobline.core.support.Json;
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.system.JoblineProperties;
-import io.jobline.processor.command.CommandSender;
+import io.jobline.core.command.CommandSender;
 import io.jobline.schemas.command.JobCommand;
 
 /** Appends a request's command and waits for Kafka's acknowledgement, bounded: past it the caller gets a 503. */

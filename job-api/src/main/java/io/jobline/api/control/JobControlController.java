@@ -14,8 +14,8 @@ import io.jobline.api.command.CommandAppender;
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobLookup;
 import io.jobline.api.status.RecentSubmissions;
-import io.jobline.processor.command.JobCommands;
-import io.jobline.processor.lifecycle.JobStatus;
+import io.jobline.core.command.JobCommands;
+import io.jobline.core.lifecycle.JobStatus;
 import io.jobline.projections.view.JobView;
 
 /** Cancel, retry and delete: checked against the job's current state, then appended as commands for the decider. */

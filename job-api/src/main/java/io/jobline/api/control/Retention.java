@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 import io.jobline.api.command.CommandAppender;
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.system.JoblineProperties;
-import io.jobline.processor.command.JobCommands;
+import io.jobline.core.command.JobCommands;
 import io.jobline.projections.query.JobFilter;
 import io.jobline.projections.query.JobQueries;
 import io.jobline.projections.view.JobView;

@@ -15,9 +15,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobLookup;
-import io.jobline.processor.files.FileStore;
-import io.jobline.processor.files.StoredFile;
+import io.jobline.core.files.FileStore;
 import io.jobline.projections.view.JobView;
+import io.jobline.worker.StoredFile;
 
 /**
  * Downloads a job's files, produced artifacts first, then uploaded inputs. Spring MVC answers Range requests on

@@ -3,9 +3,9 @@ package io.jobline.api.jobtypes;
 import java.time.Instant;
 import java.util.List;
 
-import io.jobline.processor.jobtype.InputSchema;
-import io.jobline.processor.policy.Policy;
-import io.jobline.processor.support.Json;
+import io.jobline.core.jobtype.InputSchema;
+import io.jobline.core.policy.Policy;
+import io.jobline.core.support.Json;
 import io.jobline.schemas.jobtype.JobTypeDeclared;
 import io.jobline.schemas.jobtype.JobTypeEvent;
 import tools.jackson.databind.JsonNode;

@@ -18,11 +18,11 @@ import org.springframework.stereotype.Component;
 
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.submit.SubmitOptions;
-import io.jobline.processor.jobtype.InputSchema;
-import io.jobline.processor.jobtype.JobTypes;
-import io.jobline.processor.policy.Policy;
-import io.jobline.processor.support.Json;
-import io.jobline.processor.system.KafkaSettings;
+import io.jobline.core.jobtype.InputSchema;
+import io.jobline.core.jobtype.JobTypes;
+import io.jobline.core.policy.Policy;
+import io.jobline.core.support.Json;
+import io.jobline.core.system.KafkaSettings;
 import io.jobline.projections.query.JobQueries;
 import io.jobline.projections.stats.TypeStats;
 import io.jobline.schemas.jobtype.JobTypeDeclared;
@@ -134,7 +134,7 @@ public class DeclaredTypes implements AutoCloseable {
             }
         }
         JsonNode schema = declaration.inputSchema() == null || declaration.inputSchema().isNull()
-                ? InputSchema.ANY_OBJECT.document() : declaration.inputSchema();
+                ? Json.parse("{\"type\": \"object\"}") : declaration.inputSchema();
         if (!schema.isObject()) {
             throw ApiException.badRequest("'input_schema' must be a JSON Schema object");
         }

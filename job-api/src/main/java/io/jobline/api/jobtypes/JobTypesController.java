@@ -17,8 +17,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.submit.SubmitOptions;
-import io.jobline.processor.jobtype.JobType;
-import io.jobline.processor.jobtype.JobTypes;
+import io.jobline.worker.JobType;
+import io.jobline.core.jobtype.JobTypes;
+import io.jobline.core.policy.Policy;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -43,8 +44,8 @@ class JobTypesController {
                            Integer concurrencyLimit, Instant declaredAt) {
 
         static JobTypeResponse of(JobType type) {
-            return new JobTypeResponse(type.name(), "built-in", null, null, type.inputSchema().document(), null,
-                    SubmitOptions.describe(type.policy()), null, null, null);
+            return new JobTypeResponse(type.name(), "built-in", null, null, type.inputSchema(), null,
+                    SubmitOptions.describe(Policy.of(type.policy())), null, null, null);
         }
 
         static JobTypeResponse of(DeclaredJobType type) {

@@ -11,7 +11,7 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobIds;
 import io.jobline.api.system.JoblineProperties;
-import io.jobline.processor.support.Json;
+import io.jobline.core.support.Json;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 

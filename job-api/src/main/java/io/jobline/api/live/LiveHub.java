@@ -24,7 +24,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import io.jobline.api.system.JoblineProperties;
-import io.jobline.processor.lifecycle.JobStatus;
+import io.jobline.core.lifecycle.JobStatus;
 import io.jobline.projections.ViewListener;
 import io.jobline.projections.view.JobView;
 import io.jobline.schemas.event.JobEvent;

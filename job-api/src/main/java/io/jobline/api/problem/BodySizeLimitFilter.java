@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import io.jobline.api.system.JoblineProperties;
-import io.jobline.processor.support.Json;
+import io.jobline.core.support.Json;
 
 /**
  * Answers 413 to an API request whose body is larger than {@code jobline.submit.max-body-size}: at once when it

@@ -15,7 +15,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
-import io.jobline.processor.jobtype.InvalidJobInputException;
+import io.jobline.worker.InvalidJobInputException;
 
 /**
  * Every error as RFC 9457 problem+json: Spring MVC's own (malformed JSON, wrong media type, missing parts,

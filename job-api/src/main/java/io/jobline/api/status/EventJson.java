@@ -6,7 +6,7 @@ import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 
-import io.jobline.processor.support.Json;
+import io.jobline.core.support.Json;
 import io.jobline.schemas.event.JobEvent;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;

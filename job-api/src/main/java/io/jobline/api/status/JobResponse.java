@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.lifecycle.JobStatus;
-import io.jobline.processor.support.Json;
+import io.jobline.core.lifecycle.JobStatus;
+import io.jobline.core.support.Json;
 import io.jobline.projections.view.AttemptError;
 import io.jobline.projections.view.JobView;
+import io.jobline.worker.StoredFile;
 import tools.jackson.databind.JsonNode;
 
 /** A job as the REST API shows it (field names become snake_case in JSON). */

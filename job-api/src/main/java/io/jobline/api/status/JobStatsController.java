@@ -10,7 +10,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.jobline.api.problem.ApiException;
-import io.jobline.processor.lifecycle.JobStatus;
+import io.jobline.core.lifecycle.JobStatus;
 import io.jobline.projections.JobProjections;
 import io.jobline.projections.query.JobQueries;
 import io.jobline.projections.stats.TypeStats;

@@ -15,16 +15,16 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.jobline.api.problem.ApiException;
-import io.jobline.processor.files.FileStore;
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.lifecycle.JobStatus;
-import io.jobline.processor.support.Json;
+import io.jobline.core.files.FileStore;
+import io.jobline.core.lifecycle.JobStatus;
+import io.jobline.core.support.Json;
 import io.jobline.projections.JobProjections;
 import io.jobline.projections.query.JobFilter;
 import io.jobline.projections.query.JobPage;
 import io.jobline.projections.query.JobQueries;
 import io.jobline.projections.view.JobView;
 import io.jobline.schemas.event.JobEvent;
+import io.jobline.worker.StoredFile;
 import tools.jackson.databind.JsonNode;
 
 /** Reading jobs: one, a filtered list, a result, a history. */

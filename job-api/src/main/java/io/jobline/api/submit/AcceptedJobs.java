@@ -5,14 +5,14 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 
 import io.jobline.api.status.RecentSubmissions;
-import io.jobline.processor.command.JobCommands;
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.support.Json;
+import io.jobline.core.command.JobCommands;
+import io.jobline.core.support.Json;
 import io.jobline.projections.view.JobViewFold;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.SubmitJob;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.JobSubmitted;
+import io.jobline.worker.StoredFile;
 
 /**
  * The SubmitJob of a planned request, and what this process remembers of it once appended: the job as the decider's

@@ -8,7 +8,7 @@ import java.util.UUID;
 import org.springframework.stereotype.Service;
 
 import io.jobline.api.command.CommandAppender;
-import io.jobline.processor.system.KafkaSettings;
+import io.jobline.core.system.KafkaSettings;
 import io.jobline.api.problem.ApiException;
 import io.jobline.projections.view.JobView;
 import io.jobline.schemas.command.JobCommand;
@@ -73,7 +73,7 @@ class BatchSubmitter {
             plan = planner.plan(request);
         } catch (ApiException e) {
             throw new ApiException(e.status(), e.title(), "jobs[" + index + "]: " + e.getMessage(), e.properties());
-        } catch (io.jobline.processor.jobtype.InvalidJobInputException e) {
+        } catch (io.jobline.worker.InvalidJobInputException e) {
             throw ApiException.badRequest("jobs[" + index + "]: " + e.getMessage());
         }
         if (plan.dedupKey() != null) {

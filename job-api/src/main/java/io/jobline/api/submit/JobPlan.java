@@ -4,9 +4,9 @@ import io.jobline.processor.decider.LimitedTypes;
 
 import java.util.List;
 
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.jobtype.JobType;
-import io.jobline.processor.policy.Policy;
+import io.jobline.core.policy.Policy;
+import io.jobline.worker.JobType;
+import io.jobline.worker.StoredFile;
 
 /**
  * A request checked against its job type: what the SubmitJob will say. {@code files} describes the uploads (names,

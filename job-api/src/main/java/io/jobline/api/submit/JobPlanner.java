@@ -11,14 +11,14 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 import io.jobline.api.problem.ApiException;
-import io.jobline.processor.files.FileNames;
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.jobtype.JobType;
-import io.jobline.processor.jobtype.JobTypes;
-import io.jobline.processor.jobtype.InputSchema;
 import io.jobline.api.jobtypes.DeclaredJobType;
 import io.jobline.api.jobtypes.DeclaredTypes;
-import io.jobline.processor.policy.Policy;
+import io.jobline.core.files.FileNames;
+import io.jobline.core.jobtype.InputSchema;
+import io.jobline.core.jobtype.JobTypes;
+import io.jobline.core.policy.Policy;
+import io.jobline.worker.JobType;
+import io.jobline.worker.StoredFile;
 
 /** Checks a request against its type: input schema, options, file names, the type's own plan. Throws 4xx problems. */
 @Component
@@ -47,8 +47,8 @@ class JobPlanner {
     }
 
     private JobPlan planBuiltIn(JobType type, SubmitRequest request) {
-        check(type.name(), type.inputSchema(), request.input());
-        Policy policy = SubmitOptions.policy(type.policy(), request.options());
+        check(type.name(), types.inputSchema(type), request.input());
+        Policy policy = SubmitOptions.policy(Policy.of(type.policy()), request.options());
         List<StoredFile> described = describe(request.uploads());
         List<String> stages = type.plan(request.input(), described);
         String hash = RequestHash.of(type.name(), request.input(), request.options(), described);

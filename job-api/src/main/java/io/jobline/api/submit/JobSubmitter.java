@@ -9,10 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Service;
 
 import io.jobline.api.command.CommandAppender;
-import io.jobline.processor.system.KafkaSettings;
+import io.jobline.core.system.KafkaSettings;
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobLookup;
-import io.jobline.processor.files.FileStore;
+import io.jobline.core.files.FileStore;
 import io.jobline.projections.query.JobQueries;
 import io.jobline.projections.view.JobView;
 import io.jobline.schemas.command.JobCommand;

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.support.Json;
+import io.jobline.core.support.Json;
+import io.jobline.worker.StoredFile;
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.jobline.api.problem.ApiException;
-import io.jobline.processor.files.FileStore;
-import io.jobline.processor.files.StoredFile;
+import io.jobline.core.files.FileStore;
+import io.jobline.worker.StoredFile;
 
 /**
  * The uploads of one submit request, stored durably in a folder of the job's own that is this request's alone

@@ -21,7 +21,7 @@ import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.multipart.MultipartHttpServletRequest;
 
 import io.jobline.api.problem.ApiException;
-import io.jobline.processor.support.Json;
+import io.jobline.core.support.Json;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 

@@ -3,7 +3,7 @@ package io.jobline.api.submit;
 import java.util.Set;
 
 import io.jobline.api.problem.ApiException;
-import io.jobline.processor.policy.Policy;
+import io.jobline.core.policy.Policy;
 import tools.jackson.databind.JsonNode;
 
 /**

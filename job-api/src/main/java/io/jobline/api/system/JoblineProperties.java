@@ -2,6 +2,7 @@ package io.jobline.api.system;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -15,7 +16,7 @@ import io.jobline.processor.jobtype.csv.CsvLimits;
  */
 @ConfigurationProperties("jobline")
 public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, Submit submit, Live live,
-                                Retention retention, Csv csv) {
+                                Retention retention, Csv csv, JobTypeJars jobTypes) {
 
     /**
      * @param bootstrapServers an existing cluster; blank starts the embedded broker
@@ -50,6 +51,17 @@ public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, 
 
     /** @param finishedJobs how long finished jobs are kept before they are deleted; 0 keeps them forever */
     public record Retention(Duration finishedJobs) {
+    }
+
+    /**
+     * @param path jar files, or folders of jars, with more job types, each listed in
+     *             {@code META-INF/services/io.jobline.worker.JobType}; found besides those on the class path
+     */
+    public record JobTypeJars(List<Path> path) {
+
+        public JobTypeJars {
+            path = path == null ? List.of() : List.copyOf(path);
+        }
     }
 
     /**

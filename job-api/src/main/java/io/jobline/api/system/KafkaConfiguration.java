@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -14,21 +15,23 @@ import org.springframework.context.annotation.Configuration;
 
 import io.jobline.api.live.LiveHub;
 import io.jobline.api.status.RecentSubmissions;
+import io.jobline.core.command.JobCommands;
+import io.jobline.core.command.KafkaCommandSender;
+import io.jobline.core.files.FileStore;
+import io.jobline.core.files.LocalFileStore;
+import io.jobline.core.jobtype.JobTypes;
+import io.jobline.core.system.DataDirectory;
+import io.jobline.core.system.DeadLetters;
+import io.jobline.core.system.EnsureTopicsTask;
+import io.jobline.core.system.KafkaSettings;
 import io.jobline.processor.JobProcessor;
-import io.jobline.processor.command.JobCommands;
-import io.jobline.processor.command.KafkaCommandSender;
 import io.jobline.processor.decider.IgnoredTicks;
-import io.jobline.processor.files.FileStore;
-import io.jobline.processor.files.LocalFileStore;
-import io.jobline.processor.jobtype.JobTypes;
-import io.jobline.processor.system.DataDirectory;
-import io.jobline.processor.system.DeadLetters;
-import io.jobline.processor.system.EnsureTopicsTask;
-import io.jobline.processor.system.KafkaSettings;
+import io.jobline.processor.jobtype.csv.CsvReportJobType;
 import io.jobline.projections.JobProjections;
 import io.jobline.projections.query.JobQueries;
 import io.jobline.schemas.registry.SchemaRegistry;
 import io.jobline.schemas.topic.JobTopics;
+import io.jobline.worker.JobType;
 
 /**
  * Wires the service onto Kafka: the embedded broker when no cluster is configured, the topics, the processor
@@ -92,9 +95,20 @@ class KafkaConfiguration {
                 .register(registry);
     }
 
+    /** csv-report with the configured limits, in place of the one with default limits found on the class path. */
     @Bean
-    JobTypes jobTypes(JoblineProperties properties) {
-        return JobTypes.builtIn(properties.csv().limits());
+    CsvReportJobType csvReportJobType(JoblineProperties properties) {
+        return new CsvReportJobType(properties.csv().limits());
+    }
+
+    /**
+     * The job types on the class path and in the jars of jobline.job-types.path, and every JobType bean, which wins
+     * over one found with the same name.
+     */
+    @Bean
+    JobTypes jobTypes(JoblineProperties properties, ObjectProvider<JobType> beans) {
+        return JobTypes.discover(KafkaConfiguration.class.getClassLoader(), properties.jobTypes().path(),
+                beans.orderedStream().toList());
     }
 
     @Bean

@@ -9,7 +9,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
-import io.jobline.processor.system.KafkaSettings;
+import io.jobline.core.system.KafkaSettings;
 
 /** /actuator/health "kafka": whether the cluster answers, and with how many brokers. */
 @Component("kafka")

@@ -22,12 +22,12 @@ import org.springframework.web.bind.annotation.RestController;
 import io.jobline.api.command.CommandAppender;
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobResponse.FileResponse;
-import io.jobline.processor.command.JobCommands;
-import io.jobline.processor.files.FileNames;
-import io.jobline.processor.files.FileStore;
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.lifecycle.JobStatus;
-import io.jobline.processor.support.Json;
+import io.jobline.core.command.JobCommands;
+import io.jobline.core.files.FileNames;
+import io.jobline.core.files.FileStore;
+import io.jobline.worker.StoredFile;
+import io.jobline.core.lifecycle.JobStatus;
+import io.jobline.core.support.Json;
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -7,7 +7,7 @@ import org.springframework.stereotype.Component;
 
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobLookup;
-import io.jobline.processor.lifecycle.JobStatus;
+import io.jobline.core.lifecycle.JobStatus;
 import io.jobline.projections.view.JobView;
 
 /**

@@ -7,9 +7,9 @@ import java.util.Map;
 import io.jobline.api.status.JobResponse.FileResponse;
 import io.jobline.api.submit.SubmitOptions;
 import io.jobline.processor.dispatch.OfferedJob;
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.policy.Policy;
-import io.jobline.processor.support.Json;
+import io.jobline.core.files.FileRefs;
+import io.jobline.core.policy.Policy;
+import io.jobline.core.support.Json;
 import io.jobline.schemas.offer.JobOffer;
 import tools.jackson.databind.JsonNode;
 
@@ -35,7 +35,7 @@ record Task(
         return new Task(offer.getJobId(), offer.getType(), offer.getTypeVersion(), job.attempt(), offer.getPriority(),
                 Json.parse(offer.getInput()), List.copyOf(offer.getStages()), offer.getFirstStage(),
                 offer.getCheckpoint() == null ? null : Json.parse(offer.getCheckpoint()),
-                FileResponse.of(offer.getJobId(), StoredFile.of(offer.getFiles())), SubmitOptions.describe(policy),
+                FileResponse.of(offer.getJobId(), FileRefs.toStored(offer.getFiles())), SubmitOptions.describe(policy),
                 Lease.heartbeatInterval(policy.heartbeatTimeoutMs()).toMillis(), Lease.expiry(now, policy.heartbeatTimeoutMs()));
     }
 }

@@ -5,11 +5,11 @@ import org.springframework.stereotype.Component;
 
 import io.jobline.api.system.JoblineProperties;
 import io.jobline.processor.JobProcessor;
-import io.jobline.processor.command.JobCommands;
-import io.jobline.processor.command.KafkaCommandSender;
+import io.jobline.core.command.JobCommands;
+import io.jobline.core.command.KafkaCommandSender;
 import io.jobline.processor.dispatch.Dispatch;
 import io.jobline.processor.dispatch.OfferDispatcher;
-import io.jobline.processor.system.KafkaSettings;
+import io.jobline.core.system.KafkaSettings;
 import io.jobline.schemas.topic.JobTopics;
 
 /**

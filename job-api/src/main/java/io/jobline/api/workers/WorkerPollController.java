@@ -14,8 +14,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
 
 import io.jobline.api.problem.ApiException;
-import io.jobline.processor.command.JobCommands;
-import io.jobline.processor.command.KafkaCommandSender;
+import io.jobline.core.command.JobCommands;
+import io.jobline.core.command.KafkaCommandSender;
 import io.jobline.processor.dispatch.OfferedJob;
 import io.jobline.processor.dispatch.Taker;
 

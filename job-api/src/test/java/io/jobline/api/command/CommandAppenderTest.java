@@ -13,14 +13,14 @@ import org.junit.jupiter.api.Test;
 
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.system.JoblineProperties;
-import io.jobline.processor.command.JobCommands;
+import io.jobline.core.command.JobCommands;
 import io.jobline.schemas.command.JobCommand;
 
 class CommandAppenderTest {
 
     private final JobCommands commands = new JobCommands(Clock.systemUTC());
     private final JoblineProperties properties = new JoblineProperties(null, null, null,
-            new JoblineProperties.Submit(Duration.ofMillis(200), null), null, null, null);
+            new JoblineProperties.Submit(Duration.ofMillis(200), null), null, null, null, null);
     private final AtomicInteger discarded = new AtomicInteger();
 
     @Test

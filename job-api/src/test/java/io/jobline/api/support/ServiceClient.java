@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-import io.jobline.processor.support.Json;
+import io.jobline.core.support.Json;
 import tools.jackson.databind.JsonNode;
 
 /** A plain HTTP client of the running service, as any user's code would be. */

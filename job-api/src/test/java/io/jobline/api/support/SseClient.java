@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
-import io.jobline.processor.support.Json;
+import io.jobline.core.support.Json;
 import tools.jackson.databind.JsonNode;
 
 /** An EventSource-like client: reads Server-Sent Events (id, event, data) from a stream in the background. */

@@ -15,7 +15,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-import io.jobline.processor.system.KafkaSettings;
+import io.jobline.core.system.KafkaSettings;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.registry.SchemaRegistry;

@@ -13,7 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import io.jobline.processor.support.Json;
+import io.jobline.core.support.Json;
 import tools.jackson.databind.JsonNode;
 
 /** A WebSocket client of /ws that collects every message; {@link #stopReading()} makes it a stalled client. */

@@ -19,8 +19,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.jobline.processor.command.CommandSender;
-import io.jobline.processor.lifecycle.JobStatus;
+import io.jobline.core.command.CommandSender;
+import io.jobline.core.lifecycle.JobStatus;
 import io.jobline.schemas.command.FailJob;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.StartJob;

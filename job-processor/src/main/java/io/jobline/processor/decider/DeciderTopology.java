@@ -7,8 +7,8 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
-import io.jobline.processor.command.CommandSender;
-import io.jobline.processor.support.StateSerde;
+import io.jobline.core.command.CommandSender;
+import io.jobline.core.support.StateSerde;
 import io.jobline.schemas.topic.JobTopics;
 
 /**

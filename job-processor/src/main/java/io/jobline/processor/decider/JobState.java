@@ -3,10 +3,10 @@ package io.jobline.processor.decider;
 import java.time.Instant;
 import java.util.List;
 
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.lifecycle.EventStatus;
-import io.jobline.processor.lifecycle.JobStatus;
-import io.jobline.processor.policy.Policy;
+import io.jobline.core.files.FileRefs;
+import io.jobline.core.lifecycle.EventStatus;
+import io.jobline.core.lifecycle.JobStatus;
+import io.jobline.core.policy.Policy;
 import io.jobline.schemas.event.AttemptFailed;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.JobFailed;
@@ -16,6 +16,7 @@ import io.jobline.schemas.event.JobStarted;
 import io.jobline.schemas.event.JobSubmitted;
 import io.jobline.schemas.event.StageCompleted;
 import io.jobline.schemas.event.StageStarted;
+import io.jobline.worker.StoredFile;
 
 /**
  * What the decider knows of one job: the fold of its events. Changes only through {@link #apply(JobEvent)}, and
@@ -99,7 +100,7 @@ public record JobState(
         Builder next = new Builder(this, EventStatus.of(payload), event);
         if (payload instanceof JobSubmitted submitted) {
             return new JobState(jobId, next.status, submitted.getType(), submitted.getOwner(), submitted.getInput(),
-                    StoredFile.of(submitted.getFiles()), List.copyOf(submitted.getStages()), event.getAttempt(),
+                    FileRefs.toStored(submitted.getFiles()), List.copyOf(submitted.getStages()), event.getAttempt(),
                     event.getSequence(), null, 0, 0, null, null, Policy.of(submitted.getPolicy()), 0, null, null,
                     null, at, 0, submitted.getPriority(), submitted.getTypeVersion(), submitted.getConcurrencyLimit());
         } else if (payload instanceof JobStarted started) {

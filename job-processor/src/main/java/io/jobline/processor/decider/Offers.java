@@ -3,9 +3,9 @@ package io.jobline.processor.decider;
 import java.time.Instant;
 import java.util.List;
 
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.lifecycle.JobStatus;
-import io.jobline.processor.policy.Policy;
+import io.jobline.core.files.FileRefs;
+import io.jobline.core.lifecycle.JobStatus;
+import io.jobline.core.policy.Policy;
 import io.jobline.schemas.offer.JobOffer;
 
 /** The offer of a pending job: everything its next attempt needs, so a worker anywhere runs it without a lookup. */
@@ -23,7 +23,7 @@ public final class Offers {
                 .setAttempt(job.attempt())
                 .setPriority(job.priority())
                 .setInput(job.input())
-                .setFiles(StoredFile.toRefs(job.files()))
+                .setFiles(FileRefs.toRefs(job.files()))
                 .setStages(job.stages())
                 .setFirstStage(job.completedStages() + 1)
                 .setCheckpoint(job.checkpoint())
@@ -36,7 +36,7 @@ public final class Offers {
     public static JobState started(JobOffer offer, String workerId) {
         int first = offer.getFirstStage();
         return new JobState(offer.getJobId(), JobStatus.RUNNING, offer.getType(),
-                offer.getOwner(), offer.getInput(), StoredFile.of(offer.getFiles()), List.copyOf(offer.getStages()),
+                offer.getOwner(), offer.getInput(), FileRefs.toStored(offer.getFiles()), List.copyOf(offer.getStages()),
                 offer.getAttempt() + 1, 0, workerId, first, first - 1, offer.getCheckpoint(), null,
                 Policy.of(offer.getPolicy()), 0, null, null, null, null, 0, offer.getPriority(),
                 offer.getTypeVersion(), null);

@@ -3,8 +3,8 @@ package io.jobline.processor.decider;
 import java.time.Duration;
 import java.time.Instant;
 
-import io.jobline.processor.lifecycle.JobStatus;
-import io.jobline.processor.policy.Policy;
+import io.jobline.core.lifecycle.JobStatus;
+import io.jobline.core.policy.Policy;
 
 /** Which of its policy's timeouts a running attempt has hit, if any. */
 final class Timeouts {

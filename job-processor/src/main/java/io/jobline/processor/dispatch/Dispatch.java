@@ -2,8 +2,8 @@ package io.jobline.processor.dispatch;
 
 import java.util.Map;
 
-import io.jobline.processor.command.CommandSender;
-import io.jobline.processor.command.JobCommands;
+import io.jobline.core.command.CommandSender;
+import io.jobline.core.command.JobCommands;
 import io.jobline.schemas.topic.JobTopics;
 
 /** Offered jobs for the workers of this process: the tail of job-events and the dispatcher over the share groups. */

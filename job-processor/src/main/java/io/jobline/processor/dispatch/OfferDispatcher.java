@@ -14,8 +14,8 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.jobline.processor.command.CommandSender;
-import io.jobline.processor.command.JobCommands;
+import io.jobline.core.command.CommandSender;
+import io.jobline.core.command.JobCommands;
 import io.jobline.schemas.offer.JobOffer;
 import io.jobline.schemas.topic.Topic;
 

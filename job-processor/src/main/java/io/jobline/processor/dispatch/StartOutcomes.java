@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.jobline.processor.decider.Decision;
-import io.jobline.processor.lifecycle.EventStatus;
+import io.jobline.core.lifecycle.EventStatus;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.StartJob;
 import io.jobline.schemas.event.JobEvent;

@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
-import io.jobline.processor.files.FileKeys;
-import io.jobline.processor.files.FileStore;
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.support.Json;
+import io.jobline.core.files.FileKeys;
+import io.jobline.core.files.FileStore;
+import io.jobline.core.support.Json;
+import io.jobline.worker.StoredFile;
 import tools.jackson.databind.JsonNode;
 
 /**

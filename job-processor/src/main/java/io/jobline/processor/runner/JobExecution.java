@@ -14,17 +14,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.jobline.processor.command.CommandSender;
-import io.jobline.processor.command.JobCommands;
+import io.jobline.core.command.CommandSender;
+import io.jobline.core.command.JobCommands;
+import io.jobline.core.files.FileStore;
+import io.jobline.core.support.Json;
 import io.jobline.processor.decider.JobState;
-import io.jobline.processor.files.FileStore;
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.jobtype.JobCancelledException;
-import io.jobline.processor.jobtype.JobType;
-import io.jobline.processor.jobtype.StageContext;
-import io.jobline.processor.support.Json;
 import io.jobline.schemas.command.FailJob;
 import io.jobline.schemas.command.JobCommand;
+import io.jobline.worker.JobCancelledException;
+import io.jobline.worker.JobType;
+import io.jobline.worker.StageContext;
+import io.jobline.worker.StoredFile;
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -12,7 +12,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
-import io.jobline.processor.command.CommandSender;
+import io.jobline.core.command.CommandSender;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.offer.JobOffer;
@@ -38,7 +38,7 @@ final class DeciderDriver implements AutoCloseable {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "decider-test");
         // Its own state folder: the default one under /tmp is shared by every build running on the host.
-        props.put(StreamsConfig.STATE_DIR_CONFIG, io.jobline.processor.testing.TempFolders.create("decider-test").toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, io.jobline.core.testing.TempFolders.create("decider-test").toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         CommandSender tickSender = tick -> {
             ticks.add(tick);

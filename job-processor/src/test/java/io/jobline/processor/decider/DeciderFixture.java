@@ -7,8 +7,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.jobline.processor.command.JobCommands;
-import io.jobline.processor.testing.EventLog;
+import io.jobline.core.command.JobCommands;
+import io.jobline.core.testing.EventLog;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.event.JobEvent;
 

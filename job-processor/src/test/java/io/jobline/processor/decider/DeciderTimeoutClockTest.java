@@ -17,8 +17,8 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
-import io.jobline.processor.command.JobCommands;
-import io.jobline.processor.policy.Policy;
+import io.jobline.core.command.JobCommands;
+import io.jobline.core.policy.Policy;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.Tick;
 import io.jobline.schemas.event.AttemptFailed;

@@ -15,9 +15,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
-import io.jobline.processor.command.JobCommands;
-import io.jobline.processor.lifecycle.JobStatus;
-import io.jobline.processor.policy.Policy;
+import io.jobline.core.command.JobCommands;
+import io.jobline.core.lifecycle.JobStatus;
+import io.jobline.core.policy.Policy;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.event.AttemptFailed;
 import io.jobline.schemas.event.JobCancelled;

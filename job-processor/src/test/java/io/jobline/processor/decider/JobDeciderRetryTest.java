@@ -11,18 +11,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-import io.jobline.processor.command.JobCommands;
-import io.jobline.processor.lifecycle.JobStatus;
-import io.jobline.processor.policy.Policy;
-import io.jobline.processor.testing.EventLog;
+import io.jobline.core.command.JobCommands;
+import io.jobline.core.lifecycle.JobStatus;
+import io.jobline.core.policy.Policy;
+import io.jobline.core.testing.EventLog;
 import io.jobline.schemas.command.FailJob;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.event.AttemptFailed;
 import io.jobline.schemas.event.JobFailed;
 import io.jobline.schemas.event.JobRetried;
 import io.jobline.schemas.event.JobStarted;
-import io.jobline.schemas.event.StageStarted;
 import io.jobline.schemas.event.ProgressReported;
+import io.jobline.schemas.event.StageStarted;
 
 /** Automatic retries with backoff, heartbeats and timeouts, as the decider decides them. */
 class JobDeciderRetryTest {

@@ -13,9 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.lifecycle.JobStatus;
-import io.jobline.processor.testing.EventLog;
+import io.jobline.core.lifecycle.JobStatus;
+import io.jobline.core.testing.EventLog;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.event.JobCancelled;
 import io.jobline.schemas.event.JobCompleted;
@@ -29,6 +28,7 @@ import io.jobline.schemas.event.JobSubmitted;
 import io.jobline.schemas.event.ProgressReported;
 import io.jobline.schemas.event.StageCompleted;
 import io.jobline.schemas.event.StageStarted;
+import io.jobline.worker.StoredFile;
 
 class JobDeciderTest {
 

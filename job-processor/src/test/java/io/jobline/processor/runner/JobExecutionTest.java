@@ -14,22 +14,22 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.jobline.processor.command.CommandSender;
-import io.jobline.processor.command.JobCommands;
+import io.jobline.core.command.CommandSender;
+import io.jobline.core.command.JobCommands;
+import io.jobline.core.files.LocalFileStore;
+import io.jobline.core.support.Json;
+import io.jobline.core.testing.EventLog;
 import io.jobline.processor.decider.JobState;
-import io.jobline.processor.files.LocalFileStore;
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.jobtype.JobType;
-import io.jobline.processor.jobtype.StageContext;
-import io.jobline.processor.support.Json;
 import io.jobline.processor.jobtype.demo.DemoJobType;
-import io.jobline.processor.testing.EventLog;
 import io.jobline.schemas.command.CompleteJob;
 import io.jobline.schemas.command.CompleteStage;
 import io.jobline.schemas.command.FailJob;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.ReportProgress;
 import io.jobline.schemas.command.StartStage;
+import io.jobline.worker.JobType;
+import io.jobline.worker.StageContext;
+import io.jobline.worker.StoredFile;
 import tools.jackson.databind.JsonNode;
 
 class JobExecutionTest {
@@ -214,11 +214,11 @@ class JobExecutionTest {
     }
 
     private static JobState runningJob(String input, int completedStages) {
-        int stages = io.jobline.processor.support.Json.parse(input).path("stages").asInt(3);
+        int stages = io.jobline.core.support.Json.parse(input).path("stages").asInt(3);
         List<String> names = java.util.stream.IntStream.rangeClosed(1, stages).mapToObj(i -> "stage-" + i).toList();
-        return new JobState("job-1", io.jobline.processor.lifecycle.JobStatus.RUNNING, "demo", "alice", input,
+        return new JobState("job-1", io.jobline.core.lifecycle.JobStatus.RUNNING, "demo", "alice", input,
                 List.of(), names, 1, 5, "worker-a", completedStages + 1, completedStages, completedStages > 0 ? "{}" : null, null,
-                io.jobline.processor.policy.Policy.SINGLE_ATTEMPT, 0, null, EventLog.T0, EventLog.T0, EventLog.T0, 0, 0, null, null);
+                io.jobline.core.policy.Policy.SINGLE_ATTEMPT, 0, null, EventLog.T0, EventLog.T0, EventLog.T0, 0, 0, null, null);
     }
 
     private List<Class<?>> types() {

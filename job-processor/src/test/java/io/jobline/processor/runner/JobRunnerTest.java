@@ -14,18 +14,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.jobline.processor.command.CommandSender;
-import io.jobline.processor.command.JobCommands;
+import io.jobline.core.command.CommandSender;
+import io.jobline.core.command.JobCommands;
+import io.jobline.core.files.LocalFileStore;
+import io.jobline.core.jobtype.JobTypes;
+import io.jobline.core.policy.Policy;
 import io.jobline.processor.decider.Decision;
 import io.jobline.processor.decider.JobDecider;
 import io.jobline.processor.decider.JobState;
-import io.jobline.processor.files.LocalFileStore;
-import io.jobline.processor.jobtype.JobTypes;
-import io.jobline.schemas.command.JobCommand;
-import io.jobline.processor.policy.Policy;
 import io.jobline.schemas.command.CompleteJob;
 import io.jobline.schemas.command.CompleteStage;
 import io.jobline.schemas.command.FailJob;
+import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.ReportProgress;
 import io.jobline.schemas.command.StartJob;
 import io.jobline.schemas.command.StartStage;
@@ -34,6 +34,7 @@ import io.jobline.schemas.command.StartStage;
 class JobRunnerTest {
 
     private static final String JOB = "job-1";
+    private static final JobTypes TYPES = JobTypes.discover(JobRunnerTest.class.getClassLoader(), List.of());
 
     @TempDir
     Path dir;
@@ -55,7 +56,7 @@ class JobRunnerTest {
 
     @Test
     void shouldStartAJobRetriedWhileItsCancelledRunIsStillWindingDown() {
-        runner = new JobRunner("worker-a", 1, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands, Clock.systemUTC());
+        runner = new JobRunner("worker-a", 1, TYPES, new LocalFileStore(dir), sender, commands, Clock.systemUTC());
         decide(commands.submit(JOB, "alice", "demo", "{\"stages\": 2, \"stage_ms\": 5000}", List.of(), List.of("stage-1", "stage-2")));
         decide(lastStart());
         assertThat(state.attempt()).isEqualTo(1);
@@ -74,7 +75,7 @@ class JobRunnerTest {
 
     @Test
     void shouldRunNoMoreJobsAtOnceThanItsConcurrency() {
-        runner = new JobRunner("worker-a", 1, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands, Clock.systemUTC());
+        runner = new JobRunner("worker-a", 1, TYPES, new LocalFileStore(dir), sender, commands, Clock.systemUTC());
         submitted("job-a");
         submitted("job-b");
 
@@ -83,7 +84,7 @@ class JobRunnerTest {
 
     @Test
     void shouldAbandonAHungAttemptTheDeciderFailedAndStartTheNextOnlyWhenItsRetryIsDue() {
-        runner = new JobRunner("worker-a", 1, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands, Clock.systemUTC());
+        runner = new JobRunner("worker-a", 1, TYPES, new LocalFileStore(dir), sender, commands, Clock.systemUTC());
         Policy policy = Policy.SINGLE_ATTEMPT.withMaxAttempts(2).withBackoff(1_500, 2.0, 1_500);
         decide(commands.submit(JOB, "alice", "demo", "{\"stages\": 1, \"stage_ms\": 100, \"hang_at_stage\": 1, \"hang_attempts\": 1}",
                 List.of(), List.of("stage-1"), new JobCommands.SubmitOptions(policy, null, null, null)));
@@ -107,7 +108,7 @@ class JobRunnerTest {
 
     @Test
     void shouldClaimAJustSubmittedJobOnlyWithAFreeSlotAndNobodyWaiting() {
-        runner = new JobRunner("worker-a", 1, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands, Clock.systemUTC());
+        runner = new JobRunner("worker-a", 1, TYPES, new LocalFileStore(dir), sender, commands, Clock.systemUTC());
         JobState first = decider.decide(JobState.empty("job-a"), commands.submit("job-a", "alice", "demo", "{}", List.of(), List.of("stage-1"))).state();
         JobState second = decider.decide(JobState.empty("job-b"), commands.submit("job-b", "alice", "demo", "{}", List.of(), List.of("stage-1"))).state();
 
@@ -118,7 +119,7 @@ class JobRunnerTest {
 
     @Test
     void shouldStartAgainAJobGrantedToItsNameByAnEarlierRunOfThisProcess() {
-        runner = new JobRunner("worker-a", 1, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands, Clock.systemUTC());
+        runner = new JobRunner("worker-a", 1, TYPES, new LocalFileStore(dir), sender, commands, Clock.systemUTC());
         JobState busy = decider.decide(JobState.empty("job-busy"), commands.submit("job-busy", "alice", "demo",
                 "{\"stages\": 1, \"stage_ms\": 300}", List.of(), List.of("stage-1"))).state();
         state = decider.decide(state, commands.submit(JOB, "alice", "demo", "{\"stages\": 1, \"stage_ms\": 0}",
@@ -142,7 +143,7 @@ class JobRunnerTest {
 
     @Test
     void shouldRunAJobItsPreviousLifeAskedToStartWhenThatStartIsDecidedOnlyAfterTheRestart() {
-        runner = new JobRunner("worker-b", 1, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands, Clock.systemUTC());
+        runner = new JobRunner("worker-b", 1, TYPES, new LocalFileStore(dir), sender, commands, Clock.systemUTC());
         state = decider.decide(state, commands.submit(JOB, "alice", "demo", "{\"stages\": 1, \"stage_ms\": 0}",
                 List.of(), List.of("stage-1"))).state();
         runner.partitionAssigned(0, List.of(state));
@@ -161,7 +162,7 @@ class JobRunnerTest {
 
     @Test
     void shouldLeaveAJobRunningUnderAnotherWorkersNameToThatWorker() {
-        runner = new JobRunner("worker-b", 2, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands, Clock.systemUTC());
+        runner = new JobRunner("worker-b", 2, TYPES, new LocalFileStore(dir), sender, commands, Clock.systemUTC());
         state = decider.decide(state, commands.submit(JOB, "alice", "demo", "{}", List.of(), List.of("stage-1"))).state();
         state = decider.decide(state, commands.start(JOB, "worker-a", 0)).state();
 
@@ -174,7 +175,7 @@ class JobRunnerTest {
 
     @Test
     void shouldTakeOverRunningJobsBeforeStartingPendingOnes() {
-        runner = new JobRunner("worker-b", 1, JobTypes.builtIn(), new LocalFileStore(dir), sender, commands, Clock.systemUTC());
+        runner = new JobRunner("worker-b", 1, TYPES, new LocalFileStore(dir), sender, commands, Clock.systemUTC());
         JobState pending = decider.decide(JobState.empty("job-pending"), commands.submit("job-pending", "alice", "demo",
                 "{}", List.of(), List.of("stage-1"))).state();
         JobState running = decider.decide(JobState.empty("job-running"), commands.submit("job-running", "alice", "demo",

@@ -5,10 +5,10 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.jobline.processor.files.FileStore;
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.jobtype.StageContext;
-import io.jobline.processor.support.Json;
+import io.jobline.core.files.FileStore;
+import io.jobline.core.support.Json;
+import io.jobline.worker.StageContext;
+import io.jobline.worker.StoredFile;
 import tools.jackson.databind.JsonNode;
 
 /** A stage context over a real file store that records the progress a stage reports. */

@@ -1,6 +1,6 @@
 package io.jobline.projections.query;
 
-import io.jobline.processor.lifecycle.JobStatus;
+import io.jobline.core.lifecycle.JobStatus;
 import io.jobline.projections.view.JobView;
 
 /** Which jobs a listing returns; a null field matches everything. */

@@ -3,7 +3,7 @@ package io.jobline.projections.stats;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.jobline.processor.lifecycle.JobStatus;
+import io.jobline.core.lifecycle.JobStatus;
 import io.jobline.projections.view.JobView;
 
 /**

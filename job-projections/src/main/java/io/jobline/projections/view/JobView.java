@@ -3,8 +3,8 @@ package io.jobline.projections.view;
 import java.time.Instant;
 import java.util.List;
 
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.lifecycle.JobStatus;
+import io.jobline.core.lifecycle.JobStatus;
+import io.jobline.worker.StoredFile;
 
 /**
  * A job as clients see it: the fold of its events by {@link JobViewFold}.

@@ -4,10 +4,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.lifecycle.EventStatus;
-import io.jobline.processor.lifecycle.JobStatus;
-import io.jobline.processor.policy.Policy;
+import io.jobline.core.files.FileRefs;
+import io.jobline.core.lifecycle.EventStatus;
+import io.jobline.core.lifecycle.JobStatus;
+import io.jobline.core.policy.Policy;
 import io.jobline.schemas.event.AttemptFailed;
 import io.jobline.schemas.event.JobCancelled;
 import io.jobline.schemas.event.JobCompleted;
@@ -20,6 +20,7 @@ import io.jobline.schemas.event.JobSubmitted;
 import io.jobline.schemas.event.ProgressReported;
 import io.jobline.schemas.event.StageCompleted;
 import io.jobline.schemas.event.StageStarted;
+import io.jobline.worker.StoredFile;
 
 /**
  * Folds one event into a job's view. Defensive, so a replayed or foreign record cannot corrupt the view: an
@@ -74,7 +75,7 @@ public final class JobViewFold {
             next.progress = 100;
             next.progressMessage = "Completed";
             next.resultJson = completed.getResultJson();
-            next.artifacts = StoredFile.of(completed.getArtifacts());
+            next.artifacts = FileRefs.toStored(completed.getArtifacts());
             next.completedAt = at;
         } else if (payload instanceof AttemptFailed failed) {
             next.error = failed.getError();
@@ -104,7 +105,7 @@ public final class JobViewFold {
         }
         return new JobView(event.getJobId(), submitted.getType(), submitted.getOwner(), JobStatus.PENDING, 0,
                 "Waiting for a worker", null, 0, submitted.getStages().size(), List.copyOf(stages), event.getAttempt(),
-                null, submitted.getInput(), StoredFile.of(submitted.getFiles()), List.of(), null,
+                null, submitted.getInput(), FileRefs.toStored(submitted.getFiles()), List.of(), null,
                 event.getTimestamp(), null, null, event.getTimestamp(), event.getSequence(), List.of(), null,
                 Policy.of(submitted.getPolicy()).maxAttempts(), submitted.getIdempotencyKey(),
                 submitted.getRequestHash(), submitted.getDedupKey(), null,

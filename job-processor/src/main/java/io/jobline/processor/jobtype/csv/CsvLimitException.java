@@ -1,6 +1,6 @@
 package io.jobline.processor.jobtype.csv;
 
-import io.jobline.processor.jobtype.FatalJobException;
+import io.jobline.worker.FatalJobException;
 
 /** The CSV file is larger than a {@link CsvLimits} allows; fatal, as the same file fails the same way again. */
 public class CsvLimitException extends FatalJobException {

@@ -12,14 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import io.jobline.processor.jobtype.InvalidJobInputException;
-import io.jobline.processor.jobtype.InputSchema;
-import io.jobline.processor.jobtype.JobType;
-import io.jobline.processor.jobtype.JsonInputs;
-import io.jobline.processor.jobtype.StageContext;
-import io.jobline.processor.policy.Policy;
-import io.jobline.processor.support.Json;
-import io.jobline.processor.files.StoredFile;
+import io.jobline.core.jobtype.JsonInputs;
+import io.jobline.core.support.Json;
+import io.jobline.worker.InvalidJobInputException;
+import io.jobline.worker.JobPolicy;
+import io.jobline.worker.JobType;
+import io.jobline.worker.StageContext;
+import io.jobline.worker.StoredFile;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -36,7 +35,7 @@ public final class CsvReportJobType implements JobType {
     private static final Set<String> FIELDS = Set.of("delimiter", "header");
     private static final long PROGRESS_EVERY_BYTES = 1 << 20;
 
-    private static final InputSchema SCHEMA = InputSchema.fromResource("/jobtypes/csv-report.schema.json");
+    private static final JsonNode SCHEMA = Json.resource(CsvReportJobType.class, "/jobtypes/csv-report.schema.json");
 
     private final CsvLimits limits;
 
@@ -54,7 +53,7 @@ public final class CsvReportJobType implements JobType {
     }
 
     @Override
-    public InputSchema inputSchema() {
+    public JsonNode inputSchema() {
         return SCHEMA;
     }
 
@@ -69,7 +68,7 @@ public final class CsvReportJobType implements JobType {
 
     /** Three attempts: reading the file may fail for a passing reason; a malformed or too large file fails at once. */
     @Override
-    public Policy policy() {
+    public JobPolicy policy() {
         return JobType.super.policy().withMaxAttempts(3);
     }
 

@@ -1,6 +1,6 @@
 package io.jobline.processor.jobtype.csv;
 
-import io.jobline.processor.jobtype.FatalJobException;
+import io.jobline.worker.FatalJobException;
 
 /** The CSV file breaks the format; the message names the line. */
 public class MalformedCsvException extends FatalJobException {

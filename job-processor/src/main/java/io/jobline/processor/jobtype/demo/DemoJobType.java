@@ -4,13 +4,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
 
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.jobtype.FatalJobException;
-import io.jobline.processor.jobtype.InvalidJobInputException;
-import io.jobline.processor.jobtype.InputSchema;
-import io.jobline.processor.jobtype.JobType;
-import io.jobline.processor.jobtype.JsonInputs;
-import io.jobline.processor.jobtype.StageContext;
+import io.jobline.core.jobtype.JsonInputs;
+import io.jobline.core.support.Json;
+import io.jobline.worker.FatalJobException;
+import io.jobline.worker.InvalidJobInputException;
+import io.jobline.worker.JobType;
+import io.jobline.worker.StageContext;
+import io.jobline.worker.StoredFile;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -34,7 +34,7 @@ public final class DemoJobType implements JobType {
     private static final Set<String> FIELDS = Set.of("stages", "stage_ms", "fail_at_stage", "fail_attempts", "fatal",
             "hang_at_stage", "hang_attempts", "dedup_key");
 
-    private static final InputSchema SCHEMA = InputSchema.fromResource("/jobtypes/demo.schema.json");
+    private static final JsonNode SCHEMA = Json.resource(DemoJobType.class, "/jobtypes/demo.schema.json");
 
     @Override
     public String name() {
@@ -42,7 +42,7 @@ public final class DemoJobType implements JobType {
     }
 
     @Override
-    public InputSchema inputSchema() {
+    public JsonNode inputSchema() {
         return SCHEMA;
     }
 

@@ -3,11 +3,11 @@ package io.jobline.processor.jobtype.noop;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.jobtype.InputSchema;
-import io.jobline.processor.jobtype.JobType;
-import io.jobline.processor.jobtype.JsonInputs;
-import io.jobline.processor.jobtype.StageContext;
+import io.jobline.core.jobtype.JsonInputs;
+import io.jobline.core.support.Json;
+import io.jobline.worker.JobType;
+import io.jobline.worker.StageContext;
+import io.jobline.worker.StoredFile;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -17,7 +17,7 @@ import tools.jackson.databind.JsonNode;
 public final class NoopJobType implements JobType {
 
     public static final String NAME = "noop";
-    private static final InputSchema SCHEMA = InputSchema.fromResource("/jobtypes/noop.schema.json");
+    private static final JsonNode SCHEMA = Json.resource(NoopJobType.class, "/jobtypes/noop.schema.json");
 
     @Override
     public String name() {
@@ -25,7 +25,7 @@ public final class NoopJobType implements JobType {
     }
 
     @Override
-    public InputSchema inputSchema() {
+    public JsonNode inputSchema() {
         return SCHEMA;
     }
 

@@ -15,12 +15,12 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.jobline.processor.files.FileStore;
-import io.jobline.processor.files.LocalFileStore;
-import io.jobline.processor.files.StoredFile;
-import io.jobline.processor.jobtype.InvalidJobInputException;
-import io.jobline.processor.support.Json;
+import io.jobline.core.files.FileStore;
+import io.jobline.core.files.LocalFileStore;
+import io.jobline.core.support.Json;
 import io.jobline.processor.testing.FakeStageContext;
+import io.jobline.worker.InvalidJobInputException;
+import io.jobline.worker.StoredFile;
 import tools.jackson.databind.JsonNode;
 
 class CsvReportJobTypeTest {

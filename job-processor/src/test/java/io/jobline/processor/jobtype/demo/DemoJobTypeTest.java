@@ -9,10 +9,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import io.jobline.processor.jobtype.FatalJobException;
-import io.jobline.processor.jobtype.InvalidJobInputException;
-import io.jobline.processor.support.Json;
+import io.jobline.core.jobtype.InputSchema;
+import io.jobline.core.support.Json;
 import io.jobline.processor.testing.FakeStageContext;
+import io.jobline.worker.FatalJobException;
+import io.jobline.worker.InvalidJobInputException;
 
 class DemoJobTypeTest {
 
@@ -75,9 +76,11 @@ class DemoJobTypeTest {
 
     @Test
     void shouldDeclareAnInputSchemaThatAgreesWithItsParser() {
-        assertThat(demo.inputSchema().violations(Json.parse("{\"stages\": 2, \"hang_at_stage\": 1, \"dedup_key\": \"k\"}"))).isEmpty();
-        assertThat(demo.inputSchema().violations(Json.parse("{\"stagez\": 2}"))).singleElement().asString().contains("stagez");
-        assertThat(demo.inputSchema().violations(Json.parse("{\"stages\": 101}"))).singleElement().asString()
+        InputSchema schema = InputSchema.of(demo.inputSchema());
+
+        assertThat(schema.violations(Json.parse("{\"stages\": 2, \"hang_at_stage\": 1, \"dedup_key\": \"k\"}"))).isEmpty();
+        assertThat(schema.violations(Json.parse("{\"stagez\": 2}"))).singleElement().asString().contains("stagez");
+        assertThat(schema.violations(Json.parse("{\"stages\": 101}"))).singleElement().asString()
                 .startsWith("input/stages");
     }
 
