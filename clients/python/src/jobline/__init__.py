@@ -5,10 +5,11 @@ from .errors import (AttemptStopped, FatalError, JobCancelled, JoblineError, Job
                      WaitTimeout)
 from .follow import AsyncFollow, Follow
 from .progress import Progress
+from .worker import Stage, StageContext, Worker
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AsyncClient", "AsyncFollow", "AttemptStopped", "Client", "FatalError", "Follow", "JobCancelled",
-    "JobNotFinished", "JoblineError", "Progress", "ProblemError", "WaitTimeout",
+    "JobNotFinished", "JoblineError", "Progress", "ProblemError", "Stage", "StageContext", "WaitTimeout", "Worker",
 ]
