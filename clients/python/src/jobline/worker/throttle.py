@@ -33,7 +33,7 @@ class ProgressThrottle:
         if self._pending is None:
             return due
         fraction = self._pending.get("progress")
-        if fraction is not None and abs(fraction - self._last_fraction) >= self.jump:
+        if fraction is not None and abs(fraction - self._last_fraction) >= self.jump - 1e-9:
             return float("-inf")
         if self._last_progress_at is None:
             return float("-inf")
