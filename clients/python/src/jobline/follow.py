@@ -120,8 +120,9 @@ class Follow:
     def _connection(self, deadline: float | None) -> Any:
         while self._ws is None:
             try:
+                # Entered as a context manager, the form websockets >= 17.1 asks for; closed in _drop.
                 ws = sync_connect(self._url, additional_headers=self._headers, open_timeout=10,
-                                  close_timeout=2)
+                                  close_timeout=2).__enter__()
                 ws.send(self._state.subscribe_message())
                 self._ws = ws
                 self._reconnects.connected()

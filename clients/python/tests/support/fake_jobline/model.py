@@ -72,7 +72,8 @@ class FakeJob:
         stage_name = self.stages[self.stage - 1] if 1 <= self.stage <= len(self.stages) else None
         return {"job_id": self.job_id, "type": self.type, "status": self.status, "progress": self.percent(),
                 "progress_message": self.message, "stage": stage_name, "stage_number": self.stage or None,
-                "stages_total": len(self.stages), "attempt": self.attempt, "max_attempts": self.max_attempts,
+                "stages_total": len(self.stages),
+                "stages": [{"number": n, "name": name} for n, name in enumerate(self.stages, 1)], "attempt": self.attempt, "max_attempts": self.max_attempts,
                 "error": self.error, "errors": self.errors, "input": self.input, "result": self.result,
                 "files": [self.file_view(name) for name in self.files],
                 "artifacts": [self.artifact_view(name) for name in self.artifacts]}

@@ -59,6 +59,11 @@ def _handler_for(fake: FakeJobline) -> type[BaseHTTPRequestHandler]:
             raise Problem(404, "Not Found", f"No job type {name}")
         return 200, declared.view()
 
+    @route("DELETE", r"/api/job-types/(?P<name>[^/]+)")
+    def delete_type(request: "_Handler", name: str) -> tuple[int, Any]:
+        fake.types.pop(name, None)
+        return 204, None
+
     @route("POST", r"/api/workers/poll")
     def poll(request: "_Handler") -> tuple[int, Any]:
         return fake.poll(request.json())
