@@ -1,8 +1,12 @@
 """A worker against the fake server: declaring, running stages in order, resuming, reporting results and files."""
 from __future__ import annotations
 
-import socket
+import asyncio
 import os
+import socket
+import threading
+
+import pytest
 
 import jobline
 from jobline.worker import default_worker_id
@@ -103,8 +107,6 @@ def test_a_stage_reads_the_jobs_files_and_uploads_artifacts_that_the_completed_j
 
 
 def test_async_stage_functions_run_to_their_end_on_an_event_loop_of_their_own(fake, new_worker, start_worker):
-    import asyncio
-
     worker = new_worker()
 
     @worker.job_type("async-stages", stages=["first", "second"])
@@ -125,8 +127,6 @@ def test_async_stage_functions_run_to_their_end_on_an_event_loop_of_their_own(fa
 
 
 def test_jobs_run_side_by_side_up_to_the_concurrency(fake, new_worker, start_worker):
-    import threading
-
     worker = new_worker()
     inside = threading.Semaphore(0)
     go = threading.Event()
@@ -149,3 +149,18 @@ def test_jobs_run_side_by_side_up_to_the_concurrency(fake, new_worker, start_wor
 def test_a_worker_is_named_after_its_host_and_process_by_default():
     assert default_worker_id() == f"{socket.gethostname()}/{os.getpid()}"
     assert jobline.Worker("http://localhost:1").worker_id == default_worker_id()
+
+
+async def test_run_async_serves_jobs_until_its_task_is_cancelled(fake, new_worker):
+    worker = new_worker()
+    worker.add_job_type("from-asyncio", {"only": lambda ctx: "ran"})
+    task = asyncio.create_task(worker.run_async())
+    assert await asyncio.to_thread(worker.ready.wait, 5)
+    job_id = fake.submit("from-asyncio")
+
+    await asyncio.to_thread(fake.wait_for, lambda: fake.jobs[job_id].status == "completed")
+    task.cancel()
+
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(task, 5)
+    assert fake.job(job_id).result == "ran"

@@ -90,8 +90,12 @@ class Worker:
         slots = Slots(concurrency)
         api = WorkerApi(self.url, timeout=self._timeout, headers=self._headers)
         with stopping_on_signals(self.stop):
-            for job_type in self._types.values():
-                self.declared[job_type.name] = api.declare(job_type.name, job_type.body())
+            try:
+                for job_type in self._types.values():
+                    self.declared[job_type.name] = api.declare(job_type.name, job_type.body())
+            except BaseException:
+                api.close()
+                raise
             log.info("Worker %s runs %s, %d at a time", self.worker_id, sorted(self._types), concurrency)
             threading.Thread(target=self._poll, args=(slots, api), name="jobline-poll", daemon=True).start()
             self.ready.set()
