@@ -1,0 +1,149 @@
+"""``Client``: the blocking client of the Jobline REST and WebSocket API."""
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Iterator, Mapping
+
+import httpx
+
+from . import _requests as api
+from ._http import DEFAULT_TIMEOUT, USER_AGENT
+from ._wait import Waiting, retryable_read
+from .errors import ProblemError
+from .follow import Follow
+from .progress import Progress
+
+Json = dict[str, Any]
+
+
+class Client:
+    """Submit, inspect, wait for and control jobs. Every method raises ``ProblemError`` on an error answer.
+
+    Answers are the server's JSON as dicts (snake_case keys, as in the README).
+    """
+
+    def __init__(self, base_url: str = "http://localhost:8080", *, timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+                 headers: Mapping[str, str] | None = None, http: httpx.Client | None = None):
+        self.base_url = base_url.rstrip("/")
+        self._headers = {"User-Agent": USER_AGENT, **(headers or {})}
+        self._http = http or httpx.Client(base_url=self.base_url, timeout=timeout, headers=self._headers)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _send(self, request: api.Request) -> Any:
+        with request.cleanup:
+            response = self._http.request(request.method, request.path, **request.send_kwargs())
+        return request.decode(response)
+
+    def submit(self, type: str, input: Mapping[str, Any] | None = None, files: api.FilesArg | None = None,
+               options: Mapping[str, Any] | None = None, idempotency_key: str | None = None) -> Json:
+        """Submits a job; ``{"job_id", "status", "message"}``. With ``files`` (a mapping name -> bytes, path or
+        binary file, optionally as ``(content, content_type)``, or a list of paths) it is sent as multipart."""
+        return self._send(api.submit(type, input, files, options, idempotency_key))
+
+    def get(self, job_id: str) -> Json:
+        return self._send(api.get(job_id))
+
+    def list(self, **filters: Any) -> Json:
+        """One page: ``status``, ``type``, ``owner``, ``limit``, ``offset``, ``after`` (a page's ``next_after``)."""
+        return self._send(api.list_jobs(filters))
+
+    def iter_jobs(self, **filters: Any) -> Iterator[Json]:
+        """Every matching job, newest first, paging on with ``next_after``."""
+        while True:
+            page = self.list(**filters)
+            yield from page.get("jobs", [])
+            if not page.get("next_after"):
+                return
+            filters = {**filters, "after": page["next_after"], "offset": None}
+
+    def result(self, job_id: str) -> Json:
+        """``{"job_id", "status", "result", "artifacts"}`` of a completed job; ``JobNotFinished`` while it runs,
+        ``ProblemError`` (409, with ``job_status`` and ``error``) when it failed or was cancelled."""
+        return self._send(api.result(job_id))
+
+    def cancel(self, job_id: str) -> Json:
+        return self._send(api.cancel(job_id))
+
+    def retry(self, job_id: str) -> Json:
+        return self._send(api.retry(job_id))
+
+    def delete(self, job_id: str) -> Json | None:
+        return self._send(api.delete(job_id))
+
+    def events(self, job_id: str, after: int | None = None, limit: int | None = None) -> Json:
+        """One page of the job's event history: events with a sequence above ``after``."""
+        return self._send(api.events(job_id, after, limit))
+
+    def artifact(self, job_id: str, name: str) -> bytes:
+        """The bytes of an uploaded file or produced artifact of the job."""
+        return self._send(api.artifact(job_id, name))
+
+    def declare_type(self, name: str, stages: list[str], *, description: str | None = None,
+                     input_schema: Mapping[str, Any] | None = None, options: Mapping[str, Any] | None = None,
+                     dedup_key: str | None = None, concurrency_limit: int | None = None) -> Json:
+        """``PUT /api/job-types/{name}``: declares (or changes) a worker-run job type; the declared version."""
+        body = api.type_declaration(stages, description=description, input_schema=input_schema, options=options,
+                                    dedup_key=dedup_key, concurrency_limit=concurrency_limit)
+        return self._send(api.declare_type(name, body))
+
+    def job_types(self) -> Any:
+        return self._send(api.job_types())
+
+    def job_type(self, name: str) -> Json:
+        return self._send(api.job_type(name))
+
+    def delete_type(self, name: str) -> None:
+        self._send(api.delete_type(name))
+
+    def wait(self, job_id: str, timeout: float | None = None, on_progress: Callable[[Progress], Any] | None = None,
+             *, live: bool = False) -> Json:
+        """Blocks until the job is completed, failed or cancelled and returns it (as ``get`` does).
+
+        Polls with backoff (0.1 s growing to 2 s), or with ``live=True`` follows the WebSocket. ``on_progress`` is
+        called with a ``Progress`` whenever status, progress, message or stage changed. ``WaitTimeout`` after
+        ``timeout`` seconds.
+        """
+        waiting = Waiting(job_id, timeout)
+        if live:
+            return self._wait_live(waiting, on_progress)
+        while True:
+            try:
+                step = waiting.polled(self.get(job_id))
+                if step.progress is not None and on_progress is not None:
+                    on_progress(step.progress)
+                if step.job is not None:
+                    return dict(step.job)
+            except ProblemError as error:
+                if not retryable_read(error):
+                    raise
+            time.sleep(waiting.next_delay())
+
+    def _wait_live(self, waiting: Waiting, on_progress: Callable[[Progress], Any] | None) -> Json:
+        with self.follow(waiting.job_id) as updates:
+            while True:
+                try:
+                    message = updates.receive(timeout=waiting.remaining())
+                except TimeoutError:
+                    raise waiting.timed_out() from None
+                if message is None:
+                    return dict(waiting.ended())
+                step = waiting.pushed(message, updates.status)
+                if step.progress is not None and on_progress is not None:
+                    on_progress(step.progress)
+                if step.job is not None:
+                    return dict(step.job)
+
+    def follow(self, job_id: str, after: int | None = None, *, until_finished: bool = True,
+               reconnect_timeout: float = 60.0) -> Follow:
+        """Live ``job_progress``/``job_status`` messages of one job over ``/ws`` (see ``jobline.follow``).
+        ``after=0`` first replays every progress update from the start."""
+        return Follow(self.base_url, job_id, after=after, until_finished=until_finished,
+                      reconnect_timeout=reconnect_timeout, headers=self._headers)
