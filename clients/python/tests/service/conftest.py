@@ -20,6 +20,8 @@ def service_url(tmp_path_factory) -> Iterator[str]:
         yield url.rstrip("/")
         return
     jar = find_jar()
+    if jar is None and os.environ.get("JOBLINE_REQUIRE_SERVICE"):
+        pytest.fail("No service jar in job-api/target: the build runs these tests after packaging it")
     if jar is None:
         pytest.skip("No service jar (job-api/target/job-api-*-exec.jar) and no JOBLINE_URL: build it with "
                     "./mvnw -q -o package -DskipTests, or point JOBLINE_URL at a running service")
@@ -40,6 +42,8 @@ def client(service_url) -> Iterator[jobline.Client]:
 def worker_protocol(service_url) -> None:
     """Skips the test when the service does not serve the worker protocol yet (PUT /api/job-types/x)."""
     answer = httpx.put(service_url + "/api/job-types/x", json={"stages": ["probe"]}, timeout=10)
+    if answer.status_code in (404, 405) and os.environ.get("JOBLINE_REQUIRE_SERVICE"):
+        pytest.fail(f"The service does not serve the worker protocol (PUT /api/job-types/x answered {answer.status_code})")
     if answer.status_code in (404, 405):
         pytest.skip(f"The service has no worker protocol yet (PUT /api/job-types/x answered {answer.status_code})")
     httpx.delete(service_url + "/api/job-types/x", timeout=10)

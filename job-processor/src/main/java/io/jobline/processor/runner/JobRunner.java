@@ -117,7 +117,7 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
     public synchronized void partitionAssigned(int partition, List<JobState> activeJobs) {
         for (JobState job : activeJobs) {
             boolean othersToRun = job.status() == JobStatus.RUNNING && !workerId.equals(job.workerId());
-            if (!othersToRun && !running.containsKey(job.jobId()) && !requested.containsKey(job.jobId())) {
+            if (!othersToRun && runsHere(job) && !running.containsKey(job.jobId()) && !requested.containsKey(job.jobId())) {
                 waiting.put(job.jobId(), new Waiting(partition, job));
             }
         }
@@ -168,7 +168,7 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
             }
             pool.execute(self[0]);
         } else if (state.status() == JobStatus.PENDING) {
-            if (!requested.containsKey(jobId)) {
+            if (!requested.containsKey(jobId) && runsHere(state)) {
                 // A failed attempt still running here (a timeout) is abandoned; one winding down after a cancel is fenced.
                 abandon(jobId);
                 waiting.put(jobId, new Waiting(partition, state));
@@ -187,6 +187,11 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
             waiting.put(jobId, new Waiting(partition, state));
         }
         fillSlots();
+    }
+
+    /** Whether this process has the code of the job's type: a declared type's jobs run in external workers. */
+    private boolean runsHere(JobState job) {
+        return types.find(job.type()).isPresent();
     }
 
     /**
@@ -213,6 +218,9 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
     /** Takes a job that just became pending at once when a slot is free and no earlier job is due for one. */
     @Override
     public synchronized String claimSlot(int partition, JobState job) {
+        if (!runsHere(job)) {
+            return null;
+        }
         Instant now = clock.instant();
         boolean earlierJobDue = waiting.values().stream()
                 .anyMatch(w -> w.state().retryAt() == null || !w.state().retryAt().isAfter(now));

@@ -161,6 +161,18 @@ class JobRunnerTest {
     }
 
     @Test
+    void shouldLeaveAJobOfATypeItHasNoCodeForToExternalWorkers() {
+        runner = new JobRunner("worker-b", 2, TYPES, new LocalFileStore(dir), sender, commands, Clock.systemUTC());
+        JobState declared = decider.decide(JobState.empty("job-ext"), commands.submit("job-ext", "alice", "compare-videos",
+                "{}", List.of(), List.of("download"))).state();
+
+        assertThat(runner.claimSlot(0, declared)).isNull();
+        runner.partitionAssigned(0, List.of(declared));
+
+        assertThat(starts()).isEmpty();
+    }
+
+    @Test
     void shouldLeaveAJobRunningUnderAnotherWorkersNameToThatWorker() {
         runner = new JobRunner("worker-b", 2, TYPES, new LocalFileStore(dir), sender, commands, Clock.systemUTC());
         state = decider.decide(state, commands.submit(JOB, "alice", "demo", "{}", List.of(), List.of("stage-1"))).state();
