@@ -119,6 +119,9 @@ public final class BenchmarkHarness {
             "JOBLINE_LIVE_MAX_CONNECTIONS", "100000",
             "JOBLINE_LIVE_MAX_CONNECTIONS_PER_ADDRESS", "100000");
 
+    /** External workers long-polling in the pickup figure: a few, as a team would run beside the service. */
+    private static final int EXTERNAL_POLLERS = 4;
+
     private void measureExactlyOnce() throws Exception {
         try (ServiceProcess service = ServiceProcess.start(jar, LOADED)) {
             ServiceLoad load = new ServiceLoad(service);
@@ -181,6 +184,13 @@ public final class BenchmarkHarness {
                 percentiles("projection_lag", latencies.projectionLag(), 50, 99);
                 percentiles("kafka_end_to_end", kafka.endToEnd("bench-e2e", settings.endToEndIterations(), recordSize), 50, 99);
             }
+            int missed = 0;
+            for (int run = 0; run < settings.runs(); run++) {
+                ExternalWorkers.Result external = load.externalPickup(EXTERNAL_POLLERS, settings.pickupRate(), settings.latencySeconds());
+                percentiles("long_poll_pickup", external.pickup(), 50, 99);
+                missed += external.missed();
+            }
+            facts.put("long_poll_pickup_missed_jobs", missed);
 
             measurePush(service, load);
             waitUntilIdle(load);
@@ -343,6 +353,10 @@ public final class BenchmarkHarness {
         }
         for (String p : List.of("p50", "p99")) {
             row(md, "Pickup " + p + " ms (submit to first stage running)", "pickup_" + p + "_ms", "kafka_end_to_end_" + p + "_ms", true);
+        }
+        for (String p : List.of("p50", "p99")) {
+            row(md, "Long-poll pickup " + p + " ms (submit to an external worker's poll answering)",
+                    "long_poll_pickup_" + p + "_ms", "kafka_end_to_end_" + p + "_ms", true);
         }
         for (String p : List.of("p50", "p99")) {
             row(md, "Start visible " + p + " ms (submit to JobStarted read_committed)", "start_visible_" + p + "_ms",

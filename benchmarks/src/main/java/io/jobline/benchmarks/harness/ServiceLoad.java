@@ -113,6 +113,13 @@ final class ServiceLoad {
         return samples;
     }
 
+    /** Long-poll pickup: {@code pollers} external workers on the HTTP protocol, jobs submitted at a fixed rate. */
+    ExternalWorkers.Result externalPickup(int pollers, double perSecond, double seconds) throws Exception {
+        ExternalWorkers workers = new ExternalWorkers(service.baseUrl);
+        workers.declare();
+        return workers.pickup(load, pollers, perSecond, seconds);
+    }
+
     /** Latencies of one pickup-and-lag run. */
     record Latencies(Samples pickup, Samples startVisible, Samples projectionLag) {
     }

@@ -116,6 +116,10 @@ class AttemptController {
         String checkpoint = inlineJson("checkpoint", body == null ? null : body.checkpoint());
         String worker = job.workerId();
         Integer next = stage < job.stagesTotal() ? stage + 1 : null;
+        if (stage <= job.completedStages()) {
+            // Completed already: a repeat after a lost answer gets the same answer, and appends nothing.
+            return new StageCompleteAnswer(next, Lease.expiry(clock.instant(), job.heartbeatTimeoutMs()));
+        }
         if (next == null) {
             appender.append(commands.completeStage(id, worker, attempt, stage, checkpoint));
         } else {

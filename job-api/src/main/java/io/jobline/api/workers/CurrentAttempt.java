@@ -11,20 +11,22 @@ import io.jobline.projections.view.StageView;
  *
  * @param stage     the stage the job is in as far as known (1-based; the attempt's first stage for a handed-out one)
  * @param failures  attempts that failed so far, as far as known
+ * @param completedStages stages completed so far (in this attempt or earlier ones), as far as known
  */
 record CurrentAttempt(String jobId, int attempt, String workerId, List<String> stages, int stage,
-                      Long heartbeatTimeoutMs, int maxAttempts, int failures) {
+                      Long heartbeatTimeoutMs, int maxAttempts, int failures, int completedStages) {
 
     static CurrentAttempt of(JobView job, int attempt) {
         return new CurrentAttempt(job.jobId(), attempt, job.workerId() == null ? "worker" : job.workerId(),
                 job.stages().stream().map(StageView::name).toList(), Math.max(1, job.stageNumber()),
-                job.heartbeatTimeoutMs(), Math.max(1, job.maxAttempts()), job.errors() == null ? 0 : job.errors().size());
+                job.heartbeatTimeoutMs(), Math.max(1, job.maxAttempts()), job.errors() == null ? 0 : job.errors().size(),
+                (int) job.stages().stream().filter(s -> s.completedAt() != null).count());
     }
 
     static CurrentAttempt of(Task task, String workerId) {
         return new CurrentAttempt(task.jobId(), task.attempt(), workerId, task.stages(), task.firstStage(),
                 (Long) task.options().get("heartbeat_timeout_ms"), ((Number) task.options().get("max_attempts")).intValue(),
-                task.attempt() - 1);
+                task.attempt() - 1, task.firstStage() - 1);
     }
 
     int stagesTotal() {

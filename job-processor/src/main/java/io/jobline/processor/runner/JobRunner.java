@@ -189,6 +189,19 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         fillSlots();
     }
 
+    /** A waiting job gains one priority point per this much time waited, so low priorities are not starved. */
+    static final Duration AGING_STEP = Duration.ofSeconds(30);
+
+    /**
+     * The job's priority plus one for every {@link #AGING_STEP} it has waited since it became pending: a job of
+     * priority -100 overtakes a stream of priority-100 jobs after at most 100 minutes.
+     */
+    static long effectivePriority(JobState job, Instant now) {
+        Instant since = job.lastReportAt();
+        long waited = since == null || since.isAfter(now) ? 0 : Duration.between(since, now).toMillis() / AGING_STEP.toMillis();
+        return job.priority() + waited;
+    }
+
     /** Whether this process has the code of the job's type: a declared type's jobs run in external workers. */
     private boolean runsHere(JobState job) {
         return types.find(job.type()).isPresent();
@@ -362,15 +375,15 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
 
     /**
      * Gives free slots to waiting jobs: first the running jobs to take over (they were started before any job still
-     * pending, and nothing runs them now), then the pending ones that are due, higher priority first and, within a
-     * priority, in the order they came.
+     * pending, and nothing runs them now), then the pending ones that are due, higher {@link #effectivePriority}
+     * first and, within one, in the order they came.
      */
     private void fillSlots() {
         Instant now = clock.instant();
         Instant earliestLater = null;
         for (boolean takeovers : new boolean[] {true, false}) {
             var next = waiting.entrySet().stream()
-                    .sorted(java.util.Comparator.comparingInt(e -> -e.getValue().state().priority()))
+                    .sorted(java.util.Comparator.comparingLong(e -> -effectivePriority(e.getValue().state(), now)))
                     .toList().iterator();
             while (running.size() + requested.size() + reserved() < concurrency && next.hasNext()) {
                 var entry = next.next();

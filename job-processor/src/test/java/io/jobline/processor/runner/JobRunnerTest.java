@@ -161,6 +161,37 @@ class JobRunnerTest {
     }
 
     @Test
+    void shouldStartAHighPriorityJobBeforeFiftyLowOnesThatCameFirst() {
+        runner = new JobRunner("worker-b", 1, TYPES, new LocalFileStore(dir), sender, commands, Clock.systemUTC());
+        List<JobState> waiting = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            waiting.add(pending("job-low-" + i, -10));
+        }
+        waiting.add(pending("job-high", 50));
+
+        runner.partitionAssigned(0, waiting);
+
+        assertThat(starts()).extracting(JobCommand::getJobId).containsExactly("job-high");
+    }
+
+    @Test
+    void shouldRaiseAWaitingJobsPriorityByOneForEveryThirtySecondsItWaited() {
+        JobState low = pending("job-low", -100);
+        java.time.Instant since = low.lastReportAt();
+
+        assertThat(JobRunner.effectivePriority(low, since)).isEqualTo(-100);
+        assertThat(JobRunner.effectivePriority(low, since.plusSeconds(29))).isEqualTo(-100);
+        assertThat(JobRunner.effectivePriority(low, since.plus(Duration.ofMinutes(100)))).as("overtakes priority 100")
+                .isEqualTo(100);
+    }
+
+    private JobState pending(String jobId, int priority) {
+        return decider.decide(JobState.empty(jobId), commands.submit(jobId, "alice", "demo", "{}", List.of(),
+                List.of("stage-1"), new JobCommands.SubmitOptions(Policy.SINGLE_ATTEMPT, null, null, null, priority, null, null)))
+                .state();
+    }
+
+    @Test
     void shouldLeaveAJobOfATypeItHasNoCodeForToExternalWorkers() {
         runner = new JobRunner("worker-b", 2, TYPES, new LocalFileStore(dir), sender, commands, Clock.systemUTC());
         JobState declared = decider.decide(JobState.empty("job-ext"), commands.submit("job-ext", "alice", "compare-videos",
