@@ -62,7 +62,7 @@ def test_a_killed_worker_process_loses_nothing_its_job_resumes_from_the_checkpoi
         starts = [e for e in events if e["type"] == "JobStarted"]
         assert [s["data"]["worker_id"] for s in starts] == ["py-worker-1", "py-worker-2"]
         assert starts[1]["data"]["first_stage"] == 2, "resumed after the completed stage"
-        assert starts[1]["data"]["checkpoint"] == '{"n":5}'
+        assert starts[1]["data"]["checkpoint"] == {"n": 5}
         late = httpx.post(f"{service_url}/api/jobs/{slow}/attempts/1/stages/2/complete", json={"checkpoint": {"n": 0}})
         assert late.status_code == 409
         assert late.json()["reason"] == "superseded"

@@ -28,8 +28,8 @@ import io.jobline.schemas.event.JobStarted;
 import io.jobline.schemas.topic.JobTopics;
 
 /**
- * A worker paused (SIGSTOP) past its heartbeat while running a job; the job moves to another worker as a new
- * attempt; the paused worker is resumed and goes on reporting its old attempt: nothing it sends changes the job.
+ * A worker paused (SIGSTOP) past its heartbeat timeout while running a job; the job moves to another worker as a
+ * new attempt; the paused worker is resumed and goes on reporting its old attempt: nothing it sends changes the job.
  * And a cancel sent while the worker is paused reaches it once it is back.
  */
 class ZombieIT {
@@ -51,7 +51,10 @@ class ZombieIT {
                  ChildProcessor successor = new ChildProcessor(kafka.bootstrapServers(), dir.resolve("p2"), files,
                          kafka.partitions(), 4, Map.of("JOBLINE_WORKER_ID", "worker-2",
                          "JOBLINE_SESSION_TIMEOUT_MS", Integer.toString(SESSION_TIMEOUT_MS)))) {
-                String id = client.submit("demo", "{\"stages\": 4, \"stage_ms\": 2500}");
+                // worker-1 may be alive on another instance for all worker-2 knows: the job moves on when worker-1's
+                // heartbeat timeout ends its attempt, and runs again on worker-2 as the next attempt.
+                String id = client.submit("demo", "{\"stages\": 4, \"stage_ms\": 2500}",
+                        "{\"max_attempts\": 2, \"backoff_ms\": 100, \"heartbeat_timeout_ms\": 8000}");
                 await().atMost(Duration.ofSeconds(60)).until(() -> !client.job(id).get("stages").get(0).get("completed_at").isNull());
 
                 zombie.pause();

@@ -22,7 +22,8 @@ import io.jobline.core.support.Json;
  * min and max. Writes {@code results.md} and {@code results.json} to {@code --out} and prints the Markdown.
  *
  * <p>Arguments (all optional): {@code --runs=3 --jobs=10000 --backlog=100000 --out=target/benchmarks}, or
- * {@code --quick} for a smoke run with tiny counts. {@code --push-only} measures push latency alone, {@code --push=100:40} chooses the
+ * {@code --quick} for a smoke run with tiny counts. {@code --throughput-only} measures no-op jobs/s alone (with
+ * {@code -Djobline.bench.jar=...}, of another build). {@code --push-only} measures push latency alone, {@code --push=100:40} chooses the
  * push loads (clients:jobs, comma-separated), {@code --push-warmup=90} how many seconds of uncounted push runs come first.
  */
 public final class BenchmarkHarness {
@@ -45,7 +46,8 @@ public final class BenchmarkHarness {
 
     /** Counts and durations of one harness run. */
     record Settings(int runs, int jobs, int warmupJobs, int backlogJobs, int rawRecords, double latencySeconds, double pickupRate,
-                    int endToEndIterations, List<PushLoad> push, int pushWarmupSeconds, int idleSeconds, boolean pushOnly, Path out) {
+                    int endToEndIterations, List<PushLoad> push, int pushWarmupSeconds, int idleSeconds, boolean pushOnly,
+                    boolean throughputOnly, Path out) {
 
         static Settings of(Map<String, String> options) {
             boolean quick = options.containsKey("quick");
@@ -58,7 +60,8 @@ public final class BenchmarkHarness {
                             : quick ? List.of(new PushLoad(1, 1), new PushLoad(5, 1))
                             : List.of(new PushLoad(1, 40), new PushLoad(100, 40), new PushLoad(1000, 6)),
                     Integer.parseInt(options.getOrDefault("push-warmup", quick ? "0" : "90")), quick ? 2 : 15,
-                    options.containsKey("push-only"), Path.of(options.getOrDefault("out", "target/benchmarks")));
+                    options.containsKey("push-only"), options.containsKey("throughput-only"),
+                    Path.of(options.getOrDefault("out", "target/benchmarks")));
         }
     }
 
@@ -92,6 +95,8 @@ public final class BenchmarkHarness {
         long start = System.nanoTime();
         if (settings.pushOnly()) {
             harness.measurePushOnly();
+        } else if (settings.throughputOnly()) {
+            harness.measureThroughputOnly();
         } else {
             harness.measureIdleMemory();
             harness.measureExactlyOnce();
@@ -215,6 +220,20 @@ public final class BenchmarkHarness {
         facts.put("backlog_completed", backlog.completed());
         facts.put("backlog_failed", backlog.failed());
         facts.put("backlog_jobs_per_s", Math.round(backlog.jobsPerSecond()));
+    }
+
+    /**
+     * No-op throughput alone (--throughput-only), to compare two builds (-Djobline.bench.jar=...): the same warm-up
+     * and runs as a full run's first figure.
+     */
+    private void measureThroughputOnly() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start(jar, LOADED)) {
+            ServiceLoad load = new ServiceLoad(service);
+            load.throughput(settings.warmupJobs());
+            for (int run = 0; run < settings.runs(); run++) {
+                figure("throughput_jobs_per_s", "jobs/s").add(load.throughput(settings.jobs()).jobsPerSecond());
+            }
+        }
     }
 
     /** Push latency alone (--push-only), for working on it: after the same warm-up as a full run. */

@@ -61,6 +61,11 @@ final class ServiceProcess implements AutoCloseable {
 
     /** The runnable jar built by job-api's package phase, from the project root or a module folder. */
     static Path findJar() throws IOException {
+        // To compare builds: -Djobline.bench.jar=/path/to/an/older/job-api-*-exec.jar
+        String chosen = System.getProperty("jobline.bench.jar");
+        if (chosen != null && !chosen.isBlank()) {
+            return Path.of(chosen).toAbsolutePath();
+        }
         for (Path dir : List.of(Path.of("job-api", "target"), Path.of("..", "job-api", "target"))) {
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> files = Files.list(dir)) {

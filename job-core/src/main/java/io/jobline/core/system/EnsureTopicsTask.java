@@ -25,7 +25,7 @@ import io.jobline.schemas.topic.JobTopics;
  * job-commands are requests, kept 7 days. Both have the same partition count, so a job's commands and events share a
  * partition number, and both acknowledge a write only once min(2, replication factor) replicas have it. Dead
  * letters are kept 30 days. job-offers has one partition, so every member of a type's share group reads all of it,
- * and keeps a day: an offer not taken by then was offered again long before (the decider re-offers every 30 s).
+ * and keeps a day: an offer not taken by then was offered again long before (the decider offers a job again after 5 minutes pending).
  * job-types (declared job types, a few records per change) has one partition, so one order, and is kept forever. The replication factor, unless configured, follows the cluster: see
  * {@link TopicReplication}.
  */

@@ -70,10 +70,14 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
     /** How far ahead of the wall clock a tick may be stamped: the clocks of two hosts under NTP differ by far less. */
     static final Duration TICK_AHEAD_TOLERANCE = Duration.ofSeconds(5);
 
-    /** How long a job stays pending after an offer before it is offered again. */
-    static final Duration REOFFER_AFTER = Duration.ofSeconds(30);
+    /**
+     * How long a job stays pending after an offer before it is offered again. Offers are seldom lost (an offer waits
+     * in the topic until a taker comes; one a taker dies with is handed out again when its lock expires), so this is
+     * a safety net, kept rare: under a backlog every pending job would be offered again each time.
+     */
+    static final Duration REOFFER_AFTER = Duration.ofMinutes(5);
     /** At most this many offers per punctuation, so a partition with a large backlog does not stall its task. */
-    static final int OFFERS_PER_PUNCTUATION = 1_000;
+    static final int OFFERS_PER_PUNCTUATION = 200;
 
     private final Set<String> running = new HashSet<>();
     /** The pending jobs of this partition, with what an offer needs, so the punctuation reads no store. */

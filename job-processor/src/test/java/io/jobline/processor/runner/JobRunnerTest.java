@@ -51,7 +51,9 @@ class JobRunnerTest {
 
     @AfterEach
     void stop() throws InterruptedException {
-        runner.close();
+        if (runner != null) {
+            runner.close();
+        }
     }
 
     @Test
