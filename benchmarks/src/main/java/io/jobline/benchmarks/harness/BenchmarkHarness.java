@@ -23,7 +23,7 @@ import io.jobline.core.support.Json;
  *
  * <p>Arguments (all optional): {@code --runs=3 --jobs=10000 --backlog=100000 --out=target/benchmarks}, or
  * {@code --quick} for a smoke run with tiny counts. {@code --throughput-only} measures no-op jobs/s alone (with
- * {@code -Djobline.bench.jar=...}, of another build). {@code --push-only} measures push latency alone, {@code --push=100:40} chooses the
+ * {@code -Djobline.bench.jar=...}, of another build), {@code --pickup-only} the pickup figures alone. {@code --push-only} measures push latency alone, {@code --push=100:40} chooses the
  * push loads (clients:jobs, comma-separated), {@code --push-warmup=90} how many seconds of uncounted push runs come first.
  */
 public final class BenchmarkHarness {
@@ -47,7 +47,7 @@ public final class BenchmarkHarness {
     /** Counts and durations of one harness run. */
     record Settings(int runs, int jobs, int warmupJobs, int backlogJobs, int rawRecords, double latencySeconds, double pickupRate,
                     int endToEndIterations, List<PushLoad> push, int pushWarmupSeconds, int idleSeconds, boolean pushOnly,
-                    boolean throughputOnly, Path out) {
+                    boolean throughputOnly, boolean pickupOnly, Path out) {
 
         static Settings of(Map<String, String> options) {
             boolean quick = options.containsKey("quick");
@@ -60,7 +60,7 @@ public final class BenchmarkHarness {
                             : quick ? List.of(new PushLoad(1, 1), new PushLoad(5, 1))
                             : List.of(new PushLoad(1, 40), new PushLoad(100, 40), new PushLoad(1000, 6)),
                     Integer.parseInt(options.getOrDefault("push-warmup", quick ? "0" : "90")), quick ? 2 : 15,
-                    options.containsKey("push-only"), options.containsKey("throughput-only"),
+                    options.containsKey("push-only"), options.containsKey("throughput-only"), options.containsKey("pickup-only"),
                     Path.of(options.getOrDefault("out", "target/benchmarks")));
         }
     }
@@ -97,6 +97,8 @@ public final class BenchmarkHarness {
             harness.measurePushOnly();
         } else if (settings.throughputOnly()) {
             harness.measureThroughputOnly();
+        } else if (settings.pickupOnly()) {
+            harness.measurePickupOnly();
         } else {
             harness.measureIdleMemory();
             harness.measureExactlyOnce();
@@ -182,20 +184,7 @@ public final class BenchmarkHarness {
                 }
             }
 
-            for (int run = 0; run < settings.runs(); run++) {
-                ServiceLoad.Latencies latencies = load.pickupAndLag(settings.pickupRate(), settings.latencySeconds());
-                percentiles("pickup", latencies.pickup(), 50, 99);
-                percentiles("start_visible", latencies.startVisible(), 50, 99);
-                percentiles("projection_lag", latencies.projectionLag(), 50, 99);
-                percentiles("kafka_end_to_end", kafka.endToEnd("bench-e2e", settings.endToEndIterations(), recordSize), 50, 99);
-            }
-            int missed = 0;
-            for (int run = 0; run < settings.runs(); run++) {
-                ExternalWorkers.Result external = load.externalPickup(EXTERNAL_POLLERS, settings.pickupRate(), settings.latencySeconds());
-                percentiles("long_poll_pickup", external.pickup(), 50, 99);
-                missed += external.missed();
-            }
-            facts.put("long_poll_pickup_missed_jobs", missed);
+            measurePickup(load, kafka, recordSize);
 
             measurePush(service, load);
             waitUntilIdle(load);
@@ -234,6 +223,37 @@ public final class BenchmarkHarness {
                 figure("throughput_jobs_per_s", "jobs/s").add(load.throughput(settings.jobs()).jobsPerSecond());
             }
         }
+    }
+
+    /**
+     * Pickup alone (--pickup-only): in-process (eager start) and long-poll (external workers), with Kafka's own
+     * end-to-end latency beside them, after a warm-up of a quarter of a full run's.
+     */
+    private void measurePickupOnly() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start(jar, LOADED)) {
+            ServiceLoad load = new ServiceLoad(service);
+            KafkaBaselines kafka = new KafkaBaselines(service.bootstrapServers);
+            load.throughput(settings.warmupJobs() / 4);
+            int recordSize = kafka.averageValueSize("job-events", 2_000);
+            measurePickup(load, kafka, recordSize);
+        }
+    }
+
+    private void measurePickup(ServiceLoad load, KafkaBaselines kafka, int recordSize) throws Exception {
+        for (int run = 0; run < settings.runs(); run++) {
+            ServiceLoad.Latencies latencies = load.pickupAndLag(settings.pickupRate(), settings.latencySeconds());
+            percentiles("pickup", latencies.pickup(), 50, 99);
+            percentiles("start_visible", latencies.startVisible(), 50, 99);
+            percentiles("projection_lag", latencies.projectionLag(), 50, 99);
+            percentiles("kafka_end_to_end", kafka.endToEnd("bench-e2e", settings.endToEndIterations(), recordSize), 50, 99);
+        }
+        int missed = 0;
+        for (int run = 0; run < settings.runs(); run++) {
+            ExternalWorkers.Result external = load.externalPickup(EXTERNAL_POLLERS, settings.pickupRate(), settings.latencySeconds());
+            percentiles("long_poll_pickup", external.pickup(), 50, 99);
+            missed += external.missed();
+        }
+        facts.put("long_poll_pickup_missed_jobs", missed);
     }
 
     /** Push latency alone (--push-only), for working on it: after the same warm-up as a full run. */

@@ -69,7 +69,6 @@ final class ExternalWorkers {
             }));
         }
         Thread.sleep(2_000); // every poller's share consumer has joined its group
-        long start = System.nanoTime();
         load.post("/api/jobs", "{\"type\": \"" + TYPE + "\"}", perSecond, seconds, (scheduled, sent, answer) -> {
             if (answer.status() == 202) {
                 sentAt.put(Json.parse(answer.body()).get("job_id").asString(), sent);
@@ -79,7 +78,6 @@ final class ExternalWorkers {
         while (handedAt.size() < sentAt.size() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        double elapsedS = (System.nanoTime() - start) / 1e9;
         running.set(false);
         workers.shutdown();
         workers.awaitTermination(10, TimeUnit.SECONDS);
@@ -90,11 +88,11 @@ final class ExternalWorkers {
                 pickup.add(Math.max(0, handed - sent));
             }
         });
-        return new Result(pickup, handedAt.size() / elapsedS, sentAt.size() - handedAt.size());
+        return new Result(pickup, sentAt.size() - handedAt.size());
     }
 
-    /** Pickup latencies, jobs handed out per second, and submitted jobs never handed out. */
-    record Result(Samples pickup, double jobsPerSecond, int missed) {
+    /** Pickup latencies, and submitted jobs never handed out. */
+    record Result(Samples pickup, int missed) {
     }
 
     private HttpResponse<String> send(String method, String path, String json) throws Exception {
