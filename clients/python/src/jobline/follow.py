@@ -55,7 +55,9 @@ def _remaining(deadline: float | None) -> float | None:
     return None if deadline is None else max(0.0, deadline - time.monotonic())
 
 
-class Follow:
+class _FollowBase:
+    """What the sync and async follows share: where to connect, what was seen, how reconnects go."""
+
     def __init__(self, base_url: str, job_id: str, *, after: int | None = None, until_finished: bool = True,
                  reconnect_timeout: float = 60.0, headers: Mapping[str, str] | None = None):
         self._url = ws_url(base_url)
@@ -78,6 +80,8 @@ class Follow:
         """The job's status as of the last job_status message."""
         return self._state.status
 
+
+class Follow(_FollowBase):
     def __iter__(self) -> "Follow":
         return self
 
@@ -147,29 +151,7 @@ class Follow:
                 pass
 
 
-class AsyncFollow:
-    def __init__(self, base_url: str, job_id: str, *, after: int | None = None, until_finished: bool = True,
-                 reconnect_timeout: float = 60.0, headers: Mapping[str, str] | None = None):
-        self._url = ws_url(base_url)
-        self._headers = dict(headers or {})
-        self._state = FollowState(job_id, after, until_finished)
-        self._reconnects = _Reconnects(reconnect_timeout)
-        self._ws: Any = None
-        self._closed = False
-
-    @property
-    def last_seq(self) -> int | None:
-        return self._state.last_seq
-
-    @property
-    def reconnects(self) -> int:
-        return self._reconnects.count
-
-    @property
-    def status(self) -> str | None:
-        """The job's status as of the last job_status message."""
-        return self._state.status
-
+class AsyncFollow(_FollowBase):
     def __aiter__(self) -> "AsyncFollow":
         return self
 
