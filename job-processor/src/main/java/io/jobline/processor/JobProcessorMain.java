@@ -1,50 +1,70 @@
 package io.jobline.processor;
 
 import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import io.jobline.core.files.LocalFileStore;
 import io.jobline.core.jobtype.JobTypes;
 import io.jobline.core.system.DataDirectory;
 import io.jobline.core.system.EnsureTopicsTask;
-import io.jobline.core.system.Environment;
 import io.jobline.core.system.KafkaSettings;
-import io.jobline.core.system.Shutdown;
-import io.jobline.processor.jobtype.csv.CsvLimits;
 import io.jobline.processor.jobtype.csv.CsvReportJobType;
 import io.jobline.schemas.registry.SchemaRegistry;
 import io.jobline.schemas.topic.JobTopics;
 
 /**
  * The processor on its own (decider and workers), against the cluster in KAFKA_BOOTSTRAP_SERVERS. Its file store
- * (JOBLINE_FILES_DIR) must be the same folder the API stores uploads in.
+ * (JOBLINE_FILES_DIR) must be the same folder the API stores uploads in. A Spring Boot application without a web
+ * server or auto-configuration: it binds {@link ProcessorProperties} from jobline-processor.yml and runs until it is
+ * stopped, when Spring closes the processor, then the data folder.
  */
-public final class JobProcessorMain {
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ProcessorProperties.class)
+public class JobProcessorMain {
 
-    private JobProcessorMain() {
+    /**
+     * Its own file name, not application.yml: job-api has this module on its class path and must not read it, and
+     * run from the service's jar (docker-compose.yml) this process must not read the service's.
+     */
+    static final String CONFIG_NAME = "jobline-processor";
+
+    public static void main(String[] args) {
+        application(JobProcessorMain.class).run(args);
     }
 
-    public static void main(String[] args) throws Exception {
-        DataDirectory data = Environment.dataDirectory();
-        KafkaSettings kafka = EnsureTopicsTask.run(Environment.kafkaSettings(data));
+    static SpringApplication application(Class<?>... sources) {
+        SpringApplication application = new SpringApplication(sources);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        application.setBannerMode(Banner.Mode.OFF);
+        application.setDefaultProperties(Map.of("spring.config.name", CONFIG_NAME));
+        // Kafka's threads would keep the JVM alive too; this does not depend on them.
+        application.setKeepAlive(true);
+        return application;
+    }
+
+    @Bean(destroyMethod = "close")
+    DataDirectory dataDirectory(ProcessorProperties properties) {
+        return DataDirectory.open(properties.dataDir());
+    }
+
+    @Bean
+    KafkaSettings kafkaSettings(ProcessorProperties properties, DataDirectory data) {
+        return EnsureTopicsTask.run(properties.kafka().settings(data));
+    }
+
+    @Bean(destroyMethod = "close")
+    JobProcessor jobProcessor(ProcessorProperties properties, KafkaSettings kafka, DataDirectory data) {
         JobTopics topics = new JobTopics(SchemaRegistry.forUrl(kafka.schemaRegistryUrl()));
-        LocalFileStore files = new LocalFileStore(java.nio.file.Path.of(Environment.get("JOBLINE_FILES_DIR",
-                data.root().resolve("files").toString())));
-        JobTypes types = JobTypes.discover(JobProcessorMain.class.getClassLoader(), Environment.jobTypesPath(),
-                List.of(new CsvReportJobType(csvLimits())));
-        JobProcessor processor = JobProcessor.start(kafka, topics, types, files,
-                Environment.get("JOBLINE_WORKER_ID", data.instanceId()),
-                Integer.parseInt(Environment.get("JOBLINE_PROCESSOR_CONCURRENCY", "4")));
-        Shutdown.awaitThenClose(processor, data);
-    }
-
-    /** csv-report's limits, as the service's jobline.csv.* settings. */
-    private static CsvLimits csvLimits() {
-        CsvLimits defaults = CsvLimits.DEFAULTS;
-        int maxRecordChars = Integer.parseInt(Environment.get("JOBLINE_CSV_MAX_RECORD_CHARS",
-                Integer.toString(defaults.maxRecordChars())));
-        return new CsvLimits(
-                Integer.parseInt(Environment.get("JOBLINE_CSV_MAX_COLUMNS", Integer.toString(defaults.maxColumns()))),
-                maxRecordChars, Math.min(maxRecordChars, defaults.maxFieldChars()),
-                Long.parseLong(Environment.get("JOBLINE_CSV_MAX_KEPT_CHARS", Long.toString(defaults.maxKeptChars()))));
+        JobTypes types = JobTypes.discover(JobProcessorMain.class.getClassLoader(), properties.jobTypes().path(),
+                List.of(new CsvReportJobType(properties.csv().limits())));
+        return JobProcessor.start(kafka, topics, types, new LocalFileStore(properties.filesDir(data)),
+                properties.processor().workerId(data), properties.processor().concurrency());
     }
 }

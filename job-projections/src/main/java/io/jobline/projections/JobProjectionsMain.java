@@ -1,26 +1,59 @@
 package io.jobline.projections;
 
+import java.util.Map;
+
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
 import io.jobline.core.system.DataDirectory;
 import io.jobline.core.system.EnsureTopicsTask;
-import io.jobline.core.system.Environment;
 import io.jobline.core.system.KafkaSettings;
-import io.jobline.core.system.Shutdown;
 import io.jobline.schemas.registry.SchemaRegistry;
 import io.jobline.schemas.topic.JobTopics;
 
 /**
  * The projections on their own, against the cluster in KAFKA_BOOTSTRAP_SERVERS: keeps the job stores (and their
- * changelogs) up to date, e.g. to rebuild them from job-events after a reset, apart from the API.
+ * changelogs) up to date, e.g. to rebuild them from job-events after a reset, apart from the API. A Spring Boot
+ * application without a web server or auto-configuration: it binds {@link ProjectionsProperties} from
+ * jobline-projections.yml and runs until it is stopped, when Spring closes the projections, then the data folder.
  */
-public final class JobProjectionsMain {
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ProjectionsProperties.class)
+public class JobProjectionsMain {
 
-    private JobProjectionsMain() {
+    /** Its own file name, not application.yml: job-api has this module on its class path and must not read it. */
+    static final String CONFIG_NAME = "jobline-projections";
+
+    public static void main(String[] args) {
+        application(JobProjectionsMain.class).run(args);
     }
 
-    public static void main(String[] args) throws Exception {
-        DataDirectory data = Environment.dataDirectory();
-        KafkaSettings kafka = EnsureTopicsTask.run(Environment.kafkaSettings(data));
-        JobProjections projections = JobProjections.start(kafka, new JobTopics(SchemaRegistry.forUrl(kafka.schemaRegistryUrl())));
-        Shutdown.awaitThenClose(projections, data);
+    static SpringApplication application(Class<?>... sources) {
+        SpringApplication application = new SpringApplication(sources);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        application.setBannerMode(Banner.Mode.OFF);
+        application.setDefaultProperties(Map.of("spring.config.name", CONFIG_NAME));
+        // Kafka's threads would keep the JVM alive too; this does not depend on them.
+        application.setKeepAlive(true);
+        return application;
+    }
+
+    @Bean(destroyMethod = "close")
+    DataDirectory dataDirectory(ProjectionsProperties properties) {
+        return DataDirectory.open(properties.dataDir());
+    }
+
+    @Bean
+    KafkaSettings kafkaSettings(ProjectionsProperties properties, DataDirectory data) {
+        return EnsureTopicsTask.run(properties.kafka().settings(data));
+    }
+
+    @Bean(destroyMethod = "close")
+    JobProjections jobProjections(KafkaSettings kafka) {
+        return JobProjections.start(kafka, new JobTopics(SchemaRegistry.forUrl(kafka.schemaRegistryUrl())));
     }
 }

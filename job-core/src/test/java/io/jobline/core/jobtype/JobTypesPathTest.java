@@ -4,21 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
-
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.jobline.core.testing.JobTypeJar;
 import io.jobline.worker.JobType;
 import io.jobline.worker.StageContext;
 import io.jobline.worker.StoredFile;
@@ -103,37 +96,8 @@ class JobTypesPathTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing.jar");
     }
 
-    /** Compiles {@link #SOURCE} against the worker API and jars it with its service registration. */
-    private Path jarOfResizeJobType(Path jar) throws IOException, URISyntaxException {
-        Path sources = Files.createDirectories(dir.resolve("src/acme"));
-        Path classes = Files.createDirectories(dir.resolve("classes"));
-        Path source = Files.writeString(sources.resolve("ResizeJobType.java"), SOURCE);
-        String classPath = location(JobType.class) + java.io.File.pathSeparator + location(JsonNode.class);
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int status = javac.run(null, null, null, "--release", "17", "-classpath", classPath, "-d", classes.toString(),
-                source.toString());
-        assertThat(status).as("javac exit status").isZero();
-
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            try (Stream<Path> files = Files.walk(classes)) {
-                for (Path file : files.filter(Files::isRegularFile).toList()) {
-                    put(out, classes.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
-                }
-            }
-            put(out, "META-INF/services/" + JobType.class.getName(),
-                    "acme.ResizeJobType\n".getBytes(StandardCharsets.UTF_8));
-        }
-        return jar;
-    }
-
-    private static void put(JarOutputStream out, String name, byte[] content) throws IOException {
-        out.putNextEntry(new JarEntry(name));
-        out.write(content);
-        out.closeEntry();
-    }
-
-    private static String location(Class<?> type) throws URISyntaxException {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    private Path jarOfResizeJobType(Path jar) throws IOException {
+        return JobTypeJar.build(jar, "acme.ResizeJobType", SOURCE);
     }
 
     private record Named(String name) implements JobType {

@@ -1,0 +1,27 @@
+package io.jobline.core.system;
+
+/**
+ * The cluster a standalone processor or projections process joins ({@code jobline.kafka.*} in its yml), with the
+ * service's environment variables and defaults. There is no embedded broker on its own: the cluster is required.
+ *
+ * @param schemaRegistryUrl an external Schema Registry; blank: the schemas built into this jar
+ * @see KafkaSettings for the meaning of the others
+ */
+public record ExternalKafka(String bootstrapServers, int partitions, short replicationFactor,
+                            long deciderCommitIntervalMs, long projectionCommitIntervalMs, int sessionTimeoutMs,
+                            String processingGuarantee, String schemaRegistryUrl) {
+
+    public ExternalKafka {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalStateException(
+                    "Set KAFKA_BOOTSTRAP_SERVERS: a standalone process connects to an existing cluster");
+        }
+    }
+
+    /** With Streams state under the data folder and the folder's instance id for static group membership. */
+    public KafkaSettings settings(DataDirectory data) {
+        return new KafkaSettings(bootstrapServers, partitions, replicationFactor, deciderCommitIntervalMs,
+                projectionCommitIntervalMs, data.root().resolve("streams"), schemaRegistryUrl, data.instanceId(),
+                sessionTimeoutMs, processingGuarantee);
+    }
+}
