@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,8 @@ public final class EventTail implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EventTail.class);
 
-    private final KafkaConsumer<String, JobEvent> consumer;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final org.apache.kafka.common.serialization.Deserializer<JobEvent> decoder;
     private final Map<String, List<Consumer<JobEvent>>> watchers = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closed;
@@ -36,8 +38,9 @@ public final class EventTail implements AutoCloseable {
         Map<String, Object> config = new java.util.HashMap<>(clientConfig);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
-        this.consumer = new KafkaConsumer<>(config, events.keySerde().deserializer(), events.valueSerde().deserializer());
+        // Values stay bytes until someone watches their job: most events concern no one here.
+        this.consumer = new KafkaConsumer<>(config, events.keySerde().deserializer(), new ByteArrayDeserializer());
+        this.decoder = events.valueSerde().deserializer();
         List<TopicPartition> partitions = consumer.partitionsFor(events.name()).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(partitions);
@@ -60,10 +63,10 @@ public final class EventTail implements AutoCloseable {
     private void run() {
         try {
             while (!closed) {
-                for (ConsumerRecord<String, JobEvent> record : consumer.poll(Duration.ofSeconds(1))) {
-                    JobEvent event = record.value();
-                    List<Consumer<JobEvent>> list = event == null ? null : watchers.get(event.getJobId());
-                    if (list != null) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
+                    List<Consumer<JobEvent>> list = record.key() == null ? null : watchers.get(record.key());
+                    JobEvent event = list == null || record.value() == null ? null : decode(record);
+                    if (event != null && event.getJobId().equals(record.key())) {
                         for (Consumer<JobEvent> watcher : list) {
                             try {
                                 watcher.accept(event);
@@ -82,6 +85,15 @@ public final class EventTail implements AutoCloseable {
             log.error("The event tail stopped: {}", e.toString(), e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private JobEvent decode(ConsumerRecord<String, byte[]> record) {
+        try {
+            return decoder.deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+            log.warn("Skipping an unreadable event at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
+            return null;
         }
     }
 

@@ -41,6 +41,14 @@ final class OfferLane implements Runnable {
     static final Duration IDLE_BEFORE_LEAVING = Duration.ofSeconds(1);
     static final Duration START_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration POLL = Duration.ofMillis(200);
+    /**
+     * Right after an offer came: the next one is in the broker's hands about 30 to 50 ms after the previous one's
+     * acknowledgement (measured on 4.2: one record per share fetch in record_limit mode), so a short poll drains a
+     * queue of offers at 20 or more a second instead of one per long poll.
+     */
+    private static final Duration DRAINING_POLL = Duration.ofMillis(20);
+    private static final int SHORT_POLLS_AFTER_AN_OFFER = 10;
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
 
     private final String type;
     private final Topic<String, JobOffer> offers;
@@ -83,6 +91,7 @@ final class OfferLane implements Runnable {
     @Override
     public void run() {
         long idleSince = System.nanoTime();
+        int shortPollsLeft = 0;
         try {
             while (!closed) {
                 if (!awaitTaker()) {
@@ -96,10 +105,12 @@ final class OfferLane implements Runnable {
                     consumer = new KafkaShareConsumer<>(consumerConfig, offers.keySerde().deserializer(), offers.valueSerde().deserializer());
                     consumer.subscribe(List.of(offers.name()));
                 }
-                for (ConsumerRecord<String, JobOffer> record : consumer.poll(POLL)) {
+                var polled = consumer.poll(shortPollsLeft > 0 ? DRAINING_POLL : POLL);
+                shortPollsLeft = polled.isEmpty() ? Math.max(0, shortPollsLeft - 1) : SHORT_POLLS_AFTER_AN_OFFER;
+                for (ConsumerRecord<String, JobOffer> record : polled) {
                     consumer.acknowledge(record, handOut(record.value()));
                 }
-                consumer.commitAsync();
+                consumer.commitSync(COMMIT_TIMEOUT);
                 idleSince = System.nanoTime();
             }
         } catch (WakeupException e) {
