@@ -247,6 +247,9 @@ public final class BenchmarkHarness {
             percentiles("projection_lag", latencies.projectionLag(), 50, 99);
             percentiles("kafka_end_to_end", kafka.endToEnd("bench-e2e", settings.endToEndIterations(), recordSize), 50, 99);
         }
+        if (Boolean.getBoolean("jobline.bench.no-workers")) {
+            return; // a build from before the worker protocol (-Djobline.bench.no-workers=true)
+        }
         int missed = 0;
         for (int run = 0; run < settings.runs(); run++) {
             ExternalWorkers.Result external = load.externalPickup(EXTERNAL_POLLERS, settings.pickupRate(), settings.latencySeconds());
