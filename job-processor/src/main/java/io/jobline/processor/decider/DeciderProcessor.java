@@ -46,16 +46,14 @@ import org.apache.avro.specific.SpecificRecord;
  * is decided, not when it was sent.
  *
  * <p>A job that is pending and due, and that no local worker claimed in the step that made it pending, is offered
- * on job-offers, where a free worker of its type on any instance takes it (a StartJob with the offered attempt).
- * A job whose retry is not due yet is offered when it is, on the punctuation; a job still pending
- * {@link #REOFFER_AFTER} after its last offer is offered again, as an offer may be lost (a taker that died with it
- * acquired, a record archived after too many deliveries). Offers are hints: the StartJob's expected attempt is
- * the fence, so a stale or duplicate offer is refused.
+ * on job-offers, where a free worker of its type on any instance takes it (a StartJob with the offered attempt);
+ * {@link PendingJobs} keeps the best few of each type on offer, so the hand-out follows priorities. A job whose
+ * retry is not due yet waits for an offer once it is, on the punctuation. Offers are hints: the StartJob's expected
+ * attempt is the fence, so a stale or duplicate offer is refused.
  *
  * <p>A type with a concurrency limit has all its jobs on one partition ({@link LimitedTypes}), this task's when the
  * type hashes here: it counts the type's running jobs and refuses a start past the limit. Such a job is not offered
- * while the type is at its limit; when one of its jobs stops running, the type's best pending job here (highest
- * priority, then oldest) is offered.
+ * while the type is at its limit; when one of its jobs stops running, the type's best pending job here is offered.
  */
 final class DeciderProcessor implements Processor<String, JobCommand, String, SpecificRecord> {
 
@@ -70,20 +68,16 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
     /** How far ahead of the wall clock a tick may be stamped: the clocks of two hosts under NTP differ by far less. */
     static final Duration TICK_AHEAD_TOLERANCE = Duration.ofSeconds(5);
 
-    /**
-     * How long a job stays pending after an offer before it is offered again. Offers are seldom lost (an offer waits
-     * in the topic until a taker comes; one a taker dies with is handed out again when its lock expires), so this is
-     * a safety net, kept rare: under a backlog every pending job would be offered again each time.
-     */
-    static final Duration REOFFER_AFTER = Duration.ofMinutes(5);
     /** At most this many offers per punctuation, so a partition with a large backlog does not stall its task. */
     static final int OFFERS_PER_PUNCTUATION = 200;
 
     private final Set<String> running = new HashSet<>();
-    /** The pending jobs of this partition, with what an offer needs, so the punctuation reads no store. */
-    private final Map<String, Pending> pending = new LinkedHashMap<>();
+    /** The pending jobs of this partition and which are on offer, so the punctuation reads no store. */
+    private final PendingJobs pending = new PendingJobs();
     /** The running jobs of each type with a concurrency limit, by type. */
     private final Map<String, Set<String>> limitedRunning = new HashMap<>();
+    /** The concurrency limit of each limited type, as its running jobs were submitted with. */
+    private final Map<String, Integer> limits = new HashMap<>();
     /** States as last written, so a job's next command does not read and parse its state again (this is the store's only writer). */
     private final Map<String, JobState> recentStates = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
@@ -115,6 +109,7 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
         running.clear();
         pending.clear();
         limitedRunning.clear();
+        limits.clear();
         // Also on a task revived after an aborted transaction: the store went back to the last commit.
         recentStates.clear();
         List<JobState> active = new ArrayList<>();
@@ -126,9 +121,11 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
                 if (kv.value.status() == JobStatus.RUNNING) {
                     running.add(kv.key);
                     countRunning(kv.value);
+                    rememberLimit(kv.value);
                 } else if (kv.value.status() == JobStatus.PENDING) {
                     // Offered at the first punctuation: offers made before this task took the partition may be lost.
-                    pending.put(kv.key, Pending.of(kv.value, null));
+                    pending.restore(kv.value);
+                    rememberLimit(kv.value);
                 }
             });
         }
@@ -183,18 +180,16 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
 
     /** Offers the pending jobs that became due (a retry's backoff passed) or whose last offer is old. */
     private void offerDue(Instant now) {
-        int offered = 0;
-        for (Map.Entry<String, Pending> entry : pending.entrySet()) {
-            Pending job = entry.getValue();
-            boolean due = job.retryAt() == null || !job.retryAt().isAfter(now);
-            boolean offeredRecently = job.offeredAt() != null && now.isBefore(job.offeredAt().plus(REOFFER_AFTER));
-            if (due && !offeredRecently && !job.atLimit(this) && !listener.awaitsStart(entry.getKey())) {
-                offer(stateOf(entry.getKey()), now);
-                entry.setValue(job.offered(now));
-                if (++offered >= OFFERS_PER_PUNCTUATION) {
-                    return;
-                }
-            }
+        for (JobState job : pending.dueOffers(now, this::room, listener::awaitsStart, this::stateOf, OFFERS_PER_PUNCTUATION)) {
+            offer(job, now);
+        }
+    }
+
+    /** Fills the type's window of offers. */
+    private void offerNext(String type) {
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        for (JobState job : pending.toOffer(type, now, this::room, listener::awaitsStart, this::stateOf, OFFERS_PER_PUNCTUATION)) {
+            offer(job, now);
         }
     }
 
@@ -244,6 +239,10 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
         String claimedBy = isReadyToStart(decision) && !atLimit(decision.state())
                 ? listener.claimSlot(partition, decision.state()) : null;
         if (decision.isRejected()) {
+            if (command.getPayload() instanceof StartJob && state.status() == JobStatus.PENDING) {
+                pending.offerSpent(state.jobId());
+                offerNext(state.type());
+            }
             log.debug("Rejected {} for job {}: {}", command.getPayload().getClass().getSimpleName(),
                     command.getJobId(), decision.rejection());
         } else {
@@ -254,15 +253,17 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
                 countRunning(decision.state());
             } else {
                 running.remove(command.getJobId());
-                if (uncountRunning(decision.state())) {
-                    offerNextOfType(decision.state().type());
-                }
+                uncountRunning(decision.state());
             }
             for (JobEvent event : decision.events()) {
                 context.forward(new Record<String, SpecificRecord>(event.getJobId(), event, event.getTimestamp().toEpochMilli()),
                         DeciderTopology.EVENTS_SINK);
             }
-            track(decision, claimedBy != null);
+            pending.update(decision.state(), claimedBy != null, Instant.ofEpochMilli(context.currentSystemTimeMs()));
+            if (decision.state().type() != null) {
+                rememberLimit(decision.state());
+                offerNext(decision.state().type());
+            }
         }
         listener.decided(partition, command, decision);
         if (claimedBy != null) {
@@ -281,74 +282,28 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
         return limit != null && limitedRunning.getOrDefault(state.type(), Set.of()).size() >= limit;
     }
 
+    private void rememberLimit(JobState state) {
+        if (state.concurrencyLimit() != null) {
+            limits.put(state.type(), state.concurrencyLimit());
+        }
+    }
+
+    /** How many more jobs of the type may start: its concurrency limit less its running jobs here, if it has one. */
+    private int room(String type) {
+        Integer limit = limits.get(type);
+        return limit == null ? Integer.MAX_VALUE : Math.max(0, limit - limitedRunning.getOrDefault(type, Set.of()).size());
+    }
+
     private void countRunning(JobState state) {
         if (state.concurrencyLimit() != null) {
             limitedRunning.computeIfAbsent(state.type(), t -> new HashSet<>()).add(state.jobId());
         }
     }
 
-    /** @return whether the job was counted as running for a limited type (and no longer is) */
-    private boolean uncountRunning(JobState state) {
+    private void uncountRunning(JobState state) {
         Set<String> jobs = state.concurrencyLimit() == null ? null : limitedRunning.get(state.type());
-        return jobs != null && jobs.remove(state.jobId());
-    }
-
-    /** A job of a limited type stopped running: offers the type's best due pending job of this partition. */
-    private void offerNextOfType(String type) {
-        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        String best = null;
-        JobState bestState = null;
-        for (Map.Entry<String, Pending> entry : pending.entrySet()) {
-            Pending job = entry.getValue();
-            if (type.equals(job.type()) && (job.retryAt() == null || !job.retryAt().isAfter(now))) {
-                JobState candidate = stateOf(entry.getKey());
-                if (bestState == null || candidate.priority() > bestState.priority()) {
-                    best = entry.getKey();
-                    bestState = candidate;
-                }
-            }
-        }
-        if (best != null && !atLimit(bestState)) {
-            offer(bestState, now);
-            pending.put(best, pending.get(best).offered(now));
-        }
-    }
-
-    /**
-     * Keeps the set of pending jobs current, and offers a job that just became pending and due, unless a local
-     * worker claimed it in this step.
-     */
-    private void track(Decision decision, boolean claimed) {
-        JobState state = decision.state();
-        if (state.status() != JobStatus.PENDING) {
-            pending.remove(state.jobId());
-            return;
-        }
-        Pending job = Pending.of(state, null);
-        if (!claimed && state.retryAt() == null && !decision.events().isEmpty() && !atLimit(state)) {
-            Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-            offer(state, now);
-            job = job.offered(now);
-        }
-        pending.put(state.jobId(), job);
-    }
-
-    /**
-     * When a pending job's next attempt is due (null: now), when it was last offered (null: not yet by this task), and
-     * its type and limit, so a type at its limit is skipped without reading the store.
-     */
-    private record Pending(Instant retryAt, Instant offeredAt, String type, Integer concurrencyLimit) {
-        static Pending of(JobState state, Instant offeredAt) {
-            return new Pending(state.retryAt(), offeredAt, state.type(), state.concurrencyLimit());
-        }
-
-        Pending offered(Instant at) {
-            return new Pending(retryAt, at, type, concurrencyLimit);
-        }
-
-        boolean atLimit(DeciderProcessor decider) {
-            return concurrencyLimit != null
-                    && decider.limitedRunning.getOrDefault(type, Set.of()).size() >= concurrencyLimit;
+        if (jobs != null) {
+            jobs.remove(state.jobId());
         }
     }
 

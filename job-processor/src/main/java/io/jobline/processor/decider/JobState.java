@@ -1,5 +1,6 @@
 package io.jobline.processor.decider;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -79,6 +80,28 @@ public record JobState(
     public static JobState empty(String jobId) {
         return new JobState(jobId, null, null, null, null, List.of(), List.of(), 0, 0, null, 0, 0, null, null,
                 Policy.SINGLE_ATTEMPT, 0, null, null, null, null, 0, 0, null, null);
+    }
+
+    /** A waiting job gains one priority point per this much time waited, so low priorities are not starved. */
+    public static final Duration AGING_STEP = Duration.ofSeconds(30);
+
+    /**
+     * The job's priority plus one for every {@link #AGING_STEP} it has waited since it became pending: a job of
+     * priority -100 overtakes a stream of priority-100 jobs after at most 100 minutes.
+     */
+    public long effectivePriority(Instant now) {
+        Instant since = lastReportAt;
+        long waited = since == null || since.isAfter(now) ? 0 : Duration.between(since, now).toMillis() / AGING_STEP.toMillis();
+        return priority + waited;
+    }
+
+    /**
+     * Orders pending jobs as {@link #effectivePriority} does at any one time (to within one aging step), without a
+     * clock: every waiting job ages at the same rate, so the order does not change as time passes. Higher first.
+     */
+    public long rank() {
+        long since = lastReportAt == null ? 0 : lastReportAt.toEpochMilli();
+        return (long) priority * AGING_STEP.toMillis() - since;
     }
 
     public boolean exists() {

@@ -189,19 +189,6 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         fillSlots();
     }
 
-    /** A waiting job gains one priority point per this much time waited, so low priorities are not starved. */
-    static final Duration AGING_STEP = Duration.ofSeconds(30);
-
-    /**
-     * The job's priority plus one for every {@link #AGING_STEP} it has waited since it became pending: a job of
-     * priority -100 overtakes a stream of priority-100 jobs after at most 100 minutes.
-     */
-    static long effectivePriority(JobState job, Instant now) {
-        Instant since = job.lastReportAt();
-        long waited = since == null || since.isAfter(now) ? 0 : Duration.between(since, now).toMillis() / AGING_STEP.toMillis();
-        return job.priority() + waited;
-    }
-
     /** Whether this process has the code of the job's type: a declared type's jobs run in external workers. */
     private boolean runsHere(JobState job) {
         return types.find(job.type()).isPresent();
@@ -375,7 +362,7 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
 
     /**
      * Gives free slots to waiting jobs: first the running jobs to take over (they were started before any job still
-     * pending, and nothing runs them now), then the pending ones that are due, higher {@link #effectivePriority}
+     * pending, and nothing runs them now), then the pending ones that are due, higher {@link JobState#effectivePriority}
      * first and, within one, in the order they came.
      */
     private void fillSlots() {
@@ -383,7 +370,7 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         Instant earliestLater = null;
         for (boolean takeovers : new boolean[] {true, false}) {
             var next = waiting.entrySet().stream()
-                    .sorted(java.util.Comparator.comparingLong(e -> -effectivePriority(e.getValue().state(), now)))
+                    .sorted(java.util.Comparator.comparingLong(e -> -e.getValue().state().effectivePriority(now)))
                     .toList().iterator();
             while (running.size() + requested.size() + reserved() < concurrency && next.hasNext()) {
                 var entry = next.next();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import io.jobline.core.command.JobCommands;
 import io.jobline.core.lifecycle.JobStatus;
 import io.jobline.core.policy.Policy;
+import io.jobline.core.testing.EventLog;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.event.AttemptFailed;
 import io.jobline.schemas.event.JobCancelled;
@@ -285,8 +286,69 @@ class DeciderTopologyTest {
 
         decider.advanceWallClockTime(Duration.ofSeconds(10));
         assertThat(decider.offers.isEmpty()).isTrue();
-        decider.advanceWallClockTime(DeciderProcessor.REOFFER_AFTER);
+        decider.advanceWallClockTime(PendingJobs.REOFFER_AFTER);
         assertThat(decider.offers.readValue().getAttempt()).as("offered again: an offer may be lost").isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepOnlyThePartitionsBestFewJobsOfATypeOnOfferAndOfferTheNextWhenOneStarts() {
+        for (String id : List.of("j1", "j2", "j3", "j4")) {
+            send(COMMANDS.submit(id, "alice", "demo", "{}", List.of(), List.of("s")));
+        }
+        assertThat(offeredJobs()).as("a window of %d", PendingJobs.WINDOW).containsExactly("j1", "j2");
+
+        send(COMMANDS.start("j2", "w", 0));
+
+        assertThat(offeredJobs()).containsExactly("j3");
+    }
+
+    @Test
+    void shouldOfferAJobThatOutranksEveryOfferedJobOfItsTypeAtOnce() {
+        for (String id : List.of("low-1", "low-2", "low-3")) {
+            send(COMMANDS.submit(id, "alice", "demo", "{}", List.of(), List.of("s")));
+        }
+        decider.offers.readRecordsToList();
+
+        send(COMMANDS.submit("high", "alice", "demo", "{}", List.of(), List.of("s"), priority(10)));
+        send(COMMANDS.submit("other-type", "alice", "noop", "{}", List.of(), List.of("s")));
+
+        assertThat(offeredJobs()).containsExactly("high", "other-type");
+        send(COMMANDS.start("low-1", "w", 0));
+        assertThat(offeredJobs()).as("high and low-2 are out").isEmpty();
+    }
+
+    @Test
+    void shouldHandOutAJobThatWaitedLongEnoughBeforeANewerOneOfHigherPriority() {
+        for (String id : List.of("a1", "a2", "waited")) {
+            send(COMMANDS.submit(id, "alice", "demo", "{}", List.of(), List.of("s")));
+        }
+        JobCommands later = new JobCommands(java.time.Clock.fixed(EventLog.T0.plus(JobState.AGING_STEP.multipliedBy(2)),
+                java.time.ZoneOffset.UTC));
+        send(later.submit("newer", "alice", "demo", "{}", List.of(), List.of("s"), priority(1)));
+        decider.offers.readRecordsToList();
+
+        send(later.start("a1", "w", 0));
+
+        assertThat(offeredJobs()).as("waited two aging steps: worth more than one priority point").containsExactly("waited");
+    }
+
+    @Test
+    void shouldOfferAJobAgainAtOnceWhenAStartFromItsOfferWasRefused() {
+        send(COMMANDS.submit("j1", "alice", "demo", "{}", List.of(), List.of("s")));
+        assertThat(offeredJobs()).containsExactly("j1");
+
+        send(COMMANDS.start("j1", "w", 3));
+
+        assertThat(listener.rejections).anyMatch(r -> r.contains("attempt"));
+        assertThat(offeredJobs()).as("the taker dropped the offer it got").containsExactly("j1");
+    }
+
+    private List<String> offeredJobs() {
+        return decider.offers.readValuesToList().stream().map(o -> o.getJobId()).toList();
+    }
+
+    private static JobCommands.SubmitOptions priority(int priority) {
+        return new JobCommands.SubmitOptions(Policy.SINGLE_ATTEMPT, null, null, null, priority, null, null);
     }
 
     @Test
@@ -304,7 +366,7 @@ class DeciderTopologyTest {
         send(COMMANDS.start("g3", "w", 0));
         assertThat(state("g3").status()).as("a third would pass the limit of 2").isEqualTo(JobStatus.PENDING);
         assertThat(listener.rejections).anyMatch(r -> r.contains("concurrency limit of 2"));
-        decider.advanceWallClockTime(DeciderProcessor.REOFFER_AFTER.plusSeconds(1));
+        decider.advanceWallClockTime(PendingJobs.REOFFER_AFTER.plusSeconds(1));
         assertThat(decider.offers.isEmpty()).as("nothing is offered while the type is at its limit").isTrue();
 
         send(COMMANDS.complete("g1", "w", 1, "{}", List.of()));

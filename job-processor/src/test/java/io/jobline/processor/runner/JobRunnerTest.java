@@ -181,9 +181,9 @@ class JobRunnerTest {
         JobState low = pending("job-low", -100);
         java.time.Instant since = low.lastReportAt();
 
-        assertThat(JobRunner.effectivePriority(low, since)).isEqualTo(-100);
-        assertThat(JobRunner.effectivePriority(low, since.plusSeconds(29))).isEqualTo(-100);
-        assertThat(JobRunner.effectivePriority(low, since.plus(Duration.ofMinutes(100)))).as("overtakes priority 100")
+        assertThat(low.effectivePriority(since)).isEqualTo(-100);
+        assertThat(low.effectivePriority(since.plusSeconds(29))).isEqualTo(-100);
+        assertThat(low.effectivePriority(since.plus(Duration.ofMinutes(100)))).as("overtakes priority 100")
                 .isEqualTo(100);
     }
 
