@@ -103,6 +103,30 @@ class ExternalWorkerIT {
         assertThat(late.json().get("reason").asString()).isEqualTo("cancelled");
     }
 
+    /**
+     * Offers are handed out in the order they were appended; each partition keeps only its best two jobs of a type on
+     * offer, so a high-priority job waits behind at most those: not behind the whole queue.
+     */
+    @Test
+    void shouldHandAHighPriorityJobToAnExternalWorkerAheadOfTheLowOnesQueuedBeforeIt() {
+        for (int i = 0; i < 40; i++) {
+            client.submit("noop", "{}", "{\"priority\": -10}");
+        }
+        String high = client.submit("noop", "{}", "{\"priority\": 50}");
+
+        int partitions = 3; // RunningService's
+        List<String> handedOut = new java.util.ArrayList<>();
+        while (!handedOut.contains(high)) {
+            assertThat(handedOut).as("the high-priority job is handed out within the offers already out").hasSizeLessThan(41);
+            JsonNode task = poll("worker-prio", "noop");
+            handedOut.add(task.get("job_id").asString());
+            assertThat(client.postJson("/api/jobs/" + task.get("job_id").asString() + "/attempts/1/complete", "{}")
+                    .status()).isEqualTo(200);
+        }
+        assertThat(handedOut.indexOf(high)).as("behind at most 2 offers per partition, of %s handed out", handedOut)
+                .isLessThanOrEqualTo(2 * partitions);
+    }
+
     @Test
     void shouldAnswerNoContentWhenNothingCameAndRefuseAMalformedPoll() {
         var nothing = client.postJson("/api/workers/poll", "{\"worker_id\": \"w\", \"types\": [\"no-such-type\"], \"wait_ms\": 300}");
