@@ -1,10 +1,6 @@
 package io.jobline.projections;
 
-import java.util.Map;
-
-import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,6 +8,7 @@ import org.springframework.context.annotation.Configuration;
 import io.jobline.core.system.DataDirectory;
 import io.jobline.core.system.EnsureTopicsTask;
 import io.jobline.core.system.KafkaSettings;
+import io.jobline.core.system.StandaloneApplication;
 import io.jobline.schemas.registry.SchemaRegistry;
 import io.jobline.schemas.topic.JobTopics;
 
@@ -33,13 +30,7 @@ public class JobProjectionsMain {
     }
 
     static SpringApplication application(Class<?>... sources) {
-        SpringApplication application = new SpringApplication(sources);
-        application.setWebApplicationType(WebApplicationType.NONE);
-        application.setBannerMode(Banner.Mode.OFF);
-        application.setDefaultProperties(Map.of("spring.config.name", CONFIG_NAME));
-        // Kafka's threads would keep the JVM alive too; this does not depend on them.
-        application.setKeepAlive(true);
-        return application;
+        return StandaloneApplication.of(CONFIG_NAME, sources);
     }
 
     @Bean(destroyMethod = "close")
