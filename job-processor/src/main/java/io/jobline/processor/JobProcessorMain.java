@@ -53,7 +53,7 @@ public class JobProcessorMain {
 
     @Bean(destroyMethod = "close")
     JobProcessor jobProcessor(ProcessorProperties properties, KafkaSettings kafka, DataDirectory data) {
-        JobTopics topics = new JobTopics(SchemaRegistry.forUrl(kafka.schemaRegistryUrl()));
+        JobTopics topics = new JobTopics(SchemaRegistry.forUrl(kafka.schemaRegistryUrl(), kafka.client().registry()));
         JobTypes types = JobTypes.discover(JobProcessorMain.class.getClassLoader(), properties.jobTypes().path(),
                 List.of(new CsvReportJobType(properties.csv().limits())));
         return JobProcessor.start(kafka, topics, types, new LocalFileStore(properties.filesDir(data)),

@@ -74,6 +74,24 @@ class ProcessorPropertiesTest {
     }
 
     @Test
+    void shouldPassKafkaClientSettingsFromAFileAndFromVariablesToEveryClient(@TempDir Path dir) throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("client.properties"),
+                "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\nbasic.auth.user.info=reg:pw\n");
+        ProcessorProperties properties = bind(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "broker:9092",
+                "JOBLINE_DATA_DIR", dir.resolve("data").toString(),
+                "JOBLINE_KAFKA_CLIENT_CONFIG", file.toString(),
+                "JOBLINE_KAFKA_CLIENT_SASL_MECHANISM", "PLAIN"));
+
+        try (DataDirectory data = DataDirectory.open(properties.dataDir())) {
+            KafkaSettings kafka = properties.kafka().settings(data);
+            assertThat(kafka.clientConfig()).containsEntry("security.protocol", "SASL_SSL")
+                    .containsEntry("sasl.mechanism", "PLAIN").containsEntry("bootstrap.servers", "broker:9092");
+            assertThat(kafka.client().registry()).containsEntry("basic.auth.user.info", "reg:pw");
+        }
+    }
+
+    @Test
     void shouldRefuseToStartWithoutACluster() {
         assertThatThrownBy(() -> bind(Map.of("JOBLINE_PARTITIONS", "3")))
                 .hasStackTraceContaining("Set KAFKA_BOOTSTRAP_SERVERS");

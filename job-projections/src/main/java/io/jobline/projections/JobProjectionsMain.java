@@ -45,6 +45,6 @@ public class JobProjectionsMain {
 
     @Bean(destroyMethod = "close")
     JobProjections jobProjections(KafkaSettings kafka) {
-        return JobProjections.start(kafka, new JobTopics(SchemaRegistry.forUrl(kafka.schemaRegistryUrl())));
+        return JobProjections.start(kafka, new JobTopics(SchemaRegistry.forUrl(kafka.schemaRegistryUrl(), kafka.client().registry())));
     }
 }

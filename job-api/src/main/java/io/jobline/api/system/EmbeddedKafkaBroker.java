@@ -51,11 +51,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param port the client port; 0 picks a free one
      */
     public static EmbeddedKafkaBroker start(Path dataDir, int port) {
+        return start(dataDir, port, props -> { });
+    }
+
+    /**
+     * Starts the broker with its configuration changed by {@code adjust} first (another listener, say): for tests
+     * that need a broker set up differently. Clients of the PLAINTEXT listener on {@code port} tell when it is ready.
+     */
+    static EmbeddedKafkaBroker start(Path dataDir, int port, java.util.function.Consumer<Map<String, Object>> adjust) {
         guardExitProcedures();
         int clientPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
         Path logDir = dataDir.toAbsolutePath().resolve("kafka");
-        KafkaConfig config = new KafkaConfig(brokerConfig(logDir, clientPort, controllerPort), false);
+        Map<String, Object> props = brokerConfig(logDir, clientPort, controllerPort);
+        adjust.accept(props);
+        KafkaConfig config = new KafkaConfig(props, false);
         formatOnce(logDir, config);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
@@ -172,7 +182,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         });
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress("127.0.0.1", 0));

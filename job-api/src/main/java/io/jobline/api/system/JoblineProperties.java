@@ -3,6 +3,7 @@ package io.jobline.api.system;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -25,9 +26,14 @@ public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, 
      *                         (0: Kafka's default, 45 s)
      * @param processingGuarantee exactly_once_v2 (default) or at_least_once, for both Streams applications
      */
+    /**
+     * @param clientConfig a properties file of settings for every Kafka client and the registry client (security);
+     *                     blank: none
+     * @param client       the same settings given one by one; they override the file's
+     */
     public record Kafka(String bootstrapServers, int embeddedPort, int partitions, short replicationFactor,
                         long deciderCommitIntervalMs, long projectionCommitIntervalMs, int sessionTimeoutMs,
-                        String processingGuarantee) {
+                        String processingGuarantee, String clientConfig, Map<String, String> client) {
 
         public boolean embedded() {
             return bootstrapServers == null || bootstrapServers.isBlank();

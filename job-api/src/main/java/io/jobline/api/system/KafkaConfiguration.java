@@ -20,6 +20,7 @@ import io.jobline.core.command.KafkaCommandSender;
 import io.jobline.core.files.FileStore;
 import io.jobline.core.files.LocalFileStore;
 import io.jobline.core.jobtype.JobTypes;
+import io.jobline.core.system.ClientProperties;
 import io.jobline.core.system.DataDirectory;
 import io.jobline.core.system.DeadLetters;
 import io.jobline.core.system.EnsureTopicsTask;
@@ -60,13 +61,13 @@ class KafkaConfiguration {
         KafkaSettings settings = new KafkaSettings(broker.bootstrapServers(), kafka.partitions(),
                 kafka.replicationFactor(), kafka.deciderCommitIntervalMs(), kafka.projectionCommitIntervalMs(),
                 data.root().resolve("streams"), schemaRegistryUrl, data.instanceId(), kafka.sessionTimeoutMs(),
-                kafka.processingGuarantee());
+                kafka.processingGuarantee(), ClientProperties.load(kafka.clientConfig(), kafka.client()));
         return EnsureTopicsTask.run(settings);
     }
 
     @Bean
     SchemaRegistry schemaRegistry(KafkaSettings settings) {
-        return SchemaRegistry.forUrl(settings.schemaRegistryUrl());
+        return SchemaRegistry.forUrl(settings.schemaRegistryUrl(), settings.client().registry());
     }
 
     @Bean

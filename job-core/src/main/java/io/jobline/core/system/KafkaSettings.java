@@ -20,6 +20,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
  *                          another; 0 keeps Kafka's default (45 s)
  * @param processingGuarantee Streams' processing.guarantee: exactly_once_v2 (the default), or at_least_once to
  *                          measure what exactly-once costs
+ * @param client            settings every Kafka client and the Schema Registry client get as they are (security)
  */
 public record KafkaSettings(
         String bootstrapServers,
@@ -31,9 +32,13 @@ public record KafkaSettings(
         String schemaRegistryUrl,
         String instanceId,
         int sessionTimeoutMs,
-        String processingGuarantee) {
+        String processingGuarantee,
+        ClientProperties client) {
 
     public KafkaSettings {
+        if (client == null) {
+            client = ClientProperties.NONE;
+        }
         if (processingGuarantee == null || processingGuarantee.isBlank()) {
             processingGuarantee = "exactly_once_v2";
         }
@@ -43,14 +48,23 @@ public record KafkaSettings(
         }
     }
 
+    /** Settings for a cluster that needs no client settings of its own (the embedded broker, tests). */
+    public KafkaSettings(String bootstrapServers, int partitions, short replicationFactor, long deciderCommitIntervalMs,
+                         long projectionCommitIntervalMs, Path stateDir, String schemaRegistryUrl, String instanceId,
+                         int sessionTimeoutMs, String processingGuarantee) {
+        this(bootstrapServers, partitions, replicationFactor, deciderCommitIntervalMs, projectionCommitIntervalMs,
+                stateDir, schemaRegistryUrl, instanceId, sessionTimeoutMs, processingGuarantee, ClientProperties.NONE);
+    }
+
     /** The same settings with the replication factor the topics were made with. */
     public KafkaSettings withReplicationFactor(short factor) {
         return new KafkaSettings(bootstrapServers, partitions, factor, deciderCommitIntervalMs, projectionCommitIntervalMs,
-                stateDir, schemaRegistryUrl, instanceId, sessionTimeoutMs, processingGuarantee);
+                stateDir, schemaRegistryUrl, instanceId, sessionTimeoutMs, processingGuarantee, client);
     }
 
+    /** What every Kafka client of this process is configured with: the cluster and the client settings. */
     public Map<String, Object> clientConfig() {
-        Map<String, Object> config = new HashMap<>();
+        Map<String, Object> config = new HashMap<>(client.kafka());
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return config;
     }

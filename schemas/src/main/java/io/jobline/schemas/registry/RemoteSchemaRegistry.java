@@ -27,13 +27,23 @@ public final class RemoteSchemaRegistry implements SchemaRegistry {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final String baseUrl;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final RegistryAccess access;
+    private final HttpClient http;
     private final ObjectMapper json = JsonMapper.builder().build();
     private final Map<String, Integer> ids = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemas = new ConcurrentHashMap<>();
 
     public RemoteSchemaRegistry(String baseUrl) {
+        this(baseUrl, Map.of());
+    }
+
+    /** @param settings the registry client's settings, named as Confluent's serializers name them ({@link RegistryAccess}) */
+    public RemoteSchemaRegistry(String baseUrl, Map<String, String> settings) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.access = RegistryAccess.from(settings);
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(TIMEOUT);
+        access.ssl().ifPresent(builder::sslContext);
+        this.http = builder.build();
     }
 
     @Override
@@ -48,12 +58,11 @@ public final class RemoteSchemaRegistry implements SchemaRegistry {
 
     private int register(String subject, Schema schema) {
         String body = json.writeValueAsString(Map.of("schema", schema.toString()));
-        HttpRequest request = HttpRequest.newBuilder(uri("/subjects/" + encode(subject) + "/versions"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri("/subjects/" + encode(subject) + "/versions"))
                 .timeout(TIMEOUT)
                 .header("Content-Type", MEDIA_TYPE)
                 .header("Accept", MEDIA_TYPE)
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         int id = send(request).path("id").asInt(-1);
         if (id < 0) {
             throw new IllegalStateException("Schema Registry at " + baseUrl + " returned no id for " + subject);
@@ -63,17 +72,22 @@ public final class RemoteSchemaRegistry implements SchemaRegistry {
     }
 
     private Schema fetch(int id) {
-        HttpRequest request = HttpRequest.newBuilder(uri("/schemas/ids/" + id))
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri("/schemas/ids/" + id))
                 .timeout(TIMEOUT)
                 .header("Accept", MEDIA_TYPE)
-                .GET()
-                .build();
+                .GET();
         return new Schema.Parser().parse(send(request).path("schema").asString());
     }
 
-    private JsonNode send(HttpRequest request) {
+    private JsonNode send(HttpRequest.Builder builder) {
+        access.authorization().ifPresent(value -> builder.header("Authorization", value));
+        HttpRequest request = builder.build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 401 || response.statusCode() == 403) {
+                throw new IllegalStateException("Schema Registry at " + baseUrl + " refused this client ("
+                        + response.statusCode() + "): check basic.auth.user.info or bearer.auth.token");
+            }
             if (response.statusCode() == 404) {
                 throw new UnknownSchemaException("Schema Registry: " + response.body());
             }

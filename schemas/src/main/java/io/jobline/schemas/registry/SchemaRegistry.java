@@ -12,8 +12,13 @@ public interface SchemaRegistry {
     Schema schemaById(int id);
 
     static SchemaRegistry forUrl(String url) {
+        return forUrl(url, java.util.Map.of());
+    }
+
+    /** @param settings the remote registry client's settings (authentication, TLS), as Confluent's serializers name them */
+    static SchemaRegistry forUrl(String url, java.util.Map<String, String> settings) {
         return url == null || url.isBlank()
                 ? new EmbeddedSchemaRegistry(SchemaHistory.load())
-                : new RemoteSchemaRegistry(url);
+                : new RemoteSchemaRegistry(url, settings);
     }
 }
