@@ -9,6 +9,7 @@ import io.jobline.core.command.JobCommands;
 import io.jobline.core.command.KafkaCommandSender;
 import io.jobline.core.command.QueuedCommandSender;
 import io.jobline.core.files.FileStore;
+import io.jobline.core.secrets.SecretInputs;
 import io.jobline.core.jobtype.JobTypes;
 import io.jobline.core.system.KafkaSettings;
 import io.jobline.core.system.StreamsConfigs;
@@ -38,7 +39,7 @@ public final class JobProcessor implements AutoCloseable {
     }
 
     public static JobProcessor start(KafkaSettings kafka, JobTopics topics, JobTypes types, FileStore files,
-                                     String workerId, int concurrency) {
+                                     SecretInputs secrets, String workerId, int concurrency) {
         Clock clock = Clock.systemUTC();
         // A worker's reports wait out a broker outage in the producer rather than being dropped: each job's commands
         // stay in order, and the decider decides them when the broker is back. Workers and the decider's ticks share
@@ -50,7 +51,7 @@ public final class JobProcessor implements AutoCloseable {
         QueuedCommandSender sender = new QueuedCommandSender(producer);
         JobCommands commands = new JobCommands(clock);
         Dispatch dispatch = Dispatch.start(kafka.clientConfig(), topics, sender, commands);
-        JobRunner runner = new JobRunner(workerId, concurrency, types, files, sender, commands, clock,
+        JobRunner runner = new JobRunner(workerId, concurrency, types, files, secrets, sender, commands, clock,
                 dispatch.dispatcher(), dispatch.tail());
         KafkaStreams streams = new KafkaStreams(DeciderTopology.build(topics, runner, sender),
                 StreamsConfigs.forApplication(kafka, APPLICATION_ID, kafka.deciderCommitIntervalMs()));

@@ -56,7 +56,7 @@ public class JobProcessorMain {
         JobTopics topics = new JobTopics(SchemaRegistry.forUrl(kafka.schemaRegistryUrl(), kafka.client().registry()));
         JobTypes types = JobTypes.discover(JobProcessorMain.class.getClassLoader(), properties.jobTypes().path(),
                 List.of(new CsvReportJobType(properties.csv().limits())));
-        return JobProcessor.start(kafka, topics, types, new LocalFileStore(properties.filesDir(data)),
+        return JobProcessor.start(kafka, topics, types, new LocalFileStore(properties.filesDir(data)), properties.secrets().inputs(),
                 properties.processor().workerId(data), properties.processor().concurrency());
     }
 }

@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import io.jobline.core.secrets.SecretInputs;
+import io.jobline.core.secrets.SecretKeys;
 import io.jobline.core.system.DataDirectory;
 import io.jobline.core.system.ExternalKafka;
 import io.jobline.processor.jobtype.csv.CsvLimits;
@@ -18,7 +20,7 @@ import io.jobline.processor.jobtype.csv.CsvLimits;
  */
 @ConfigurationProperties("jobline")
 public record ProcessorProperties(Path dataDir, Path filesDir, ExternalKafka kafka, Processor processor,
-                                  JobTypeJars jobTypes, Csv csv) {
+                                  JobTypeJars jobTypes, Csv csv, Secrets secrets) {
 
     public Path filesDir(DataDirectory data) {
         return filesDir == null ? data.root().resolve("files") : filesDir;
@@ -40,6 +42,17 @@ public record ProcessorProperties(Path dataDir, Path filesDir, ExternalKafka kaf
 
         public JobTypeJars {
             path = path == null ? List.of() : List.copyOf(path);
+        }
+    }
+
+    /**
+     * @param keys the keys that open secret input values, as the service's jobline.secrets.keys; blank: none (a job
+     *             with secrets then fails here, saying so)
+     */
+    public record Secrets(String keys) {
+
+        public SecretInputs inputs() {
+            return new SecretInputs(keys == null || keys.isBlank() ? SecretKeys.none() : SecretKeys.of(keys, null));
         }
     }
 

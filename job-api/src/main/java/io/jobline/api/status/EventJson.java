@@ -6,6 +6,7 @@ import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 
+import io.jobline.core.secrets.SecretInputs;
 import io.jobline.core.support.Json;
 import io.jobline.schemas.event.JobEvent;
 import tools.jackson.databind.JsonNode;
@@ -16,7 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
 /** An event as JSON: its envelope, its type (the payload record's name) and the payload's fields as data. */
 final class EventJson {
 
-    /** Payload fields that carry JSON text; shown as JSON rather than as a string. */
+    /** Payload fields that carry JSON text; shown as JSON rather than as a string, with sealed secrets masked. */
     private static final Set<String> JSON_TEXT_FIELDS = Set.of("input", "result_json", "checkpoint");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -41,7 +42,7 @@ final class EventJson {
         for (Schema.Field field : record.getSchema().getFields()) {
             Object value = record.get(field.pos());
             node.set(field.name(), JSON_TEXT_FIELDS.contains(field.name()) && value != null
-                    ? Json.parse(value.toString()) : value(value));
+                    ? SecretInputs.mask(Json.parse(value.toString())) : value(value));
         }
         return node;
     }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 
 import io.jobline.core.lifecycle.JobStatus;
+import io.jobline.core.secrets.SecretInputs;
 import io.jobline.core.support.Json;
 import io.jobline.projections.view.AttemptError;
 import io.jobline.projections.view.JobView;
@@ -57,7 +58,7 @@ public record JobResponse(
                 job.stages().stream().map(s -> new StageResponse(s.number(), s.name(), s.startedAt(), s.completedAt())).toList(),
                 job.attempt(), Math.max(1, job.maxAttempts()), job.error(),
                 job.errors() == null ? List.of() : job.errors(), job.nextAttemptAt(), job.createdAt(), job.startedAt(), job.completedAt(), job.updatedAt(),
-                seconds(job.createdAt(), end), estimateRemaining(job, now), Json.parse(job.input()),
+                seconds(job.createdAt(), end), estimateRemaining(job, now), SecretInputs.mask(Json.parse(job.input())),
                 FileResponse.of(job.jobId(), job.files()), FileResponse.of(job.jobId(), job.artifacts()));
     }
 

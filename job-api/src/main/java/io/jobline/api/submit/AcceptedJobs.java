@@ -6,7 +6,7 @@ import org.springframework.stereotype.Component;
 
 import io.jobline.api.status.RecentSubmissions;
 import io.jobline.core.command.JobCommands;
-import io.jobline.core.support.Json;
+import io.jobline.core.secrets.SecretInputs;
 import io.jobline.projections.view.JobViewFold;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.SubmitJob;
@@ -23,15 +23,17 @@ class AcceptedJobs {
 
     private final JobCommands commands;
     private final RecentSubmissions recent;
+    private final SecretInputs secrets;
 
-    AcceptedJobs(JobCommands commands, RecentSubmissions recent) {
+    AcceptedJobs(JobCommands commands, RecentSubmissions recent, SecretInputs secrets) {
         this.commands = commands;
         this.recent = recent;
+        this.secrets = secrets;
     }
 
     /** {@code requestHash}: of this request, or of the whole batch it is an item of. */
     JobCommand command(String jobId, SubmitRequest request, JobPlan plan, List<StoredFile> stored, String requestHash) {
-        return commands.submit(jobId, request.owner(), plan.type(), Json.write(request.input()), stored,
+        return commands.submit(jobId, request.owner(), plan.type(), secrets.seal(jobId, request.input(), plan.secretPaths()), stored,
                 plan.stages(), new JobCommands.SubmitOptions(plan.policy(), request.idempotencyKey(), requestHash,
                         plan.dedupKey(), SubmitOptions.priority(request.options()), plan.typeVersion(), plan.concurrencyLimit()));
     }

@@ -43,16 +43,18 @@ class JobPlanner {
         List<StoredFile> described = describe(request.uploads());
         String hash = RequestHash.of(type.name(), request.input(), request.options(), described);
         return new JobPlan(type.name(), type.version(), type.concurrencyLimit(), policy, type.stages(),
-                type.dedupKeyOf(request.input()), hash, described);
+                type.dedupKeyOf(request.input()), hash, described, type.inputSchema().secretPaths());
     }
 
     private JobPlan planBuiltIn(JobType type, SubmitRequest request) {
-        check(type.name(), types.inputSchema(type), request.input());
+        InputSchema schema = types.inputSchema(type);
+        check(type.name(), schema, request.input());
         Policy policy = SubmitOptions.policy(Policy.of(type.policy()), request.options());
         List<StoredFile> described = describe(request.uploads());
         List<String> stages = type.plan(request.input(), described);
         String hash = RequestHash.of(type.name(), request.input(), request.options(), described);
-        return new JobPlan(type.name(), null, null, policy, stages, type.dedupKey(request.input()), hash, described);
+        return new JobPlan(type.name(), null, null, policy, stages, type.dedupKey(request.input()), hash, described,
+                schema.secretPaths());
     }
 
     private ApiException unknown(String name) {

@@ -17,7 +17,7 @@ import io.jobline.processor.jobtype.csv.CsvLimits;
  */
 @ConfigurationProperties("jobline")
 public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, Submit submit, Live live,
-                                Retention retention, Csv csv, JobTypeJars jobTypes) {
+                                Retention retention, Csv csv, JobTypeJars jobTypes, Secrets secrets) {
 
     /**
      * @param bootstrapServers an existing cluster; blank starts the embedded broker
@@ -57,6 +57,13 @@ public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, 
 
     /** @param finishedJobs how long finished jobs are kept before they are deleted; 0 keeps them forever */
     public record Retention(Duration finishedJobs) {
+    }
+
+    /**
+     * @param keys the keys that seal secret input values, {@code id:base64,...}, the first sealing; blank: a key kept
+     *             in the data folder
+     */
+    public record Secrets(String keys) {
     }
 
     /**

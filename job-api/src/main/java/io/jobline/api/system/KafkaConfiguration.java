@@ -20,6 +20,8 @@ import io.jobline.core.command.KafkaCommandSender;
 import io.jobline.core.files.FileStore;
 import io.jobline.core.files.LocalFileStore;
 import io.jobline.core.jobtype.JobTypes;
+import io.jobline.core.secrets.SecretInputs;
+import io.jobline.core.secrets.SecretKeys;
 import io.jobline.core.system.ClientProperties;
 import io.jobline.core.system.DataDirectory;
 import io.jobline.core.system.DeadLetters;
@@ -80,6 +82,11 @@ class KafkaConfiguration {
         return new LocalFileStore(data.root().resolve("files"));
     }
 
+    @Bean
+    SecretInputs secretInputs(JoblineProperties properties, DataDirectory data) {
+        return new SecretInputs(SecretKeys.of(properties.secrets().keys(), data.root()));
+    }
+
     /** Poison records sent to the dead-letter topic, at /actuator/metrics/jobline.dead.letters. */
     @Bean
     io.micrometer.core.instrument.binder.MeterBinder deadLetterMetric() {
@@ -131,9 +138,9 @@ class KafkaConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "jobline.processor.enabled", havingValue = "true", matchIfMissing = true)
     JobProcessor jobProcessor(KafkaSettings settings, JobTopics topics, JobTypes types, FileStore files,
-                              JoblineProperties properties, DataDirectory data) {
+                              SecretInputs secrets, JoblineProperties properties, DataDirectory data) {
         JoblineProperties.Processor processor = properties.processor();
-        return JobProcessor.start(settings, topics, types, files, workerId(processor.workerId(), data),
+        return JobProcessor.start(settings, topics, types, files, secrets, workerId(processor.workerId(), data),
                 processor.concurrency());
     }
 

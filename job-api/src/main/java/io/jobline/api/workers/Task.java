@@ -9,11 +9,16 @@ import io.jobline.api.submit.SubmitOptions;
 import io.jobline.processor.dispatch.OfferedJob;
 import io.jobline.core.files.FileRefs;
 import io.jobline.core.policy.Policy;
+import io.jobline.core.secrets.SecretInputs;
+import io.jobline.core.secrets.SecretKeys;
 import io.jobline.core.support.Json;
 import io.jobline.schemas.offer.JobOffer;
 import tools.jackson.databind.JsonNode;
 
-/** What a long poll hands a worker: everything its attempt needs, and the attempt number that fences its calls. */
+/**
+ * What a long poll hands a worker: everything its attempt needs (the input's secrets opened), and the attempt number
+ * that fences its calls.
+ */
 record Task(
         String jobId,
         String type,
@@ -29,11 +34,12 @@ record Task(
         long heartbeatIntervalMs,
         Instant leaseExpiresAt) {
 
-    static Task of(OfferedJob job, Instant now) {
+    /** @throws SecretKeys.SecretException when a secret of the input does not open with this process's keys */
+    static Task of(OfferedJob job, Instant now, SecretInputs secrets) {
         JobOffer offer = job.offer();
         Policy policy = Policy.of(offer.getPolicy());
         return new Task(offer.getJobId(), offer.getType(), offer.getTypeVersion(), job.attempt(), offer.getPriority(),
-                Json.parse(offer.getInput()), List.copyOf(offer.getStages()), offer.getFirstStage(),
+                secrets.open(offer.getJobId(), Json.parse(offer.getInput())), List.copyOf(offer.getStages()), offer.getFirstStage(),
                 offer.getCheckpoint() == null ? null : Json.parse(offer.getCheckpoint()),
                 FileResponse.of(offer.getJobId(), FileRefs.toStored(offer.getFiles())), SubmitOptions.describe(policy),
                 Lease.heartbeatInterval(policy.heartbeatTimeoutMs()).toMillis(), Lease.expiry(now, policy.heartbeatTimeoutMs()));

@@ -16,6 +16,8 @@ import org.springframework.web.context.request.async.DeferredResult;
 import io.jobline.api.problem.ApiException;
 import io.jobline.core.command.JobCommands;
 import io.jobline.core.command.KafkaCommandSender;
+import io.jobline.core.secrets.SecretInputs;
+import io.jobline.core.secrets.SecretKeys;
 import io.jobline.processor.dispatch.OfferedJob;
 import io.jobline.processor.dispatch.Taker;
 
@@ -35,10 +37,13 @@ class WorkerPollController {
     private final KafkaCommandSender sender;
     private final JobCommands commands;
     private final HandedOut handedOut;
+    private final SecretInputs secrets;
     private final Clock clock = Clock.systemUTC();
 
-    WorkerPollController(WorkerDispatch dispatch, KafkaCommandSender sender, JobCommands commands, HandedOut handedOut) {
+    WorkerPollController(WorkerDispatch dispatch, KafkaCommandSender sender, JobCommands commands, HandedOut handedOut,
+                         SecretInputs secrets) {
         this.handedOut = handedOut;
+        this.secrets = secrets;
         this.dispatch = dispatch;
         this.sender = sender;
         this.commands = commands;
@@ -72,7 +77,16 @@ class WorkerPollController {
         DeferredResult<ResponseEntity<Task>> answer = new DeferredResult<>(waitMs + 10_000);
         taker.job().orTimeout(Math.max(1, waitMs), java.util.concurrent.TimeUnit.MILLISECONDS).whenComplete((job, error) -> {
             if (job != null) {
-                Task task = Task.of(job, clock.instant());
+                Task task;
+                try {
+                    task = Task.of(job, clock.instant(), secrets);
+                } catch (SecretKeys.SecretException e) {
+                    // No worker can run it with the keys this deployment has: the job fails, saying why.
+                    sender.send(commands.fail(job.jobId(), job.workerId(), job.attempt(), e.getMessage(),
+                            job.offer().getFirstStage(), false));
+                    answer.setResult(ResponseEntity.noContent().build());
+                    return;
+                }
                 handedOut.handedOut(CurrentAttempt.of(task, workerId));
                 if (!answer.setResult(ResponseEntity.ok(task))) {
                     release(job);

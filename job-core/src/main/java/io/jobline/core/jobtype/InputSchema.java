@@ -1,5 +1,6 @@
 package io.jobline.core.jobtype;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import com.networknt.schema.Schema;
@@ -16,10 +17,14 @@ public final class InputSchema {
 
     private final JsonNode document;
     private final Schema schema;
+    private final List<String> secretPaths;
 
     private InputSchema(JsonNode document) {
         this.document = document;
         this.schema = REGISTRY.getSchema(Json.write(document));
+        List<String> paths = new ArrayList<>();
+        collectSecrets(document, "", paths);
+        this.secretPaths = List.copyOf(paths);
     }
 
     public static InputSchema of(JsonNode document) {
@@ -28,6 +33,29 @@ public final class InputSchema {
 
     public JsonNode document() {
         return document;
+    }
+
+    /**
+     * Where the input's secrets are: JSON Pointers to the properties the schema marks {@code "writeOnly": true}, in
+     * objects nested through {@code properties} (not inside arrays or behind {@code $ref}).
+     */
+    public List<String> secretPaths() {
+        return secretPaths;
+    }
+
+    private static void collectSecrets(JsonNode schema, String path, List<String> paths) {
+        JsonNode properties = schema.path("properties");
+        if (!properties.isObject()) {
+            return;
+        }
+        for (var property : properties.properties()) {
+            String at = path + "/" + property.getKey().replace("~", "~0").replace("/", "~1");
+            if (property.getValue().path("writeOnly").asBoolean(false)) {
+                paths.add(at);
+            } else {
+                collectSecrets(property.getValue(), at, paths);
+            }
+        }
     }
 
     /** What is wrong with {@code input}, one message per violation naming where; empty when it matches. */

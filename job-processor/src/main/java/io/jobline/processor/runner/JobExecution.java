@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 import io.jobline.core.command.CommandSender;
 import io.jobline.core.command.JobCommands;
 import io.jobline.core.files.FileStore;
+import io.jobline.core.secrets.SecretInputs;
+import io.jobline.core.secrets.SecretKeys;
 import io.jobline.core.support.Json;
 import io.jobline.processor.decider.JobState;
 import io.jobline.schemas.command.FailJob;
@@ -41,6 +43,7 @@ final class JobExecution implements Runnable {
     private final int partition;
     private final JobState job;
     private final JobType type;
+    private final SecretInputs secrets;
     private final FileStore files;
     private final CommandSender sender;
     private final JobCommands commands;
@@ -56,7 +59,14 @@ final class JobExecution implements Runnable {
 
     JobExecution(int partition, JobState job, JobType type, FileStore files, CommandSender sender,
                  JobCommands commands, String workerId, Runnable onFinished) {
+        this(partition, job, type, files, SecretInputs.NONE, sender, commands, workerId, onFinished);
+    }
+
+    /** @param secrets opens the input's sealed secrets for the job's code */
+    JobExecution(int partition, JobState job, JobType type, FileStore files, SecretInputs secrets, CommandSender sender,
+                 JobCommands commands, String workerId, Runnable onFinished) {
         this.partition = partition;
+        this.secrets = secrets;
         this.job = job;
         this.type = type;
         this.files = files;
@@ -92,7 +102,14 @@ final class JobExecution implements Runnable {
                 send(commands.fail(job.jobId(), workerId, job.attempt(), "No job type '" + job.type() + "' on worker " + workerId, null));
                 return;
             }
-            JsonNode input = Json.parse(job.input());
+            JsonNode input;
+            try {
+                input = secrets.open(job.jobId(), Json.parse(job.input()));
+            } catch (SecretKeys.SecretException e) {
+                // No worker can run it with the keys this deployment has: not retried.
+                send(commands.fail(job.jobId(), workerId, job.attempt(), e.getMessage(), null, false));
+                return;
+            }
             JsonNode checkpoint = Checkpoints.read(job.jobId(), job.checkpoint(), files);
             int total = job.stages().size();
             while (stage < total && !cancelled) {

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import io.jobline.core.command.CommandSender;
 import io.jobline.core.command.JobCommands;
 import io.jobline.core.files.FileStore;
+import io.jobline.core.secrets.SecretInputs;
 import io.jobline.core.jobtype.JobTypes;
 import io.jobline.core.lifecycle.EventStatus;
 import io.jobline.core.lifecycle.JobStatus;
@@ -58,6 +59,7 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
     private final String workerId;
     private final int concurrency;
     private final JobTypes types;
+    private final SecretInputs secrets;
     private final FileStore files;
     private final CommandSender sender;
     private final JobCommands commands;
@@ -80,13 +82,17 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
 
     public JobRunner(String workerId, int concurrency, JobTypes types, FileStore files, CommandSender sender,
                      JobCommands commands, Clock clock) {
-        this(workerId, concurrency, types, files, sender, commands, clock, null, null);
+        this(workerId, concurrency, types, files, SecretInputs.NONE, sender, commands, clock, null, null);
     }
 
-    /** A runner that also takes offered jobs of other partitions through {@code dispatcher} (null: only its own). */
-    public JobRunner(String workerId, int concurrency, JobTypes types, FileStore files, CommandSender sender,
-                     JobCommands commands, Clock clock, OfferDispatcher dispatcher, EventTail tail) {
+    /**
+     * A runner that also takes offered jobs of other partitions through {@code dispatcher} (null: only its own), and
+     * opens its jobs' secrets with {@code secrets}.
+     */
+    public JobRunner(String workerId, int concurrency, JobTypes types, FileStore files, SecretInputs secrets,
+                     CommandSender sender, JobCommands commands, Clock clock, OfferDispatcher dispatcher, EventTail tail) {
         this.workerId = workerId;
+        this.secrets = secrets;
         this.dispatcher = dispatcher;
         this.tail = tail;
         this.clock = clock;
@@ -160,7 +166,7 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         Waiting granted = startedHere ? requested.remove(jobId) : null;
         if (granted != null) {
             JobExecution[] self = new JobExecution[1];
-            self[0] = new JobExecution(granted.partition(), state, types.find(state.type()).orElse(null), files, sender,
+            self[0] = new JobExecution(granted.partition(), state, types.find(state.type()).orElse(null), files, secrets, sender,
                     commands, workerId, () -> finished(jobId, self[0]));
             JobExecution previous = running.put(jobId, self[0]);
             if (previous != null) {
@@ -346,7 +352,7 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         JobState state = job.runningState();
         String jobId = job.jobId();
         JobExecution[] self = new JobExecution[1];
-        self[0] = new JobExecution(-1, state, types.find(state.type()).orElse(null), files, sender, commands, workerId,
+        self[0] = new JobExecution(-1, state, types.find(state.type()).orElse(null), files, secrets, sender, commands, workerId,
                 () -> finished(jobId, self[0]));
         JobExecution previous = running.put(jobId, self[0]);
         if (previous != null) {

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import io.jobline.core.command.CommandSender;
 import io.jobline.core.command.JobCommands;
 import io.jobline.core.files.LocalFileStore;
+import io.jobline.core.secrets.SecretInputs;
+import io.jobline.core.secrets.SecretKeys;
 import io.jobline.core.support.Json;
 import io.jobline.core.testing.EventLog;
 import io.jobline.processor.decider.JobState;
@@ -115,6 +117,30 @@ class JobExecutionTest {
                 new JobCommands(Clock.systemUTC()), "worker-a", () -> { }).run();
 
         assertThat(((FailJob) sent.get(0).getPayload()).getError()).contains("No job type 'demo'");
+    }
+
+    @Test
+    void shouldHandTheStageItsInputWithTheSealedSecretsOpenedAndFailForGoodWhenOneDoesNotOpen() {
+        SecretInputs secrets = new SecretInputs(SecretKeys.of("k:" + java.util.Base64.getEncoder().encodeToString(new byte[32]), dir));
+        String sealed = secrets.seal("job-1", Json.parse("{\"stages\": 1, \"token\": \"t-1\"}"), List.of("/token"));
+        List<String> seen = new java.util.ArrayList<>();
+        JobType oneStage = stages(context -> {
+            seen.add(context.input().path("token").asString());
+            return Json.MAPPER.createObjectNode();
+        });
+
+        new JobExecution(0, runningJob(sealed, 0), oneStage, new LocalFileStore(dir), secrets, sender,
+                new JobCommands(Clock.systemUTC()), "worker-a", () -> { }).run();
+        assertThat(seen).containsExactly("t-1");
+        assertThat(types()).containsExactly(CompleteJob.class);
+
+        sent.clear();
+        new JobExecution(0, runningJob(sealed, 0), oneStage, new LocalFileStore(dir), SecretInputs.NONE, sender,
+                new JobCommands(Clock.systemUTC()), "worker-a", () -> { }).run();
+        FailJob fail = (FailJob) sent.get(0).getPayload();
+        assertThat(fail.getRetryable()).isFalse();
+        assertThat(fail.getError()).contains("key this process does not have").doesNotContain("t-1");
+        assertThat(seen).hasSize(1);
     }
 
     @Test
