@@ -58,8 +58,26 @@ public final class InputSchema {
         }
     }
 
-    /** What is wrong with {@code input}, one message per violation naming where; empty when it matches. */
+    /**
+     * What is wrong with {@code input}, one message per violation naming where; empty when it matches. A secret's
+     * value never appears in a message (as {@code ***} where a message would quote it).
+     */
     public List<String> violations(JsonNode input) {
-        return schema.validate(input).stream().map(e -> "input" + e.getInstanceLocation() + ": " + e.getMessage()).toList();
+        List<String> secrets = new ArrayList<>();
+        for (String path : secretPaths) {
+            JsonNode value = input.at(path);
+            if (!value.isMissingNode() && !value.isNull()) {
+                secrets.add(value.isString() ? value.asString() : Json.write(value));
+            }
+        }
+        return schema.validate(input).stream().map(e -> {
+            String message = "input" + e.getInstanceLocation() + ": " + e.getMessage();
+            for (String secret : secrets) {
+                if (!secret.isEmpty()) {
+                    message = message.replace(secret, "***");
+                }
+            }
+            return message;
+        }).toList();
     }
 }

@@ -59,6 +59,17 @@ class SecretInputsTest {
     }
 
     @Test
+    void shouldNeverNameASecretsValueInWhatIsWrongWithTheInput() {
+        InputSchema strict = InputSchema.of(Json.parse("""
+                {"type": "object", "properties": {"token": {"type": "string", "writeOnly": true, "pattern": "^ok",
+                  "format": "email", "enum": ["ok-1"], "minLength": 40, "not": {"const": "leaked-value-99"}}}}"""));
+
+        List<String> violations = strict.violations(Json.parse("{\"token\": \"leaked-value-99\"}"));
+
+        assertThat(violations).isNotEmpty().noneMatch(v -> v.contains("leaked-value-99"));
+    }
+
+    @Test
     void shouldLeaveAnInputWithoutSecretsAsItIs() {
         JsonNode plain = Json.parse("{\"video\": \"a.mp4\"}");
 
