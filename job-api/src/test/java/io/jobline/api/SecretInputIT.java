@@ -45,6 +45,11 @@ class SecretInputIT {
                     {"stages": ["upload"], "input_schema": {"type": "object", "required": ["video", "token"],
                       "properties": {"video": {"type": "string"}, "token": {"type": "string", "writeOnly": true}}}}
                     """).status()).isEqualTo(201);
+            var dedupOnSecret = client.send("/api/job-types/leaky", "PUT", "application/json", """
+                    {"stages": ["s"], "dedup_key": "/token",
+                     "input_schema": {"properties": {"token": {"type": "string", "writeOnly": true}}}}""");
+            assertThat(dedupOnSecret.status()).as("a dedup value is kept in clear").isEqualTo(400);
+            assertThat(dedupOnSecret.json().get("detail").asString()).contains("secret");
             ws.send("{\"subscribe\": \"*\"}");
 
             String id = client.submit("publish", "{\"video\": \"a.mp4\", \"token\": \"" + SECRET + "\"}");

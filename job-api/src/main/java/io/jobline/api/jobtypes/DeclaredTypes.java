@@ -154,6 +154,12 @@ public class DeclaredTypes implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("'dedup_key' must be a JSON Pointer into the input, like \"/video_id\": " + e.getMessage());
             }
+            for (String secret : InputSchema.of(schema).secretPaths()) {
+                if (dedupKey.equals(secret) || dedupKey.startsWith(secret + "/")) {
+                    // The dedup value is kept in clear in the log, so it cannot be a secret.
+                    throw ApiException.badRequest("'dedup_key' " + dedupKey + " points into a secret (writeOnly) property");
+                }
+            }
         }
         Integer limit = declaration.concurrencyLimit();
         if (limit != null && (limit < 1 || limit > MAX_CONCURRENCY_LIMIT)) {
