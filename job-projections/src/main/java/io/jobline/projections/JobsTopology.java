@@ -126,6 +126,26 @@ public final class JobsTopology {
         return jobId + "/";
     }
 
+    /**
+     * The stats store also counts each owner's jobs per type, under keys that sort apart from the type names:
+     * {@code \0<owner>\0<type>}.
+     */
+    public static String ownerStatsKey(String owner, String type) {
+        return ownerStatsPrefix(owner) + type;
+    }
+
+    public static String ownerStatsPrefix(String owner) {
+        return "\0" + owner + "\0";
+    }
+
+    /** Whether a stats key counts a whole type (not one owner's jobs of it, nor a marker). */
+    public static boolean isTypeStatsKey(String key) {
+        return !key.isEmpty() && key.charAt(0) > '\1';
+    }
+
+    /** Set once a partition's stats count every retained job by owner too (jobs from before that are counted once). */
+    static final String OWNER_STATS_BUILT = "\1owner-stats-built";
+
     private static final class FoldEvents implements Processor<String, JobEvent, Void, Void> {
         private static final int CACHED_VIEWS = 10_000;
 
@@ -147,6 +167,7 @@ public final class JobsTopology {
         private KeyValueStore<String, ListedJob> index;
         private KeyValueStore<String, Long> tombstones;
         private Cancellable indexing;
+        private Cancellable countingOwners;
         private ProcessorContext<Void, Void> context;
 
         FoldEvents(ViewListener listener, FoldProgress progress) {
@@ -167,6 +188,10 @@ public final class JobsTopology {
             if (index.get(INDEX_BUILT) == null) {
                 // Outside process(), so that it also runs on a partition that receives no new event.
                 indexing = context.schedule(Duration.ofMillis(1), PunctuationType.WALL_CLOCK_TIME, now -> indexEveryJob());
+            }
+            if (stats.get(OWNER_STATS_BUILT) == null) {
+                countingOwners = context.schedule(Duration.ofMillis(1), PunctuationType.WALL_CLOCK_TIME,
+                        now -> countEveryJobByOwner());
             }
             // Also on a task revived after an aborted transaction: the stores went back to the last commit.
             recentViews.clear();
@@ -191,6 +216,9 @@ public final class JobsTopology {
             if (event == null) {
                 return;
             }
+            if (countingOwners != null) {
+                countEveryJobByOwner();
+            }
             String jobId = event.getJobId();
             JobView before = recentViews.containsKey(jobId) ? recentViews.get(jobId) : jobs.get(jobId);
             JobView after = JobViewFold.apply(before, event);
@@ -213,16 +241,38 @@ public final class JobsTopology {
                 }
                 history.put(historyKey(jobId, event.getSequence()), event);
             }
-            String type = after != null ? after.type() : before.type();
-            TypeStats typeStats = recentStats.containsKey(type) ? recentStats.get(type) : stats.get(type);
+            JobView job = after != null ? after : before;
+            count(job.type(), job.type(), before, after);
+            count(ownerStatsKey(job.owner(), job.type()), job.type(), before, after);
+            holdDedupKey(jobId, after != null ? after : before, after != null && after.status().isActive());
+            listener.folded(event, after);
+        }
+
+        /** Moves one job's count under {@code key} from {@code before}'s status to {@code after}'s. */
+        private void count(String key, String type, JobView before, JobView after) {
+            TypeStats typeStats = recentStats.containsKey(key) ? recentStats.get(key) : stats.get(key);
             TypeStats counted = (typeStats == null ? TypeStats.empty(type) : typeStats).apply(before, after);
             if (!counted.equals(typeStats)) {
                 // Most events (stages, progress) move no job between statuses: nothing to write.
-                recentStats.put(type, counted);
-                stats.put(type, counted);
+                recentStats.put(key, counted);
+                stats.put(key, counted);
             }
-            holdDedupKey(jobId, after != null ? after : before, after != null && after.status().isActive());
-            listener.folded(event, after);
+        }
+
+        /**
+         * Counts the jobs this partition held before it counted them by owner; in one transaction, before the next
+         * event is folded, then never again.
+         */
+        private void countEveryJobByOwner() {
+            java.util.Map<String, TypeStats> byOwner = new java.util.HashMap<>();
+            try (KeyValueIterator<String, JobView> all = jobs.all()) {
+                all.forEachRemaining(kv -> byOwner.merge(ownerStatsKey(kv.value.owner(), kv.value.type()),
+                        TypeStats.empty(kv.value.type()).apply(null, kv.value), TypeStats::plus));
+            }
+            byOwner.forEach(stats::put);
+            stats.put(OWNER_STATS_BUILT, TypeStats.empty(""));
+            countingOwners.cancel();
+            countingOwners = null;
         }
 
         /** Indexes the jobs this partition held before it had an index; in one transaction, then never again. */

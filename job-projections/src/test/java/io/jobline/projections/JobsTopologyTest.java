@@ -391,6 +391,24 @@ class JobsTopologyTest {
     }
 
     @Test
+    void shouldCountEachOwnersJobsApartWithoutChangingTheTypesCounts() {
+        pipe(EventLog.of("a").submitted("demo", "alice", "s").ranToCompletion("w", "{}"));
+        pipe(EventLog.of("b").submitted("demo", "alice", "s"));
+        pipe(EventLog.of("c").submitted("demo", "bob", "s").started("w"));
+        pipe(EventLog.of("d").submitted("csv-report", "bob", "analyze", "report"));
+        pipe(EventLog.of("e").submitted("demo", "alice", "s").deleted());
+
+        assertThat(queries.stats("alice")).singleElement().satisfies(demo -> {
+            assertThat(demo.type()).isEqualTo("demo");
+            assertThat(demo.counts()).isEqualTo(java.util.Map.of("completed", 1L, "pending", 1L));
+        });
+        assertThat(queries.stats("bob")).extracting(s -> s.type() + "=" + s.counts())
+                .containsExactly("csv-report={pending=1}", "demo={running=1}");
+        assertThat(queries.stats("carol")).isEmpty();
+        assertThat(queries.stats()).extracting(s -> s.type() + "=" + s.total()).containsExactly("csv-report=1", "demo=3");
+    }
+
+    @Test
     void shouldAddUpTheStatsOfEveryPartitionOfAType() {
         var a = io.jobline.projections.stats.TypeStats.empty("demo").apply(null, null);
         var first = new io.jobline.projections.stats.TypeStats("demo", java.util.Map.of("completed", 2L), 4000);

@@ -35,6 +35,9 @@ public interface JobQueries {
     /** Counts by status and run times, per job type. */
     List<TypeStats> stats();
 
+    /** The same, of one owner's jobs. */
+    List<TypeStats> stats(String owner);
+
     /** When the job was deleted, for a job submitted with an Idempotency-Key and deleted in the last two days. */
     Optional<Instant> deletedAt(String jobId);
 

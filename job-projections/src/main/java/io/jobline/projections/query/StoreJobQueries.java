@@ -56,6 +56,20 @@ public final class StoreJobQueries implements JobQueries {
     public List<TypeStats> stats() {
         java.util.Map<String, TypeStats> byType = new java.util.TreeMap<>();
         try (KeyValueIterator<String, TypeStats> it = stats.get().all()) {
+            it.forEachRemaining(kv -> {
+                if (JobsTopology.isTypeStatsKey(kv.key)) {
+                    byType.merge(kv.value.type(), kv.value, TypeStats::plus);
+                }
+            });
+        }
+        return List.copyOf(byType.values());
+    }
+
+    @Override
+    public List<TypeStats> stats(String owner) {
+        java.util.Map<String, TypeStats> byType = new java.util.TreeMap<>();
+        String prefix = JobsTopology.ownerStatsPrefix(owner);
+        try (KeyValueIterator<String, TypeStats> it = stats.get().range(prefix, prefix + Character.MAX_VALUE)) {
             it.forEachRemaining(kv -> byType.merge(kv.value.type(), kv.value, TypeStats::plus));
         }
         return List.copyOf(byType.values());
