@@ -16,6 +16,7 @@ public class ApiException extends RuntimeException {
     private final String title;
     private final Map<String, Object> properties;
     private final Duration retryAfter;
+    private final Map<String, String> headers;
 
     public ApiException(HttpStatus status, String title, String detail, Map<String, Object> properties) {
         this(status, title, detail, properties, null);
@@ -23,11 +24,18 @@ public class ApiException extends RuntimeException {
 
     /** @param retryAfter sent as the Retry-After header; null sends none */
     public ApiException(HttpStatus status, String title, String detail, Map<String, Object> properties, Duration retryAfter) {
+        this(status, title, detail, properties, retryAfter, Map.of());
+    }
+
+    /** @param headers more headers to send with the problem */
+    public ApiException(HttpStatus status, String title, String detail, Map<String, Object> properties, Duration retryAfter,
+                        Map<String, String> headers) {
         super(detail);
         this.status = status;
         this.title = title;
         this.properties = properties;
         this.retryAfter = retryAfter;
+        this.headers = Map.copyOf(headers);
     }
 
     public static ApiException badRequest(String detail) {
@@ -83,6 +91,11 @@ public class ApiException extends RuntimeException {
     /** @return the Retry-After to send, or null */
     public Duration retryAfter() {
         return retryAfter;
+    }
+
+    /** Headers to send besides Retry-After. */
+    public Map<String, String> headers() {
+        return headers;
     }
 
     /** The RFC 9457 body: title, status, detail and the properties. */

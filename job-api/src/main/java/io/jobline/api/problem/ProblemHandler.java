@@ -33,6 +33,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         if (e.retryAfter() != null) {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfter().toSeconds()));
         }
+        e.headers().forEach(response::header);
         return response.body(e.toProblem());
     }
 

@@ -33,6 +33,7 @@ public final class ProblemResponses {
         if (e.retryAfter() != null) {
             response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfter().toSeconds()));
         }
+        e.headers().forEach(response::setHeader);
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.getOutputStream().write(JSON.writeValueAsBytes(problem));
     }

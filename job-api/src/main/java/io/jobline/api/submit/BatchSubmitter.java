@@ -26,12 +26,14 @@ class BatchSubmitter {
     private final IdempotentSubmits idempotent;
     private final AcceptedJobs accepted;
     private final CommandAppender appender;
+    private final SubmitQuotas quotas;
     private final StripedLocks locks = new StripedLocks();
     private final int partitions;
 
     BatchSubmitter(JobPlanner planner, IdempotentSubmits idempotent, AcceptedJobs accepted, CommandAppender appender,
-                   KafkaSettings kafka) {
+                   SubmitQuotas quotas, KafkaSettings kafka) {
         this.partitions = kafka.partitions();
+        this.quotas = quotas;
         this.planner = planner;
         this.idempotent = idempotent;
         this.accepted = accepted;
@@ -51,6 +53,7 @@ class BatchSubmitter {
         for (int i = 0; i < requests.size(); i++) {
             plans.add(planItem(i, requests.get(i)));
         }
+        quotas.admit(owner, requests.size());
         if (key == null) {
             List<String> ids = plans.stream().map(p -> p.placedId(UUID.randomUUID().toString(), partitions)).toList();
             return appendMissing(ids, requests, plans, null, emptyEarlier(requests.size()));

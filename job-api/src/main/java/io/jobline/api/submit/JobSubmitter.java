@@ -32,6 +32,7 @@ class JobSubmitter {
     private final CommandAppender appender;
     private final JobLookup lookup;
     private final JobQueries queries;
+    private final SubmitQuotas quotas;
     private final int partitions;
     private final StripedLocks idempotencyLocks = new StripedLocks();
     private final StripedLocks dedupLocks = new StripedLocks();
@@ -39,8 +40,9 @@ class JobSubmitter {
     private final Map<String, String> recentDedupKeys = new ConcurrentHashMap<>();
 
     JobSubmitter(JobPlanner planner, IdempotentSubmits idempotent, AcceptedJobs accepted, FileStore files,
-                 CommandAppender appender, JobLookup lookup, JobQueries queries, KafkaSettings kafka) {
+                 CommandAppender appender, JobLookup lookup, JobQueries queries, SubmitQuotas quotas, KafkaSettings kafka) {
         this.partitions = kafka.partitions();
+        this.quotas = quotas;
         this.planner = planner;
         this.idempotent = idempotent;
         this.accepted = accepted;
@@ -56,6 +58,7 @@ class JobSubmitter {
 
     Outcome submit(SubmitRequest request) {
         JobPlan plan = planner.plan(request);
+        quotas.admit(request.owner(), 1);
         String key = request.idempotencyKey();
         if (key == null) {
             return new Outcome(create(plan.placedId(UUID.randomUUID().toString(), partitions), request, plan), true);

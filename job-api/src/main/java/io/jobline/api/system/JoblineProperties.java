@@ -17,7 +17,7 @@ import io.jobline.processor.jobtype.csv.CsvLimits;
  */
 @ConfigurationProperties("jobline")
 public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, Submit submit, Live live,
-                                Retention retention, Csv csv, JobTypeJars jobTypes, Secrets secrets) {
+                                Retention retention, Csv csv, JobTypeJars jobTypes, Secrets secrets, Quotas quotas) {
 
     /**
      * @param bootstrapServers an existing cluster; blank starts the embedded broker
@@ -57,6 +57,36 @@ public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, 
 
     /** @param finishedJobs how long finished jobs are kept before they are deleted; 0 keeps them forever */
     public record Retention(Duration finishedJobs) {
+    }
+
+    /**
+     * What each owner may submit; an owner named under {@code owners} has its own limits (unset ones: the defaults).
+     *
+     * @param submitsPerSecond jobs one owner may submit a second (a burst of as many passes); 0: no limit
+     * @param activeJobs       jobs one owner may have pending or running at once; 0: no limit
+     */
+    public record Quotas(int submitsPerSecond, long activeJobs, Map<String, OwnerQuota> owners) {
+
+        public static final Quotas NONE = new Quotas(0, 0, Map.of());
+
+        public Quotas {
+            owners = owners == null ? Map.of() : Map.copyOf(owners);
+        }
+
+        public Quota of(String owner) {
+            OwnerQuota own = owners.get(owner);
+            return own == null ? new Quota(submitsPerSecond, activeJobs)
+                    : new Quota(own.submitsPerSecond() == null ? submitsPerSecond : own.submitsPerSecond(),
+                            own.activeJobs() == null ? activeJobs : own.activeJobs());
+        }
+    }
+
+    /** One owner's limits; null: the default. */
+    public record OwnerQuota(Integer submitsPerSecond, Long activeJobs) {
+    }
+
+    /** The limits that apply to one owner. */
+    public record Quota(int submitsPerSecond, long activeJobs) {
     }
 
     /**

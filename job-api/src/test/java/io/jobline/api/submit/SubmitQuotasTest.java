@@ -1,0 +1,109 @@
+package io.jobline.api.submit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import io.jobline.api.problem.ApiException;
+import io.jobline.api.system.JoblineProperties;
+import io.jobline.projections.query.JobFilter;
+import io.jobline.projections.query.JobPage;
+import io.jobline.projections.query.JobQueries;
+import io.jobline.projections.stats.TypeStats;
+import io.jobline.projections.view.JobView;
+import io.jobline.schemas.event.JobEvent;
+
+class SubmitQuotasTest {
+
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private final Map<String, List<TypeStats>> statsByOwner = new java.util.HashMap<>();
+    private final JobQueries queries = new JobQueries() {
+        @Override
+        public Optional<JobView> find(String jobId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public JobPage list(JobFilter filter, int limit, int offset, String after) {
+            return new JobPage(List.of(), 0, null);
+        }
+
+        @Override
+        public List<JobEvent> history(String jobId, long afterSequence, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public List<TypeStats> stats() {
+            return List.of();
+        }
+
+        @Override
+        public List<TypeStats> stats(String owner) {
+            return statsByOwner.getOrDefault(owner, List.of());
+        }
+
+        @Override
+        public Optional<Instant> deletedAt(String jobId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> activeJobWithDedupKey(String type, String dedupKey) {
+            return Optional.empty();
+        }
+    };
+
+    private SubmitQuotas quotas(int perSecond, long active, Map<String, JoblineProperties.OwnerQuota> owners) {
+        return new SubmitQuotas(new JoblineProperties.Quotas(perSecond, active, owners), queries, nanos::get);
+    }
+
+    @Test
+    void shouldRefuseTheEleventhSubmitInOneSecondWithALimitOfTenAndAdmitItOnceTheFirstIsASecondOld() {
+        SubmitQuotas quotas = quotas(10, 0, Map.of());
+        quotas.admit("alice", 1);
+        nanos.addAndGet(300_000_000L);
+        for (int i = 0; i < 9; i++) {
+            quotas.admit("alice", 1);
+        }
+
+        assertThatThrownBy(() -> quotas.admit("alice", 1)).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status().value()).isEqualTo(429);
+            assertThat(e.retryAfter()).hasSeconds(1);
+            assertThat(e.headers()).containsEntry("RateLimit-Limit", "10").containsEntry("RateLimit-Remaining", "0");
+        });
+        quotas.admit("bob", 1);
+        nanos.addAndGet(700_000_000L);
+        quotas.admit("alice", 1);
+        assertThatThrownBy(() -> quotas.admit("alice", 1)).as("the other nine are younger than a second")
+                .isInstanceOf(ApiException.class);
+    }
+
+    @Test
+    void shouldRefuseABatchThatCouldNeverFitAndLetAnOwnerHaveItsOwnLimit() {
+        SubmitQuotas quotas = quotas(10, 0, Map.of("batchy", new JoblineProperties.OwnerQuota(500, null)));
+
+        assertThatThrownBy(() -> quotas.admit("alice", 11)).hasMessageContaining("split it");
+        quotas.admit("batchy", 500);
+        assertThatThrownBy(() -> quotas.admit("batchy", 1)).isInstanceOf(ApiException.class);
+    }
+
+    @Test
+    void shouldRefuseJobsPastTheOwnersActiveJobsAndAdmitWithoutLimitsByDefault() {
+        statsByOwner.put("alice", List.of(new TypeStats("demo", Map.of("pending", 3L, "running", 1L, "completed", 50L), 0),
+                new TypeStats("noop", Map.of("pending", 1L), 0)));
+        SubmitQuotas quotas = quotas(0, 6, Map.of());
+
+        quotas.admit("alice", 1);
+        assertThatThrownBy(() -> quotas.admit("alice", 2)).isInstanceOfSatisfying(ApiException.class, e ->
+                assertThat(e.getMessage()).contains("has 5 jobs pending or running", "may have 6"));
+        quotas(0, 0, Map.of()).admit("alice", 1000);
+    }
+}
