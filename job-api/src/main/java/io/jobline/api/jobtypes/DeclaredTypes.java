@@ -160,7 +160,7 @@ public class DeclaredTypes implements AutoCloseable {
             throw ApiException.badRequest("'concurrency_limit' must be from 1 to " + MAX_CONCURRENCY_LIMIT);
         }
         return new JobTypeDeclared(declaration.description(), Json.write(schema), List.copyOf(stages), policy.toAvro(),
-                dedupKey, limit);
+                dedupKey, limit, false);
     }
 
     private void checkName(String name) {

@@ -53,7 +53,8 @@ class AcceptedJobs {
                 .setSequence(1)
                 .setPayload(new JobSubmitted(submit.getType(), submit.getOwner(), submit.getInput(), submit.getFiles(),
                         submit.getStages(), submit.getPolicy(), submit.getIdempotencyKey(), submit.getRequestHash(),
-                        submit.getDedupKey(), submit.getPriority(), submit.getTypeVersion(), submit.getConcurrencyLimit()))
+                        submit.getDedupKey(), submit.getPriority(), submit.getTypeVersion(), submit.getConcurrencyLimit(),
+                        submit.getDynamicStages()))
                 .build();
     }
 }
