@@ -33,7 +33,8 @@ class AcceptedJobs {
     JobCommand command(String jobId, SubmitRequest request, JobPlan plan, List<StoredFile> stored, String requestHash) {
         return commands.submit(jobId, request.owner(), plan.type(), Json.write(request.input()), stored,
                 plan.stages(), new JobCommands.SubmitOptions(plan.policy(), request.idempotencyKey(), requestHash,
-                        plan.dedupKey(), SubmitOptions.priority(request.options()), plan.typeVersion(), plan.concurrencyLimit()));
+                        plan.dedupKey(), SubmitOptions.priority(request.options()), plan.typeVersion(), plan.concurrencyLimit(),
+                        plan.dynamicStages()));
     }
 
     /** Call once the command is acknowledged. */

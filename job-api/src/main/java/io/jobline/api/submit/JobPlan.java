@@ -10,10 +10,10 @@ import io.jobline.worker.StoredFile;
 
 /**
  * A request checked against its job type: what the SubmitJob will say. {@code files} describes the uploads (names,
- * sizes), not yet stored.
+ * sizes), not yet stored; {@code dynamicStages}: the job's worker may replace the rest of {@code stages} as it goes.
  */
 record JobPlan(String type, Integer typeVersion, Integer concurrencyLimit, Policy policy, List<String> stages,
-               String dedupKey, String hash, List<StoredFile> files) {
+               boolean dynamicStages, String dedupKey, String hash, List<StoredFile> files) {
 
     /**
      * The id the job gets: {@code id}, or for a type with a concurrency limit the derivation of it that lives on the
