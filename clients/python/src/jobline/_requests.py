@@ -152,11 +152,13 @@ def delete_type(name: str) -> Request:
 
 def type_declaration(stages: Iterable[str], *, description: str | None = None,
                      input_schema: Mapping[str, Any] | None = None, options: Mapping[str, Any] | None = None,
-                     dedup_key: str | None = None, concurrency_limit: int | None = None) -> dict[str, Any]:
+                     dedup_key: str | None = None, concurrency_limit: int | None = None,
+                     dynamic_stages: bool | None = None) -> dict[str, Any]:
     """The body of ``PUT /api/job-types/{name}``, without the fields left at None (the server's defaults)."""
     body: dict[str, Any] = {"stages": list(stages)}
     for key, value in (("description", description), ("input_schema", input_schema), ("options", options),
-                       ("dedup_key", dedup_key), ("concurrency_limit", concurrency_limit)):
+                       ("dedup_key", dedup_key), ("concurrency_limit", concurrency_limit),
+                       ("dynamic_stages", dynamic_stages)):
         if value is not None:
             body[key] = value
     return body

@@ -79,9 +79,11 @@ class AsyncClient:
 
     async def declare_type(self, name: str, stages: list[str], *, description: str | None = None,
                            input_schema: Mapping[str, Any] | None = None, options: Mapping[str, Any] | None = None,
-                           dedup_key: str | None = None, concurrency_limit: int | None = None) -> Json:
+                           dedup_key: str | None = None, concurrency_limit: int | None = None,
+                           dynamic_stages: bool | None = None) -> Json:
         body = api.type_declaration(stages, description=description, input_schema=input_schema, options=options,
-                                    dedup_key=dedup_key, concurrency_limit=concurrency_limit)
+                                    dedup_key=dedup_key, concurrency_limit=concurrency_limit,
+                                    dynamic_stages=dynamic_stages)
         return await self._send(api.declare_type(name, body))
 
     async def job_types(self) -> Any:

@@ -88,10 +88,14 @@ class Client:
 
     def declare_type(self, name: str, stages: list[str], *, description: str | None = None,
                      input_schema: Mapping[str, Any] | None = None, options: Mapping[str, Any] | None = None,
-                     dedup_key: str | None = None, concurrency_limit: int | None = None) -> Json:
-        """``PUT /api/job-types/{name}``: declares (or changes) a worker-run job type; the declared version."""
+                     dedup_key: str | None = None, concurrency_limit: int | None = None,
+                     dynamic_stages: bool | None = None) -> Json:
+        """``PUT /api/job-types/{name}``: declares (or changes) a worker-run job type; the declared version. With
+        ``dynamic_stages=True``, ``stages`` is the plan a job starts with, and its worker declares the rest as it
+        goes."""
         body = api.type_declaration(stages, description=description, input_schema=input_schema, options=options,
-                                    dedup_key=dedup_key, concurrency_limit=concurrency_limit)
+                                    dedup_key=dedup_key, concurrency_limit=concurrency_limit,
+                                    dynamic_stages=dynamic_stages)
         return self._send(api.declare_type(name, body))
 
     def job_types(self) -> Any:

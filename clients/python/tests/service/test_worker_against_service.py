@@ -137,3 +137,67 @@ def test_a_job_released_at_shutdown_resumes_on_another_worker_after_its_last_com
     assert job["status"] == "completed", job.get("errors")
     assert ran[0] == ("one", 1) and ran[1] == ("two", 1, {"from": "one"})
     assert ran[2][0] == "two" and ran[2][2] == {"from": "one"} and ran[2][1] > 1
+
+
+def test_a_python_worker_declares_stages_as_it_goes_and_the_job_shows_them(client, service_url, running_workers):
+    name = _type_name("dynamic")
+    worker = _worker(service_url)
+
+    @worker.job_type(name, stages=["prepare"], dynamic_stages=True, options={"max_attempts": 1})
+    class Ingest:
+        def prepare(self, ctx):
+            ctx.set_next_stages([f"file-{n}" for n in range(1, ctx.input["files"] + 1)])
+            return {"sizes": []}
+
+        def any_stage(self, ctx):
+            return {"sizes": ctx.checkpoint["sizes"] + [len(ctx.stage.name)]}
+
+    running_workers(worker)
+    assert client.job_type(name)["dynamic_stages"] is True
+    job_id = client.submit(name, {"files": 2})["job_id"]
+
+    job = client.wait(job_id, timeout=60)
+
+    assert job["status"] == "completed", job.get("errors")
+    assert client.result(job_id)["result"] == {"sizes": [6, 6]}
+    assert job["stages_total"] == 3
+    assert [s["name"] for s in job["stages"]] == ["prepare", "file-1", "file-2"]
+    assert all(s["completed_at"] for s in job["stages"])
+
+
+def test_a_plan_declared_as_it_goes_is_kept_when_another_worker_resumes_the_job(client, service_url, running_workers):
+    name = _type_name("dynamic-resume")
+    second_part_started = threading.Event()
+    ran: list = []
+
+    def make_worker() -> jobline.Worker:
+        worker = _worker(service_url)
+
+        def split(ctx):
+            ran.append(("split", ctx.attempt))
+            ctx.set_next_stages(["part-1", "part-2"])
+            return {"parts": 2}
+
+        def part(ctx):
+            ran.append((ctx.stage.name, ctx.attempt, list(ctx.stages)))
+            if ctx.stage.name == "part-2" and ctx.attempt == 1:  # runs until the first worker stops
+                second_part_started.set()
+                while True:
+                    ctx.progress(0.2)
+                    time.sleep(0.05)  # simulated work
+            return {"parts": ctx.checkpoint["parts"]}
+        worker.add_job_type(name, {"split": split, "*": part}, dynamic_stages=True)
+        return worker
+
+    first = running_workers(make_worker())
+    job_id = client.submit(name)["job_id"]
+    assert second_part_started.wait(30)
+    first.stop()
+    running_workers(make_worker())
+
+    job = client.wait(job_id, timeout=60)
+
+    assert job["status"] == "completed", job.get("errors")
+    assert ran[:2] == [("split", 1), ("part-1", 1, ["split", "part-1", "part-2"])]
+    assert ran[-1][0] == "part-2" and ran[-1][1] > 1 and ran[-1][2] == ["split", "part-1", "part-2"]
+    assert [s["name"] for s in job["stages"]] == ["split", "part-1", "part-2"]

@@ -98,11 +98,14 @@ class Attempt:
             if self.end(JobCancelled("the heartbeat answered cancel_requested")):
                 log.info("%s: cancelled", self)
 
-    def complete_stage(self, stage: int, checkpoint: Any) -> None:
+    def complete_stage(self, stage: int, checkpoint: Any, next_stages: list[str] | None = None) -> None:
+        """Completes ``stage``; ``next_stages`` (a job with dynamic stages) replace the rest of the plan."""
         def send() -> Any:
-            answer = self.api.complete_stage(self.job_id, self.number, stage, checkpoint)
+            answer = self.api.complete_stage(self.job_id, self.number, stage, checkpoint, next_stages)
             with self._state:
-                self._stage = stage + 1
+                if next_stages is not None:
+                    self.stages = self.stages[:stage] + list(next_stages)
+                self._stage = stage + 1 if stage < len(self.stages) else stage
                 self._throttle.next_stage()
             return answer
         self._call(send)

@@ -7,7 +7,7 @@ import mimetypes
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Iterator, NamedTuple, Sequence
 
 from .attempt import Attempt
 
@@ -61,12 +61,15 @@ class InputFiles:
 class StageContext:
     """Handed to each stage function.
 
-    - ``job_id``, ``attempt``, ``input``, ``options``, ``stages`` (every stage name), ``stage`` (``number``, ``name``)
+    - ``job_id``, ``attempt``, ``input``, ``options``, ``stages`` (the plan: every stage name), ``stage`` (``number``,
+      ``name``)
     - ``checkpoint``: the previous stage's return value (or, on a resumed attempt, the last completed stage's)
     - ``files``: the job's uploaded files, with download helpers
     - ``progress(fraction, message)``: reports progress of this stage (0 to 1); raises ``JobCancelled`` once the
       job was cancelled, ``AttemptStopped`` once the attempt is over for this worker; let them propagate
     - ``upload_artifact(name, content, content_type)``; ``cancelled``; ``log``
+    - ``set_next_stages(names)``: for a type with dynamic stages, the stages to run after this one, replacing the
+      rest of the plan once this stage returns (``[]``: this stage is the last)
     """
 
     def __init__(self, attempt: Attempt, stage: Stage, checkpoint: Any, worker_id: str):
@@ -81,6 +84,7 @@ class StageContext:
         self.worker_id = worker_id
         self.files = InputFiles(attempt)
         self.log = logging.getLogger(f"jobline.job.{stage.name}")
+        self._next_stages: list[str] | None = None
 
     @property
     def cancelled(self) -> bool:
@@ -95,6 +99,16 @@ class StageContext:
                 raise ValueError(f"progress must be a number from 0 to 1, not {fraction}")
             fraction = min(1.0, max(0.0, float(fraction)))
         self._attempt.offer_progress(fraction, message)
+
+    def set_next_stages(self, names: Sequence[str]) -> None:
+        """Names the stages still to run after this one (a job type declared with ``dynamic_stages=True``): they
+        replace the rest of the plan when this stage returns; ``[]`` makes this stage the last. The last call wins."""
+        self._next_stages = list(names)
+
+    @property
+    def next_stages(self) -> list[str] | None:
+        """What ``set_next_stages`` named; None: the plan goes on as it is."""
+        return None if self._next_stages is None else list(self._next_stages)
 
     def check(self) -> None:
         """Raises ``JobCancelled``/``AttemptStopped`` if the attempt is over; for stages that report no progress."""

@@ -50,8 +50,12 @@ class WorkerApi:
     def heartbeat(self, job_id: str, attempt: int, body: Mapping[str, Any]) -> dict[str, Any]:
         return self._post(job_id, attempt, "/heartbeat", body)
 
-    def complete_stage(self, job_id: str, attempt: int, stage: int, checkpoint: Any) -> dict[str, Any]:
-        return self._post(job_id, attempt, f"/stages/{stage}/complete", {"checkpoint": checkpoint})
+    def complete_stage(self, job_id: str, attempt: int, stage: int, checkpoint: Any,
+                       next_stages: list[str] | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"checkpoint": checkpoint}
+        if next_stages is not None:
+            body["next_stages"] = list(next_stages)
+        return self._post(job_id, attempt, f"/stages/{stage}/complete", body)
 
     def complete(self, job_id: str, attempt: int, result: Any) -> dict[str, Any]:
         return self._post(job_id, attempt, "/complete", {"result": result})

@@ -40,8 +40,9 @@ def _run_stages(attempt: Attempt, job_type: JobType | None, worker_id: str) -> N
     if job_type is None:
         raise RuntimeError(f"This worker does not run job type {attempt.job.get('type')!r}")
     checkpoint = attempt.job.get("checkpoint")
-    last = len(attempt.stages)
-    for number in range(attempt.first_stage, last + 1):
+    number = attempt.first_stage
+    # attempt.stages is the plan: a stage of a type with dynamic stages may replace the rest of it as it returns.
+    while number <= len(attempt.stages):
         name = attempt.stages[number - 1]
         function = job_type.function(name)
         if function is None:
@@ -49,19 +50,44 @@ def _run_stages(attempt: Attempt, job_type: JobType | None, worker_id: str) -> N
                                f"the job was submitted with version {attempt.job.get('type_version')} of the type")
         attempt.check()
         log.debug("%s: stage %d %s", attempt, number, name)
-        value = _call_stage(function, StageContext(attempt, Stage(number, name), checkpoint, worker_id))
+        ctx = StageContext(attempt, Stage(number, name), checkpoint, worker_id)
+        value = _call_stage(function, ctx)
         _require_json(value, f"stage {name} returned")
+        next_stages = _declared_next(job_type, ctx, attempt.stages)
         try:
-            if number < last:
+            if next_stages is not None:
+                attempt.complete_stage(number, value, next_stages)
+            elif number < len(attempt.stages):
                 attempt.complete_stage(number, value)
-            else:
+            if number == len(attempt.stages):
                 attempt.complete(value)
                 log.info("%s: completed", attempt)
         except ProblemError as refused:
-            if refused.status in (400, 413):
+            if refused.status in (400, 413, 422):
                 raise FatalError(f"The server refused what stage {name} returned: {refused}") from refused
             raise
         checkpoint = value
+        number += 1
+
+
+def _declared_next(job_type: JobType, ctx: StageContext, plan: list[str]) -> list[str] | None:
+    """The stages the stage named to run after it, when they change the plan; None when it goes on as it is."""
+    declared = ctx.next_stages
+    number = ctx.stage.number
+    if declared is None or declared == plan[number:]:
+        return None
+    if not job_type.dynamic:
+        raise FatalError(f"Stage {ctx.stage.name} named the next stages, but job type {job_type.name} has a fixed "
+                         "plan: declare it with dynamic_stages=True")
+    if not all(isinstance(name, str) and name.strip() for name in declared):
+        raise FatalError(f"Stage {ctx.stage.name} named next stages that are not all names: {declared!r}")
+    if number + len(declared) > 100:
+        raise FatalError(f"Stage {ctx.stage.name} named {len(declared)} next stages: a plan has at most 100 stages")
+    missing = [name for name in declared if job_type.function(name) is None]
+    if missing:
+        raise FatalError(f"Stage {ctx.stage.name} named stage(s) {missing} that this worker's {job_type.name} has no "
+                         f"function for (a method named after each, or any_stage; in a mapping, an entry or \"*\")")
+    return declared
 
 
 def _call_stage(function: Any, ctx: StageContext) -> Any:

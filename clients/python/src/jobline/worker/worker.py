@@ -54,19 +54,25 @@ class Worker:
 
     def job_type(self, name: str, stages: Sequence[str] | None = None, *, description: str | None = None,
                  input_schema: Mapping[str, Any] | None = None, options: Mapping[str, Any] | None = None,
-                 dedup_key: str | None = None, concurrency_limit: int | None = None) -> Callable[[Any], Any]:
+                 dedup_key: str | None = None, concurrency_limit: int | None = None,
+                 dynamic_stages: bool | None = None) -> Callable[[Any], Any]:
         """Decorator registering a class (``stages`` name its methods, in order: stage ``"a-b"`` is method
-        ``a_b``; one instance per worker, shared by its jobs) or a function (a single-stage type)."""
+        ``a_b``; one instance per worker, shared by its jobs) or a function (a single-stage type). With
+        ``dynamic_stages=True``, ``stages`` is the plan a job starts with, and each stage may name the ones to run
+        after it (``ctx.set_next_stages``): a class runs them by the methods named after them, else ``any_stage``; a
+        function runs every stage."""
         def register(definition: Any) -> Any:
             self.add_job_type(name, definition, stages, description=description, input_schema=input_schema,
-                              options=options, dedup_key=dedup_key, concurrency_limit=concurrency_limit)
+                              options=options, dedup_key=dedup_key, concurrency_limit=concurrency_limit,
+                              dynamic_stages=dynamic_stages)
             return definition
         return register
 
     def add_job_type(self, name: str, definition: Any, stages: Sequence[str] | None = None, **declaration: Any
                      ) -> JobType:
         """Registers a job type: a class, an object, a mapping of stage name -> function (in order), or a function.
-        ``declaration``: ``description``, ``input_schema``, ``options``, ``dedup_key``, ``concurrency_limit``."""
+        ``declaration``: ``description``, ``input_schema``, ``options``, ``dedup_key``, ``concurrency_limit``,
+        ``dynamic_stages`` (a mapping's ``"*"`` entry then runs any stage without an entry of its own)."""
         declaration = {key: value for key, value in declaration.items() if value is not None}
         job_type = job_type_of(name, definition, stages, declaration)
         self._types[name] = job_type

@@ -46,6 +46,7 @@ class FakeJobline:
             job = FakeJob(str(uuid.uuid4()), type, declared.version, dict(input or {}), list(declared.body["stages"]),
                           {**declared.body.get("options", {}), **(options or {})},
                           files={name: (content, "application/octet-stream") for name, content in (files or {}).items()})
+            job.dynamic_stages = bool(declared.body.get("dynamic_stages"))
             job.completed_stages = completed_stages
             job.checkpoint = checkpoint
             job.attempt = 1 if completed_stages else 0
@@ -151,7 +152,8 @@ class FakeJobline:
         stages = body.get("stages") if isinstance(body, dict) else None
         if not isinstance(stages, list) or not 1 <= len(stages) <= 100 or not all(isinstance(s, str) for s in stages):
             raise Problem(400, "Bad Request", "'stages' must list 1 to 100 stage names")
-        unknown = set(body) - {"description", "input_schema", "stages", "options", "dedup_key", "concurrency_limit"}
+        unknown = set(body) - {"description", "input_schema", "stages", "options", "dedup_key", "concurrency_limit",
+                               "dynamic_stages"}
         if unknown:
             raise Problem(400, "Bad Request", f"Unknown field(s) {sorted(unknown)}")
         current = self.types.get(name)
@@ -231,7 +233,8 @@ class FakeJobline:
             raise Problem(409, "Conflict", f"Job {job_id} was cancelled", "cancelled")
         named = {"heartbeat": body.get("stage") if isinstance(body, dict) else None,
                  "stage_complete": stage, "complete": len(job.stages)}.get(kind)
-        if named is not None and named != job.stage:
+        every_stage_completed = kind == "complete" and job.completed_stages == len(job.stages)
+        if named is not None and named != job.stage and not every_stage_completed:
             raise Problem(409, "Conflict", f"Stage {named} is not the running stage ({job.stage})", "stage_mismatch")
         return job
 
@@ -248,6 +251,14 @@ class FakeJobline:
     def _stage_complete(self, job: FakeJob, body: Any, *, stage: int, **_: Any) -> tuple[int, Any]:
         checkpoint = body.get("checkpoint") if isinstance(body, dict) else None
         _check_size(checkpoint, "checkpoint")
+        next_stages = body.get("next_stages") if isinstance(body, dict) else None
+        if next_stages is not None:
+            if not job.dynamic_stages:
+                raise Problem(422, "Fixed stage plan", f"Job {job.job_id} was not submitted with dynamic stages")
+            if (not isinstance(next_stages, list) or stage + len(next_stages) > 100
+                    or not all(isinstance(s, str) and s.strip() for s in next_stages)):
+                raise Problem(400, "Bad Request", "'next_stages' must name the stages after this one, 100 in all")
+            job.stages = job.stages[:stage] + next_stages
         job.completed_stages = stage
         job.checkpoint = checkpoint
         job.progress = None

@@ -39,7 +39,7 @@ class FakeJob:
     type: str
     type_version: int
     input: dict[str, Any]
-    stages: list[str]
+    stages: list[str]               # the plan; with dynamic stages, as the worker last declared it
     options: dict[str, Any]
     files: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     status: str = "pending"
@@ -59,6 +59,7 @@ class FakeJob:
     artifacts: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     attempt_artifacts: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     releases: int = 0
+    dynamic_stages: bool = False
 
     @property
     def max_attempts(self) -> int:

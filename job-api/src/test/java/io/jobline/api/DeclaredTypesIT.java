@@ -55,6 +55,11 @@ class DeclaredTypesIT {
                     "{\"stages\": [\"download\", \"analyze\", \"compare\"], \"dedup_key\": \"/video_id\"}");
             assertThat(changed.status()).isEqualTo(200);
             assertThat(changed.json().get("version").asInt()).isEqualTo(2);
+            assertThat(changed.json().get("dynamic_stages").asBoolean()).as("by default a fixed plan").isFalse();
+            var dynamic = client.send("/api/job-types/compare-videos", "PUT", "application/json",
+                    "{\"stages\": [\"download\", \"analyze\", \"compare\"], \"dedup_key\": \"/video_id\", \"dynamic_stages\": true}");
+            assertThat(dynamic.json().get("version").asInt()).as("a change of its own").isEqualTo(3);
+            assertThat(client.get("/api/job-types/compare-videos").json().get("dynamic_stages").asBoolean()).isTrue();
             assertThat(client.get("/api/job-types").json().valueStream().map(t -> t.get("name").asString()))
                     .contains("demo", "compare-videos");
 

@@ -20,6 +20,7 @@ import io.jobline.schemas.event.JobCompleted;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.event.JobReleased;
 import io.jobline.schemas.event.JobStarted;
+import io.jobline.schemas.event.StageCompleted;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -125,6 +126,79 @@ class ExternalWorkerIT {
         }
         assertThat(handedOut.indexOf(high)).as("behind at most 2 offers per partition, of %s handed out", handedOut)
                 .isLessThanOrEqualTo(2 * partitions);
+    }
+
+    @Test
+    void shouldRunTheStagesAWorkerOfADynamicTypeDeclaresAsItGoes() {
+        var declared = client.send("/api/job-types/ingest", "PUT", "application/json",
+                "{\"stages\": [\"prepare\"], \"dynamic_stages\": true}");
+        assertThat(declared.status()).as(declared.text()).isEqualTo(201);
+        assertThat(client.get("/api/job-types/ingest").json().get("dynamic_stages").asBoolean()).isTrue();
+        String id = client.submit("ingest", "{\"folder\": \"in\"}");
+        JsonNode task = poll("ingest-worker", "ingest");
+        assertThat(task.get("job_id").asString()).isEqualTo(id);
+        assertThat(task.get("stages").valueStream().map(JsonNode::asString)).containsExactly("prepare");
+        String attempt = "/api/jobs/" + id + "/attempts/1";
+
+        var prepared = client.postJson(attempt + "/stages/1/complete",
+                "{\"checkpoint\": {\"files\": 2}, \"next_stages\": [\"file-1\", \"file-2\"]}");
+        assertThat(prepared.status()).as(prepared.text()).isEqualTo(200);
+        assertThat(prepared.json().get("next_stage").asInt()).isEqualTo(2);
+        // At once, before the job's view may show the new plan: the plan the worker declared answers it.
+        assertThat(client.postJson(attempt + "/stages/2/complete", "{}").json().get("next_stage").asInt()).isEqualTo(3);
+        assertThat(client.postJson(attempt + "/heartbeat", "{\"stage\": 3, \"progress\": 0.5}").status()).isEqualTo(200);
+        assertThat(client.postJson(attempt + "/complete", "{\"result\": {\"files\": 2}}").status()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.job(id).get("status").asString().equals("completed"));
+        JsonNode job = client.job(id);
+        assertThat(job.get("stages_total").asInt()).isEqualTo(3);
+        assertThat(job.get("progress").asInt()).isEqualTo(100);
+        assertThat(job.get("stages").valueStream().map(s -> s.get("name").asString()))
+                .containsExactly("prepare", "file-1", "file-2");
+        assertThat(job.get("stages").valueStream().map(s -> s.get("completed_at").isNull())).containsOnly(false);
+        assertThat(TopicReader.events(service, id)).filteredOn(e -> e.getPayload() instanceof StageCompleted)
+                .extracting(e -> ((StageCompleted) e.getPayload()).getNextStages())
+                .containsExactly(List.of("file-1", "file-2"), null, null);
+    }
+
+    @Test
+    void shouldRefuseNextStagesForAJobWhosePlanIsFixedAndChangeNothing() {
+        String id = client.submit("demo", "{\"stages\": 2, \"stage_ms\": 10}");
+        assertThat(poll("worker-4", "demo").get("job_id").asString()).isEqualTo(id);
+        String attempt = "/api/jobs/" + id + "/attempts/1";
+
+        var refused = client.postJson(attempt + "/stages/1/complete", "{\"next_stages\": [\"extra\"]}");
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(422);
+        assertThat(refused.header("Content-Type")).contains("application/problem+json");
+        assertThat(refused.json().get("detail").asString()).contains("dynamic stages");
+        assertThat(client.postJson(attempt + "/stages/1/complete", "{}").json().get("next_stage").asInt())
+                .as("stage 1 was not completed by the refused call").isEqualTo(2);
+        assertThat(client.postJson(attempt + "/complete", "{}").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.job(id).get("status").asString().equals("completed"));
+        assertThat(client.job(id).get("stages").valueStream().map(s -> s.get("name").asString()))
+                .containsExactly("stage-1", "stage-2");
+    }
+
+    @Test
+    void shouldRefuseAPlanOfMoreThanAHundredStagesOrWithABlankName() {
+        client.send("/api/job-types/split", "PUT", "application/json",
+                "{\"stages\": [\"split\", \"merge\"], \"dynamic_stages\": true}");
+        String id = client.submit("split", "{}");
+        assertThat(poll("worker-5", "split").get("job_id").asString()).isEqualTo(id);
+        String complete = "/api/jobs/" + id + "/attempts/1/stages/1/complete";
+
+        String hundred = java.util.stream.IntStream.rangeClosed(1, 100).mapToObj(i -> "\"part-" + i + "\"")
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        var tooMany = client.postJson(complete, "{\"next_stages\": " + hundred + "}");
+        assertThat(tooMany.status()).as(tooMany.text()).isEqualTo(400);
+        assertThat(tooMany.json().get("detail").asString()).contains("at most 100 stages");
+        assertThat(client.postJson(complete, "{\"next_stages\": [\"a\", \"\"]}").status()).isEqualTo(400);
+        assertThat(client.postJson(complete, "{\"next_stages\": []}").json().get("next_stage").isNull())
+                .as("an empty list ends the plan with this stage").isTrue();
+        assertThat(client.postJson("/api/jobs/" + id + "/attempts/1/complete", "{}").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.job(id).get("status").asString().equals("completed"));
+        assertThat(client.job(id).get("stages_total").asInt()).isEqualTo(1);
     }
 
     @Test

@@ -148,6 +148,51 @@ class JobsTopologyTest {
     }
 
     @Test
+    void shouldShowThePlanAWorkerDeclaresAsItGoesWithProgressOfTheNewTotal() {
+        EventLog log = EventLog.of("j1").submittedDynamic("ingest", null, "prepare").started("w").stageStarted(1)
+                .progress(1, 80, "listing files");
+        pipe(log);
+        assertThat(job("j1").hasDynamicStages()).isTrue();
+        assertThat(job("j1").stagesTotal()).isEqualTo(1);
+
+        pipeMore(log, l -> l.stageCompleted(1, "{}", List.of("chunk-1", "chunk-2", "chunk-3")).stageStarted(2));
+
+        JobView replanned = job("j1");
+        assertThat(replanned.stagesTotal()).isEqualTo(4);
+        assertThat(replanned.stages()).extracting(StageView::number, StageView::name)
+                .containsExactly(tuple(1, "prepare"), tuple(2, "chunk-1"), tuple(3, "chunk-2"), tuple(4, "chunk-3"));
+        assertThat(replanned.stages().get(0).completedAt()).isNotNull();
+        assertThat(replanned.stages().get(1).startedAt()).isNotNull();
+        assertThat(replanned.progress()).as("1 of 4 stages, though the 1-stage plan was at 80%").isEqualTo(25);
+
+        pipeMore(log, l -> l.stageCompleted(2, null, List.of("chunk-2")).stageStarted(3).stageCompleted(3, null)
+                .completed("{}", List.of()));
+
+        JobView done = job("j1");
+        assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(done.stagesTotal()).isEqualTo(3);
+        assertThat(done.stages()).extracting(StageView::name).containsExactly("prepare", "chunk-1", "chunk-2");
+        assertThat(done.stages()).extracting(StageView::completedAt).doesNotContainNull();
+        assertThat(done.progress()).isEqualTo(100);
+    }
+
+    @Test
+    void shouldKeepTheDeclaredPlanWhenTheNextAttemptResumes() {
+        EventLog log = EventLog.of("j1").submittedDynamic("ingest", null, "prepare").started("w").stageStarted(1)
+                .stageCompleted(1, "{}", List.of("chunk-1", "chunk-2")).stageStarted(2);
+        pipe(log);
+
+        pipe(EventLog.of("j1").raw(new AttemptFailed("lost", 2, EventLog.T0.plusSeconds(60)), 1, 6)
+                .raw(new JobStarted("w2", 2, "{}"), 2, 7).raw(new StageStarted(2, "chunk-1"), 2, 8));
+
+        JobView resumed = job("j1");
+        assertThat(resumed.attempt()).isEqualTo(2);
+        assertThat(resumed.stagesTotal()).isEqualTo(3);
+        assertThat(resumed.progress()).isEqualTo(33);
+        assertThat(resumed.stage()).isEqualTo("chunk-1");
+    }
+
+    @Test
     void shouldRecordTheErrorOfAFailedJob() {
         pipe(EventLog.of("j1").submittedDemo(2).started("w").stageStarted(1).failed("bad input on line 7", 1));
 
@@ -181,8 +226,8 @@ class JobsTopologyTest {
 
     @Test
     void shouldHoldADedupKeyOnlyWhileItsJobIsPendingOrRunning() {
-        pipe(EventLog.of("j1").raw(new JobSubmitted("demo", "alice", "{}", List.of(), List.of("s"), null, null, null, "nightly", 0, null, null), 0, 1));
-        pipe(EventLog.of("j2").raw(new JobSubmitted("demo", "alice", "{}", List.of(), List.of("s"), null, null, null, null, 0, null, null), 0, 1));
+        pipe(EventLog.of("j1").raw(new JobSubmitted("demo", "alice", "{}", List.of(), List.of("s"), null, null, null, "nightly", 0, null, null, false), 0, 1));
+        pipe(EventLog.of("j2").raw(new JobSubmitted("demo", "alice", "{}", List.of(), List.of("s"), null, null, null, null, 0, null, null, false), 0, 1));
 
         assertThat(queries.activeJobWithDedupKey("demo", "nightly")).contains("j1");
         assertThat(queries.activeJobWithDedupKey("csv-report", "nightly")).isEmpty();

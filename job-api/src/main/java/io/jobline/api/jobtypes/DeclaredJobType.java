@@ -15,16 +15,18 @@ import tools.jackson.databind.JsonNode;
  * Its stages run in workers outside the service (the worker protocol).
  *
  * @param dedupKey         JSON Pointer into the input whose value is the duplicate-run key, or null
+ * @param stages           the plan of its jobs; with dynamic stages, the plan a job starts with
  * @param concurrencyLimit most jobs of the type running at once across the cluster, or null
+ * @param dynamicStages    whether its workers declare the stages as they go (next_stages on a stage's completion)
  */
 public record DeclaredJobType(String name, int version, String description, JsonNode inputSchemaDocument,
                               List<String> stages, Policy policy, String dedupKey, Integer concurrencyLimit,
-                              Instant declaredAt) {
+                              boolean dynamicStages, Instant declaredAt) {
 
     static DeclaredJobType of(JobTypeEvent event, JobTypeDeclared declared) {
         return new DeclaredJobType(event.getName(), event.getVersion(), declared.getDescription(),
                 Json.parse(declared.getInputSchema()), List.copyOf(declared.getStages()), Policy.of(declared.getPolicy()),
-                declared.getDedupKey(), declared.getConcurrencyLimit(), event.getTimestamp());
+                declared.getDedupKey(), declared.getConcurrencyLimit(), declared.getDynamicStages(), event.getTimestamp());
     }
 
     public InputSchema inputSchema() {
@@ -48,6 +50,7 @@ public record DeclaredJobType(String name, int version, String description, Json
         return java.util.Objects.equals(description, other.description)
                 && inputSchemaDocument.equals(other.inputSchemaDocument) && stages.equals(other.stages)
                 && policy.equals(other.policy) && java.util.Objects.equals(dedupKey, other.dedupKey)
-                && java.util.Objects.equals(concurrencyLimit, other.concurrencyLimit);
+                && java.util.Objects.equals(concurrencyLimit, other.concurrencyLimit)
+                && dynamicStages == other.dynamicStages;
     }
 }

@@ -20,6 +20,7 @@ import io.jobline.api.problem.ApiException;
 import io.jobline.api.submit.SubmitOptions;
 import io.jobline.core.jobtype.InputSchema;
 import io.jobline.core.jobtype.JobTypes;
+import io.jobline.core.jobtype.StagePlans;
 import io.jobline.core.policy.Policy;
 import io.jobline.core.support.Json;
 import io.jobline.core.system.KafkaSettings;
@@ -40,7 +41,6 @@ import tools.jackson.databind.JsonNode;
 public class DeclaredTypes implements AutoCloseable {
 
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
-    static final int MAX_STAGES = 100;
     static final int MAX_CONCURRENCY_LIMIT = 10_000;
     /** A declared type's default policy when its options say nothing: one attempt, 60 s heartbeat timeout. */
     static final Policy DEFAULT_POLICY = Policy.SINGLE_ATTEMPT.withTimeouts(null, null, 60_000L);
@@ -65,9 +65,14 @@ public class DeclaredTypes implements AutoCloseable {
         this.queries = queries;
     }
 
-    /** A PUT's body. */
+    /**
+     * A PUT's body.
+     *
+     * @param dynamicStages whether the type's workers declare its stages as they go; {@code stages} is then the plan a
+     *                      job starts with. Null: false
+     */
     public record Declaration(String description, JsonNode inputSchema, List<String> stages, JsonNode options,
-                              String dedupKey, Integer concurrencyLimit) {
+                              String dedupKey, Integer concurrencyLimit, Boolean dynamicStages) {
     }
 
     /** The outcome of a declaration: the type as it now is, and whether this call created it. */
@@ -125,13 +130,12 @@ public class DeclaredTypes implements AutoCloseable {
             throw ApiException.badRequest("The body must be a JSON object with at least 'stages'");
         }
         List<String> stages = declaration.stages();
-        if (stages == null || stages.isEmpty() || stages.size() > MAX_STAGES) {
-            throw ApiException.badRequest("'stages' must name 1 to " + MAX_STAGES + " stages, in order");
+        if (stages == null || stages.isEmpty() || stages.size() > StagePlans.MAX_STAGES) {
+            throw ApiException.badRequest("'stages' must name 1 to " + StagePlans.MAX_STAGES + " stages, in order");
         }
-        for (String stage : stages) {
-            if (stage == null || stage.isBlank() || stage.length() > 100) {
-                throw ApiException.badRequest("Each stage name must be 1 to 100 characters");
-            }
+        String invalid = StagePlans.invalidNames(stages);
+        if (invalid != null) {
+            throw ApiException.badRequest(invalid);
         }
         JsonNode schema = declaration.inputSchema() == null || declaration.inputSchema().isNull()
                 ? Json.parse("{\"type\": \"object\"}") : declaration.inputSchema();
@@ -166,7 +170,7 @@ public class DeclaredTypes implements AutoCloseable {
             throw ApiException.badRequest("'concurrency_limit' must be from 1 to " + MAX_CONCURRENCY_LIMIT);
         }
         return new JobTypeDeclared(declaration.description(), Json.write(schema), List.copyOf(stages), policy.toAvro(),
-                dedupKey, limit);
+                dedupKey, limit, Boolean.TRUE.equals(declaration.dynamicStages()));
     }
 
     private void checkName(String name) {

@@ -38,20 +38,23 @@ class JobTypesController {
         this.declared = declared;
     }
 
-    /** A job type as the API shows it; {@code stages} is null for a built-in type (it plans them from the input). */
+    /**
+     * A job type as the API shows it; {@code stages} is null for a built-in type (it plans them from the input, once,
+     * at submit). With {@code dynamicStages}, {@code stages} is the plan a job starts with.
+     */
     record JobTypeResponse(String name, String kind, Integer version, String description, JsonNode inputSchema,
-                           List<String> stages, Map<String, Object> defaultOptions, String dedupKey,
-                           Integer concurrencyLimit, Instant declaredAt) {
+                           List<String> stages, boolean dynamicStages, Map<String, Object> defaultOptions,
+                           String dedupKey, Integer concurrencyLimit, Instant declaredAt) {
 
         static JobTypeResponse of(JobType type) {
-            return new JobTypeResponse(type.name(), "built-in", null, null, type.inputSchema(), null,
+            return new JobTypeResponse(type.name(), "built-in", null, null, type.inputSchema(), null, false,
                     SubmitOptions.describe(Policy.of(type.policy())), null, null, null);
         }
 
         static JobTypeResponse of(DeclaredJobType type) {
             return new JobTypeResponse(type.name(), "declared", type.version(), type.description(),
-                    type.inputSchemaDocument(), type.stages(), SubmitOptions.describe(type.policy()), type.dedupKey(),
-                    type.concurrencyLimit(), type.declaredAt());
+                    type.inputSchemaDocument(), type.stages(), type.dynamicStages(), SubmitOptions.describe(type.policy()),
+                    type.dedupKey(), type.concurrencyLimit(), type.declaredAt());
         }
     }
 

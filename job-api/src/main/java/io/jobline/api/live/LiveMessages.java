@@ -83,7 +83,9 @@ public class LiveMessages {
             return progress(event.getJobId(), event.getSequence(), (started.getStage() - 1) * 100 / total,
                     "Started " + started.getName(), started.getName());
         } else if (payload instanceof StageCompleted completed) {
-            return progress(event.getJobId(), event.getSequence(), completed.getStage() * 100 / total,
+            // A worker of a job with dynamic stages may have declared the rest of the plan with it: the total then.
+            int planned = completed.getNextStages() == null ? total : completed.getStage() + completed.getNextStages().size();
+            return progress(event.getJobId(), event.getSequence(), completed.getStage() * 100 / Math.max(1, planned),
                     "Completed " + completed.getName(), completed.getName());
         }
         return null;

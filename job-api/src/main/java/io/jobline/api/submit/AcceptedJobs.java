@@ -35,7 +35,8 @@ class AcceptedJobs {
     JobCommand command(String jobId, SubmitRequest request, JobPlan plan, List<StoredFile> stored, String requestHash) {
         return commands.submit(jobId, request.owner(), plan.type(), secrets.seal(jobId, request.input(), plan.secretPaths()), stored,
                 plan.stages(), new JobCommands.SubmitOptions(plan.policy(), request.idempotencyKey(), requestHash,
-                        plan.dedupKey(), SubmitOptions.priority(request.options()), plan.typeVersion(), plan.concurrencyLimit()));
+                        plan.dedupKey(), SubmitOptions.priority(request.options()), plan.typeVersion(), plan.concurrencyLimit(),
+                        plan.dynamicStages()));
     }
 
     /** Call once the command is acknowledged. */
@@ -55,7 +56,8 @@ class AcceptedJobs {
                 .setSequence(1)
                 .setPayload(new JobSubmitted(submit.getType(), submit.getOwner(), submit.getInput(), submit.getFiles(),
                         submit.getStages(), submit.getPolicy(), submit.getIdempotencyKey(), submit.getRequestHash(),
-                        submit.getDedupKey(), submit.getPriority(), submit.getTypeVersion(), submit.getConcurrencyLimit()))
+                        submit.getDedupKey(), submit.getPriority(), submit.getTypeVersion(), submit.getConcurrencyLimit(),
+                        submit.getDynamicStages()))
                 .build();
     }
 }

@@ -10,10 +10,11 @@ import io.jobline.worker.StoredFile;
 
 /**
  * A request checked against its job type: what the SubmitJob will say. {@code files} describes the uploads (names,
- * sizes), not yet stored; {@code secretPaths} are where the input's secrets are, sealed before the input is sent.
+ * sizes), not yet stored; {@code dynamicStages}: the job's worker may replace the rest of {@code stages} as it goes;
+ * {@code secretPaths} are where the input's secrets are, sealed before the input is sent.
  */
 record JobPlan(String type, Integer typeVersion, Integer concurrencyLimit, Policy policy, List<String> stages,
-               String dedupKey, String hash, List<StoredFile> files, List<String> secretPaths) {
+               boolean dynamicStages, String dedupKey, String hash, List<StoredFile> files, List<String> secretPaths) {
 
     /**
      * The id the job gets: {@code id}, or for a type with a concurrency limit the derivation of it that lives on the

@@ -43,7 +43,7 @@ class JobPlanner {
         List<StoredFile> described = describe(request.uploads());
         String hash = RequestHash.of(type.name(), request.input(), request.options(), described);
         return new JobPlan(type.name(), type.version(), type.concurrencyLimit(), policy, type.stages(),
-                type.dedupKeyOf(request.input()), hash, described, type.inputSchema().secretPaths());
+                type.dynamicStages(), type.dedupKeyOf(request.input()), hash, described, type.inputSchema().secretPaths());
     }
 
     private JobPlan planBuiltIn(JobType type, SubmitRequest request) {
@@ -53,7 +53,7 @@ class JobPlanner {
         List<StoredFile> described = describe(request.uploads());
         List<String> stages = type.plan(request.input(), described);
         String hash = RequestHash.of(type.name(), request.input(), request.options(), described);
-        return new JobPlan(type.name(), null, null, policy, stages, type.dedupKey(request.input()), hash, described,
+        return new JobPlan(type.name(), null, null, policy, stages, false, type.dedupKey(request.input()), hash, described,
                 schema.secretPaths());
     }
 

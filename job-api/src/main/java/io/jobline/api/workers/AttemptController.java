@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +26,11 @@ import io.jobline.api.status.JobResponse.FileResponse;
 import io.jobline.core.command.JobCommands;
 import io.jobline.core.files.FileNames;
 import io.jobline.core.files.FileStore;
+import io.jobline.core.jobtype.StagePlans;
 import io.jobline.worker.StoredFile;
 import io.jobline.core.lifecycle.JobStatus;
 import io.jobline.core.support.Json;
+import io.jobline.schemas.command.JobCommand;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -43,13 +46,16 @@ class AttemptController {
     static final int MAX_INLINE_JSON_BYTES = 64 * 1024;
 
     private final AttemptFence fence;
+    private final DeclaredPlans plans;
     private final CommandAppender appender;
     private final JobCommands commands;
     private final FileStore files;
     private final Clock clock = Clock.systemUTC();
 
-    AttemptController(AttemptFence fence, CommandAppender appender, JobCommands commands, FileStore files) {
+    AttemptController(AttemptFence fence, DeclaredPlans plans, CommandAppender appender, JobCommands commands,
+                      FileStore files) {
         this.fence = fence;
+        this.plans = plans;
         this.appender = appender;
         this.commands = commands;
         this.files = files;
@@ -61,7 +67,8 @@ class AttemptController {
     record HeartbeatAnswer(boolean cancelRequested, Instant leaseExpiresAt) {
     }
 
-    record StageCompleteRequest(JsonNode checkpoint) {
+    /** @param nextStages for a job with dynamic stages: the stages still to run after this one; null: as planned */
+    record StageCompleteRequest(JsonNode checkpoint, List<String> nextStages) {
     }
 
     record StageCompleteAnswer(Integer nextStage, Instant leaseExpiresAt) {
@@ -81,7 +88,7 @@ class AttemptController {
     HeartbeatAnswer heartbeat(@PathVariable String id, @PathVariable int attempt, @RequestBody(required = false) HeartbeatRequest body) {
         CurrentAttempt job;
         try {
-            job = fence.check(id, attempt);
+            job = plans.latest(fence.check(id, attempt));
         } catch (ApiException e) {
             if ("cancelled".equals(e.properties().get("reason"))) {
                 return new HeartbeatAnswer(true, null);
@@ -105,28 +112,52 @@ class AttemptController {
         return new HeartbeatAnswer(false, Lease.expiry(clock.instant(), job.heartbeatTimeoutMs()));
     }
 
-    /** Completes a stage with its checkpoint, and starts the next one. */
+    /**
+     * Completes a stage with its checkpoint, and starts the next one. The worker of a job with dynamic stages may
+     * name the stages still to run after it ({@code next_stages}): they replace the rest of the plan.
+     */
     @PostMapping("/stages/{stage}/complete")
     StageCompleteAnswer completeStage(@PathVariable String id, @PathVariable int attempt, @PathVariable int stage,
                                       @RequestBody(required = false) StageCompleteRequest body) {
-        CurrentAttempt job = fence.check(id, attempt);
+        CurrentAttempt job = plans.latest(fence.check(id, attempt));
         if (stage < 1 || stage > job.stagesTotal()) {
             throw ApiException.badRequest("Job " + id + " has stages 1 to " + job.stagesTotal() + ", not " + stage);
         }
+        List<String> nextStages = body == null ? null : body.nextStages();
+        List<String> plan = nextStages == null ? job.stages() : replanned(job, stage, nextStages);
         String checkpoint = inlineJson("checkpoint", body == null ? null : body.checkpoint());
         String worker = job.workerId();
-        Integer next = stage < job.stagesTotal() ? stage + 1 : null;
+        Integer next = stage < plan.size() ? stage + 1 : null;
         if (stage <= job.completedStages()) {
             // Completed already: a repeat after a lost answer gets the same answer, and appends nothing.
             return new StageCompleteAnswer(next, Lease.expiry(clock.instant(), job.heartbeatTimeoutMs()));
         }
+        JobCommand complete = commands.completeStage(id, worker, attempt, stage, checkpoint, nextStages);
         if (next == null) {
-            appender.append(commands.completeStage(id, worker, attempt, stage, checkpoint));
+            appender.append(complete);
         } else {
-            appender.appendEach(List.of(commands.completeStage(id, worker, attempt, stage, checkpoint),
-                    commands.startStage(id, worker, attempt, next, job.stages().get(next - 1))));
+            appender.appendEach(List.of(complete, commands.startStage(id, worker, attempt, next, plan.get(next - 1))));
+        }
+        if (nextStages != null) {
+            plans.declared(id, attempt, stage, plan);
         }
         return new StageCompleteAnswer(next, Lease.expiry(clock.instant(), job.heartbeatTimeoutMs()));
+    }
+
+    /** The plan once stage {@code stage} completes with {@code nextStages} after it; 422 for a job whose plan is fixed. */
+    private static List<String> replanned(CurrentAttempt job, int stage, List<String> nextStages) {
+        if (Boolean.FALSE.equals(job.dynamicStages())) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "Fixed stage plan", "Job " + job.jobId()
+                    + " was not submitted with dynamic stages (its type does not declare \"dynamic_stages\": true):"
+                    + " its plan cannot change, so 'next_stages' is not allowed", Map.of("job_id", job.jobId()));
+        }
+        String invalid = StagePlans.invalidNext(stage, nextStages);
+        if (invalid != null) {
+            throw ApiException.badRequest("'next_stages': " + invalid);
+        }
+        List<String> plan = new ArrayList<>(job.stages().subList(0, stage));
+        plan.addAll(nextStages);
+        return List.copyOf(plan);
     }
 
     /** Stores a file the attempt produced; the attempt's files are the job's artifacts when it completes. */

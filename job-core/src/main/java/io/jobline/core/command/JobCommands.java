@@ -38,7 +38,7 @@ public final class JobCommands {
                              List<String> stages, SubmitOptions options) {
         return envelope(jobId, owner, new SubmitJob(type, owner, input, FileRefs.toRefs(files), stages,
                 options.policy().toAvro(), options.idempotencyKey(), options.requestHash(), options.dedupKey(),
-                options.priority(), options.typeVersion(), options.concurrencyLimit()));
+                options.priority(), options.typeVersion(), options.concurrencyLimit(), options.dynamicStages()));
     }
 
     public JobCommand cancel(String jobId, String issuedBy, String reason) {
@@ -66,7 +66,13 @@ public final class JobCommands {
     }
 
     public JobCommand completeStage(String jobId, String workerId, int attempt, int stage, String checkpoint) {
-        return envelope(jobId, workerId, new CompleteStage(attempt, stage, checkpoint));
+        return completeStage(jobId, workerId, attempt, stage, checkpoint, null);
+    }
+
+    /** @param nextStages the stages still to run after this one, replacing the rest of the plan; null: unchanged */
+    public JobCommand completeStage(String jobId, String workerId, int attempt, int stage, String checkpoint,
+                                    List<String> nextStages) {
+        return envelope(jobId, workerId, new CompleteStage(attempt, stage, checkpoint, nextStages));
     }
 
     public JobCommand complete(String jobId, String workerId, int attempt, String resultJson, List<StoredFile> artifacts) {
@@ -99,13 +105,20 @@ public final class JobCommands {
      * @param priority       higher is handed out first, -100 to 100
      * @param typeVersion    the version of a declared job type, or null for a built-in one
      * @param concurrencyLimit most jobs of the type running at once across the cluster, or null
+     * @param dynamicStages  whether the job's worker may change the rest of its plan as it goes
      */
     public record SubmitOptions(Policy policy, String idempotencyKey, String requestHash, String dedupKey,
-                                int priority, Integer typeVersion, Integer concurrencyLimit) {
-        public static final SubmitOptions NONE = new SubmitOptions(Policy.SINGLE_ATTEMPT, null, null, null, 0, null, null);
+                                int priority, Integer typeVersion, Integer concurrencyLimit, boolean dynamicStages) {
+        public static final SubmitOptions NONE = new SubmitOptions(Policy.SINGLE_ATTEMPT, null, null, null);
 
         public SubmitOptions(Policy policy, String idempotencyKey, String requestHash, String dedupKey) {
             this(policy, idempotencyKey, requestHash, dedupKey, 0, null, null);
+        }
+
+        /** A job with a fixed plan. */
+        public SubmitOptions(Policy policy, String idempotencyKey, String requestHash, String dedupKey,
+                             int priority, Integer typeVersion, Integer concurrencyLimit) {
+            this(policy, idempotencyKey, requestHash, dedupKey, priority, typeVersion, concurrencyLimit, false);
         }
     }
 

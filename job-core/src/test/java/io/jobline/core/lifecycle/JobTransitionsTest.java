@@ -57,7 +57,7 @@ class JobTransitionsTest {
     @ParameterizedTest
     @EnumSource(JobStatus.class)
     void shouldAcceptWorkReportsOnlyWhileRunning(JobStatus from) {
-        for (Object report : List.of(new StageStarted(1, "s"), new ProgressReported(1, 5, "m"), new StageCompleted(1, "s", null))) {
+        for (Object report : List.of(new StageStarted(1, "s"), new ProgressReported(1, 5, "m"), new StageCompleted(1, "s", null, null))) {
             assertThat(EventStatus.mayFollow(from, report)).as(from + " then " + report.getClass().getSimpleName())
                     .isEqualTo(from == RUNNING);
         }
@@ -67,7 +67,7 @@ class JobTransitionsTest {
     @EnumSource(JobStatus.class)
     void shouldMapEveryStatusChangingEventThroughTheTable(JobStatus from) {
         Map<Object, JobStatus> events = Map.of(
-                new JobSubmitted("t", "o", "{}", List.of(), List.of("s"), null, null, null, null, 0, null, null), PENDING,
+                new JobSubmitted("t", "o", "{}", List.of(), List.of("s"), null, null, null, null, 0, null, null, false), PENDING,
                 new JobStarted("w", 1, null), RUNNING,
                 new JobCompleted(null, List.of()), COMPLETED,
                 new JobFailed("e", null, false), FAILED,

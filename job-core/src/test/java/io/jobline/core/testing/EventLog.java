@@ -48,14 +48,21 @@ public final class EventLog {
     public EventLog submitted(String type, String owner, Policy policy, String... stageNames) {
         stages.addAll(Arrays.asList(stageNames));
         return add(new JobSubmitted(type, owner, "{}", List.of(), List.copyOf(stages),
-                policy == null ? null : policy.toAvro(), null, null, null, 0, null, null), attempt);
+                policy == null ? null : policy.toAvro(), null, null, null, 0, null, null, false), attempt);
+    }
+
+    /** Submitted as a job of a type with dynamic stages: {@code stageNames} is its initial plan. */
+    public EventLog submittedDynamic(String type, Policy policy, String... stageNames) {
+        stages.addAll(Arrays.asList(stageNames));
+        return add(new JobSubmitted(type, "anonymous", "{}", List.of(), List.copyOf(stages),
+                policy == null ? null : policy.toAvro(), null, null, null, 0, null, null, true), attempt);
     }
 
     /** Submitted with an Idempotency-Key (and the hash of its request). */
     public EventLog submittedWithKey(String type, String owner, String idempotencyKey, String requestHash, String... stageNames) {
         stages.addAll(Arrays.asList(stageNames));
         return add(new JobSubmitted(type, owner, "{}", List.of(), List.copyOf(stages), null, idempotencyKey, requestHash,
-                null, 0, null, null), attempt);
+                null, 0, null, null, false), attempt);
     }
 
     public EventLog submittedDemo(int stageCount) {
@@ -81,7 +88,16 @@ public final class EventLog {
 
     public EventLog stageCompleted(int stage, String checkpoint) {
         completedStages = stage;
-        return add(new StageCompleted(stage, stages.get(stage - 1), checkpoint), attempt);
+        return add(new StageCompleted(stage, stages.get(stage - 1), checkpoint, null), attempt);
+    }
+
+    /** Stage {@code stage} completed, its worker declaring the stages still to run after it. */
+    public EventLog stageCompleted(int stage, String checkpoint, List<String> nextStages) {
+        completedStages = stage;
+        String name = stages.get(stage - 1);
+        stages.subList(stage, stages.size()).clear();
+        stages.addAll(nextStages);
+        return add(new StageCompleted(stage, name, checkpoint, List.copyOf(nextStages)), attempt);
     }
 
     /** Starts, runs and completes every stage, then completes the job with {@code resultJson}. */

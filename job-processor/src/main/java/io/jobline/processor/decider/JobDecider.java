@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import io.jobline.core.files.FileKeys;
+import io.jobline.core.jobtype.StagePlans;
 import io.jobline.core.lifecycle.EventStatus;
 import io.jobline.core.lifecycle.JobStatus;
 import io.jobline.core.policy.Policy;
@@ -206,7 +207,8 @@ public final class JobDecider {
         }
         decided.add(new JobSubmitted(submit.getType(), submit.getOwner(), submit.getInput(), submit.getFiles(),
                 submit.getStages(), submit.getPolicy(), submit.getIdempotencyKey(), submit.getRequestHash(),
-                submit.getDedupKey(), submit.getPriority(), submit.getTypeVersion(), submit.getConcurrencyLimit()));
+                submit.getDedupKey(), submit.getPriority(), submit.getTypeVersion(), submit.getConcurrencyLimit(),
+                submit.getDynamicStages()));
         return null;
     }
 
@@ -273,13 +275,27 @@ public final class JobDecider {
         });
     }
 
+    /**
+     * A stage completes with its checkpoint; the worker of a job with dynamic stages may also name the stages still
+     * to run after it (next_stages), which replace the rest of the plan once the StageCompleted is applied.
+     */
     private static String completeStage(JobState state, CompleteStage complete, List<Object> decided) {
         return whenCurrentAttempt(state, complete.getAttempt(), () -> {
             if (complete.getStage() != state.stage() || state.stage() <= state.completedStages()) {
                 return "stage " + complete.getStage() + " is not running";
             }
+            List<String> next = complete.getNextStages();
+            if (next != null) {
+                if (!state.dynamicStages()) {
+                    return "job " + state.jobId() + " was not submitted with dynamic stages: its plan cannot change";
+                }
+                String invalid = StagePlans.invalidNext(complete.getStage(), next);
+                if (invalid != null) {
+                    return invalid;
+                }
+            }
             decided.add(new StageCompleted(complete.getStage(), state.stages().get(state.stage() - 1),
-                    complete.getCheckpoint()));
+                    complete.getCheckpoint(), next == null ? null : List.copyOf(next)));
             return null;
         });
     }
@@ -300,7 +316,7 @@ public final class JobDecider {
                 return "only " + state.completedStages() + " of " + total + " stages completed";
             }
             if (lastStageRunning) {
-                decided.add(new StageCompleted(total, state.stages().get(total - 1), complete.getResultJson()));
+                decided.add(new StageCompleted(total, state.stages().get(total - 1), complete.getResultJson(), null));
             }
             decided.add(new JobCompleted(complete.getResultJson(), complete.getArtifacts()));
             return null;

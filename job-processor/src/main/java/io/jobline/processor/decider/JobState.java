@@ -2,6 +2,7 @@ package io.jobline.processor.decider;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.jobline.core.files.FileRefs;
@@ -26,6 +27,8 @@ import io.jobline.worker.StoredFile;
  * @param status            null while the job does not exist
  * @param attempt           0 before the first start; each start is a new attempt
  * @param sequence          the sequence number of the last event applied
+ * @param stages            the plan: names of the stages, in order; for a job with dynamic stages, the stages completed
+ *                          so far and then the rest as its worker last declared it
  * @param stage             the stage the current attempt is in (1-based), 0 before its first stage
  * @param completedStages   how many stages have completed, across attempts (a new attempt resumes after them)
  * @param checkpoint        the checkpoint of the last completed stage
@@ -41,6 +44,8 @@ import io.jobline.worker.StoredFile;
  * @param priority          higher is handed out first (-100 to 100); never null, boxed for states stored before it
  * @param typeVersion       the version of the declared job type it was submitted with; null for a built-in type
  * @param concurrencyLimit  most jobs of its type running at once, from the type's definition; null: no limit
+ * @param dynamicStages     whether its worker may replace the rest of the plan as it goes; never null, boxed for
+ *                          states stored before it
  */
 public record JobState(
         String jobId,
@@ -66,7 +71,8 @@ public record JobState(
         Integer restarts,
         Integer priority,
         Integer typeVersion,
-        Integer concurrencyLimit) {
+        Integer concurrencyLimit,
+        Boolean dynamicStages) {
 
     public JobState {
         if (restarts == null) {
@@ -75,11 +81,25 @@ public record JobState(
         if (priority == null) {
             priority = 0;
         }
+        if (dynamicStages == null) {
+            dynamicStages = false;
+        }
+    }
+
+    /** A job with a fixed plan, as every job of a built-in type has (Offers.started builds one). */
+    public JobState(String jobId, JobStatus status, String type, String owner, String input, List<StoredFile> files,
+                    List<String> stages, int attempt, long sequence, String workerId, int stage, int completedStages,
+                    String checkpoint, String error, Policy policy, int failures, Instant retryAt,
+                    Instant attemptStartedAt, Instant stageStartedAt, Instant lastReportAt, Integer restarts,
+                    Integer priority, Integer typeVersion, Integer concurrencyLimit) {
+        this(jobId, status, type, owner, input, files, stages, attempt, sequence, workerId, stage, completedStages,
+                checkpoint, error, policy, failures, retryAt, attemptStartedAt, stageStartedAt, lastReportAt, restarts,
+                priority, typeVersion, concurrencyLimit, false);
     }
 
     public static JobState empty(String jobId) {
         return new JobState(jobId, null, null, null, null, List.of(), List.of(), 0, 0, null, 0, 0, null, null,
-                Policy.SINGLE_ATTEMPT, 0, null, null, null, null, 0, 0, null, null);
+                Policy.SINGLE_ATTEMPT, 0, null, null, null, null, 0, 0, null, null, false);
     }
 
     /** A waiting job gains one priority point per this much time waited, so low priorities are not starved. */
@@ -125,7 +145,8 @@ public record JobState(
             return new JobState(jobId, next.status, submitted.getType(), submitted.getOwner(), submitted.getInput(),
                     FileRefs.toStored(submitted.getFiles()), List.copyOf(submitted.getStages()), event.getAttempt(),
                     event.getSequence(), null, 0, 0, null, null, Policy.of(submitted.getPolicy()), 0, null, null,
-                    null, at, 0, submitted.getPriority(), submitted.getTypeVersion(), submitted.getConcurrencyLimit());
+                    null, at, 0, submitted.getPriority(), submitted.getTypeVersion(), submitted.getConcurrencyLimit(),
+                    submitted.getDynamicStages());
         } else if (payload instanceof JobStarted started) {
             if (status == JobStatus.RUNNING) {
                 next.restarts = restarts + 1; // a new attempt of a running job: its worker was lost
@@ -142,6 +163,9 @@ public record JobState(
             next.completedStages = completed.getStage();
             next.checkpoint = completed.getCheckpoint();
             next.restarts = 0;
+            if (completed.getNextStages() != null) {
+                next.stages = replanned(completed.getStage(), completed.getNextStages());
+            }
         } else if (payload instanceof AttemptFailed failed) {
             next.error = failed.getError();
             next.failures = failures + 1;
@@ -160,6 +184,13 @@ public record JobState(
         return next.build();
     }
 
+    /** The stages up to and including {@code stage}, then {@code nextStages}. */
+    private List<String> replanned(int stage, List<String> nextStages) {
+        List<String> plan = new ArrayList<>(stages.subList(0, Math.min(stage, stages.size())));
+        plan.addAll(nextStages);
+        return List.copyOf(plan);
+    }
+
     /** The current attempt reported without appending an event. */
     JobState heartbeat(Instant at) {
         Builder next = new Builder(this, status, null);
@@ -173,6 +204,7 @@ public record JobState(
         final JobStatus status;
         final int attempt;
         final long sequence;
+        List<String> stages;
         String workerId;
         int stage;
         int completedStages;
@@ -190,6 +222,7 @@ public record JobState(
             this.status = status;
             this.attempt = event == null ? from.attempt : event.getAttempt();
             this.sequence = event == null ? from.sequence : event.getSequence();
+            this.stages = from.stages;
             this.workerId = from.workerId;
             this.stage = from.stage;
             this.completedStages = from.completedStages;
@@ -204,10 +237,10 @@ public record JobState(
         }
 
         JobState build() {
-            return new JobState(from.jobId, status, from.type, from.owner, from.input, from.files, from.stages, attempt,
+            return new JobState(from.jobId, status, from.type, from.owner, from.input, from.files, stages, attempt,
                     sequence, workerId, stage, completedStages, checkpoint, error, from.policy, failures, retryAt,
                     attemptStartedAt, stageStartedAt, lastReportAt, restarts, from.priority, from.typeVersion,
-                    from.concurrencyLimit);
+                    from.concurrencyLimit, from.dynamicStages);
         }
     }
 }

@@ -273,6 +273,22 @@ class DeciderTopologyTest {
     }
 
     @Test
+    void shouldOfferAReleasedJobWithDynamicStagesWithThePlanItsWorkerDeclared() {
+        send(COMMANDS.submit("j1", "alice", "ingest", "{}", List.of(), List.of("prepare"),
+                new JobCommands.SubmitOptions(Policy.SINGLE_ATTEMPT, null, null, null, 0, 1, null, true)));
+        send(COMMANDS.start("j1", "w", 0));
+        send(COMMANDS.completeStage("j1", "w", 1, 1, "{}", List.of("file-1", "file-2")));
+        send(COMMANDS.startStage("j1", "w", 1, 2, "file-1"));
+        decider.offers.readRecordsToList();
+
+        send(COMMANDS.release("j1", "w", 1, "shutting down"));
+
+        var offer = decider.offers.readValue();
+        assertThat(offer.getStages()).containsExactly("prepare", "file-1", "file-2");
+        assertThat(offer.getFirstStage()).isEqualTo(2);
+    }
+
+    @Test
     void shouldOfferAFailedAttemptsRetryOnlyWhenItIsDueAndAPendingJobAgainAfterAWhile() {
         send(COMMANDS.submit("j1", "alice", "demo", "{}", List.of(), List.of("s"),
                 new JobCommands.SubmitOptions(Policy.SINGLE_ATTEMPT.withMaxAttempts(2), null, null, null)));

@@ -125,7 +125,7 @@ class JobDeciderTest {
         List<JobEvent> events = fixture.thenAccepted(COMMANDS.complete(JOB, WORKER, 1, "{\"done\":true}", List.of()),
                 StageCompleted.class, JobCompleted.class);
 
-        assertThat((StageCompleted) events.get(0).getPayload()).isEqualTo(new StageCompleted(2, "stage-2", "{\"done\":true}"));
+        assertThat((StageCompleted) events.get(0).getPayload()).isEqualTo(new StageCompleted(2, "stage-2", "{\"done\":true}", null));
         assertThat(events).extracting(JobEvent::getSequence).containsExactly(6L, 7L);
         assertThat(fixture.state().status()).isEqualTo(JobStatus.COMPLETED);
         assertThat(fixture.state().completedStages()).isEqualTo(2);

@@ -50,4 +50,25 @@ class JobStateSerdeTest {
         assertThat(read.effectivePolicy().effectiveMaxRestarts()).isEqualTo(Policy.DEFAULT_MAX_RESTARTS);
         assertThat(read.attempt()).isEqualTo(state.attempt());
     }
+
+    @Test
+    void shouldReadAStateStoredBeforeDynamicStagesAsAFixedPlan() {
+        JobState dynamic = withDynamicStages(runningJob());
+        assertThat(serde.deserializer().deserialize("store", serde.serializer().serialize("store", dynamic)).dynamicStages())
+                .isTrue();
+        ObjectNode old = (ObjectNode) smile.readTree(serde.serializer().serialize("store", runningJob()));
+        old.remove("dynamicStages");
+
+        JobState read = serde.deserializer().deserialize("store", smile.writeValueAsBytes(old));
+
+        assertThat(read.dynamicStages()).isFalse();
+        assertThat(read).isEqualTo(runningJob());
+    }
+
+    private static JobState withDynamicStages(JobState s) {
+        return new JobState(s.jobId(), s.status(), s.type(), s.owner(), s.input(), s.files(), s.stages(), s.attempt(),
+                s.sequence(), s.workerId(), s.stage(), s.completedStages(), s.checkpoint(), s.error(), s.policy(),
+                s.failures(), s.retryAt(), s.attemptStartedAt(), s.stageStartedAt(), s.lastReportAt(), s.restarts(),
+                s.priority(), s.typeVersion(), s.concurrencyLimit(), true);
+    }
 }

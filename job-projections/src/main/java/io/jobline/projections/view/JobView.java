@@ -11,11 +11,14 @@ import io.jobline.worker.StoredFile;
  *
  * @param stage        name of the current (or last) stage, null before the first
  * @param stageNumber  1-based number of that stage, 0 before the first
+ * @param stagesTotal  the size of the plan; with dynamic stages, as the worker last declared it
+ * @param stages       the plan: the stages run so far, then the rest as planned
  * @param resultJson   the result as JSON text when it was small enough to travel in the event
  * @param lastSequence sequence number of the last event folded in
  * @param errors       every failed attempt's error, oldest first; kept across retries
  * @param nextAttemptAt when a pending job's automatic retry is due, null otherwise
  * @param requestHash  SHA-256 of the submit request, to answer a replayed Idempotency-Key
+ * @param dynamicStages whether its worker may replace the rest of the plan as it goes; null in a view stored before
  */
 public record JobView(
         String jobId,
@@ -47,10 +50,16 @@ public record JobView(
         String dedupKey,
         String workerId,
         Long heartbeatTimeoutMs,
-        Integer priority) {
+        Integer priority,
+        Boolean dynamicStages) {
 
     /** The priority, also of a view stored before priorities existed. */
     public int effectivePriority() {
         return priority == null ? 0 : priority;
+    }
+
+    /** Whether its worker may replace the rest of the plan, also for a view stored before dynamic stages existed. */
+    public boolean hasDynamicStages() {
+        return Boolean.TRUE.equals(dynamicStages);
     }
 }

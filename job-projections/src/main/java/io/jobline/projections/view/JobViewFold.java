@@ -68,9 +68,15 @@ public final class JobViewFold {
             next.progress = reported.getProgress();
             next.progressMessage = reported.getMessage();
         } else if (payload instanceof StageCompleted completed) {
-            next.progress = Math.max(view.progress(), completed.getStage() * 100 / view.stagesTotal());
             next.progressMessage = "Completed " + completed.getName();
             next.setStage(completed.getStage(), null, at);
+            if (completed.getNextStages() == null) {
+                next.progress = Math.max(view.progress(), completed.getStage() * 100 / view.stagesTotal());
+            } else {
+                // A new plan: the share of it done now, even below what the old plan made it.
+                next.replan(completed.getStage(), completed.getNextStages());
+                next.progress = completed.getStage() * 100 / next.stagesTotal;
+            }
         } else if (payload instanceof JobCompleted completed) {
             next.progress = 100;
             next.progressMessage = "Completed";
@@ -109,7 +115,7 @@ public final class JobViewFold {
                 event.getTimestamp(), null, null, event.getTimestamp(), event.getSequence(), List.of(), null,
                 Policy.of(submitted.getPolicy()).maxAttempts(), submitted.getIdempotencyKey(),
                 submitted.getRequestHash(), submitted.getDedupKey(), null,
-                Policy.of(submitted.getPolicy()).heartbeatTimeoutMs(), submitted.getPriority());
+                Policy.of(submitted.getPolicy()).heartbeatTimeoutMs(), submitted.getPriority(), submitted.getDynamicStages());
     }
 
     /** The mutable copy a fold step edits. */
@@ -121,6 +127,7 @@ public final class JobViewFold {
         String progressMessage;
         String stage;
         int stageNumber;
+        int stagesTotal;
         List<StageView> stages;
         String error;
         List<StoredFile> artifacts;
@@ -139,6 +146,7 @@ public final class JobViewFold {
             this.progressMessage = view.progressMessage();
             this.stage = view.stage();
             this.stageNumber = view.stageNumber();
+            this.stagesTotal = view.stagesTotal();
             this.stages = view.stages();
             this.error = view.error();
             this.artifacts = view.artifacts();
@@ -167,12 +175,23 @@ public final class JobViewFold {
             stages = List.copyOf(updated);
         }
 
+        /** The stages up to {@code number} as they are, then {@code nextStages}, not yet run. */
+        void replan(int number, List<String> nextStages) {
+            List<StageView> updated = new ArrayList<>(stages.subList(0, Math.min(number, stages.size())));
+            for (String name : nextStages) {
+                updated.add(new StageView(updated.size() + 1, name, null, null));
+            }
+            stages = List.copyOf(updated);
+            stagesTotal = stages.size();
+        }
+
         JobView build() {
             return new JobView(view.jobId(), view.type(), view.owner(), status, progress, progressMessage, stage,
-                    stageNumber, view.stagesTotal(), stages, event.getAttempt(), error, view.input(), view.files(),
+                    stageNumber, stagesTotal, stages, event.getAttempt(), error, view.input(), view.files(),
                     artifacts, resultJson, view.createdAt(), startedAt, completedAt, event.getTimestamp(),
                     event.getSequence(), errors, nextAttemptAt, view.maxAttempts(), view.idempotencyKey(),
-                    view.requestHash(), view.dedupKey(), workerId, view.heartbeatTimeoutMs(), view.priority());
+                    view.requestHash(), view.dedupKey(), workerId, view.heartbeatTimeoutMs(), view.priority(),
+                    view.dynamicStages());
         }
     }
 }
