@@ -18,8 +18,8 @@ import io.jobline.core.lifecycle.JobStatus;
  * The pending jobs of one decider partition, and which of them are offered on job-offers.
  *
  * <p>Offers are handed out in the order they were appended, so this partition keeps only its best few jobs of each
- * type on offer at a time ({@link #WINDOW}, highest {@linkplain JobState#rank() rank} first: priority, aged by the
- * time waited): when one of them starts, the next best is offered. A job that outranks every offered job of its type
+ * type on offer at a time ({@link #WINDOW}; the next is chosen by a {@link FairQueue}: each owner's jobs by priority
+ * aged by the time waited, owners in turn): when one of them starts, the next is offered. A job that outranks every offered job of its type
  * is offered at once, past the window. A worker anywhere therefore takes the best job of its type of whichever
  * partition's offer it gets; across partitions the hand-out is in offer order (a job of higher priority waits behind
  * at most the offers already out, about {@code WINDOW} per partition).
@@ -63,12 +63,12 @@ final class PendingJobs {
         }
         Instant offeredAt = claimed ? now
                 : before != null && before.attempt() == state.attempt() ? before.offeredAt() : null;
-        add(new Pending(state.jobId(), state.type(), state.rank(), state.attempt(), state.retryAt(), offeredAt));
+        add(Pending.of(state, state.retryAt(), offeredAt));
     }
 
     /** Adds a pending job found in the store when the partition was taken: not offered by this task yet. */
     void restore(JobState state) {
-        add(new Pending(state.jobId(), state.type(), state.rank(), state.attempt(), state.retryAt(), null));
+        add(Pending.of(state, state.retryAt(), null));
     }
 
     /** A start of the job was refused: the offer it came from is spent, so the job waits for a new one. */
@@ -96,17 +96,24 @@ final class PendingJobs {
         }
         int free = room.applyAsInt(type);
         int window = Math.min(WINDOW, free);
-        Ranked next = offers.waiting.first();
-        while (next != null && chosen.size() < max && offers.offered.size() < free
-                && (offers.offered.size() < window || next.outranks(offers.offered.last()))) {
-            Ranked after = offers.waiting.higher(next);
-            if (!skip.test(next.jobId())) {
-                Pending job = jobs.get(next.jobId());
-                offers.remove(job);
-                add(job.offered(now));
-                chosen.add(stateOf.apply(job.jobId()));
+        while (chosen.size() < max && offers.offered.size() < free && !offers.waiting.isEmpty()) {
+            FairQueue.Entry next;
+            if (offers.offered.size() < window) {
+                next = offers.waiting.next(skip);
+            } else {
+                // The window is full: only a job that outranks every offered one goes out now.
+                next = offers.waiting.best(skip);
+                if (next != null && next.rank() <= offers.offered.last().rank()) {
+                    next = null;
+                }
             }
-            next = after;
+            if (next == null) {
+                break;
+            }
+            Pending job = jobs.get(next.jobId());
+            offers.waiting.handedOut(next, now.toEpochMilli());
+            add(job.offered(now));
+            chosen.add(stateOf.apply(job.jobId()));
         }
         return chosen;
     }
@@ -125,8 +132,8 @@ final class PendingJobs {
         }
         for (Pending job : changed) {
             typeOf(job).remove(job);
-            add(new Pending(job.jobId(), job.type(), job.rank(), job.attempt(),
-                    job.becameDue(now) ? null : job.retryAt(), job.isLost(now) ? null : job.offeredAt()));
+            add(new Pending(job.entry(), job.type(), job.attempt(), job.becameDue(now) ? null : job.retryAt(),
+                    job.isLost(now) ? null : job.offeredAt()));
         }
         List<JobState> chosen = new ArrayList<>();
         for (String type : List.copyOf(byType.keySet())) {
@@ -139,9 +146,9 @@ final class PendingJobs {
         jobs.put(job.jobId(), job);
         Offers offers = byType.computeIfAbsent(job.type(), t -> new Offers());
         if (job.offeredAt() != null) {
-            offers.offered.add(job.ranked());
+            offers.offered.add(job.entry());
         } else if (job.retryAt() == null) {
-            offers.waiting.add(job.ranked());
+            offers.waiting.add(job.entry());
         }
     }
 
@@ -150,9 +157,18 @@ final class PendingJobs {
     }
 
     /** A pending job as far as offers go: {@code retryAt} null once due; {@code offeredAt} null while not on offer. */
-    private record Pending(String jobId, String type, long rank, int attempt, Instant retryAt, Instant offeredAt) {
+    private record Pending(FairQueue.Entry entry, String type, int attempt, Instant retryAt, Instant offeredAt) {
+        static Pending of(JobState state, Instant retryAt, Instant offeredAt) {
+            return new Pending(new FairQueue.Entry(state.jobId(), state.owner(), state.priority(), state.rank()),
+                    state.type(), state.attempt(), retryAt, offeredAt);
+        }
+
+        String jobId() {
+            return entry.jobId();
+        }
+
         Pending offered(Instant at) {
-            return new Pending(jobId, type, rank, attempt, retryAt, at);
+            return new Pending(entry, type, attempt, retryAt, at);
         }
 
         boolean isLost(Instant now) {
@@ -162,35 +178,16 @@ final class PendingJobs {
         boolean becameDue(Instant now) {
             return retryAt != null && !retryAt.isAfter(now);
         }
-
-        Ranked ranked() {
-            return new Ranked(rank, jobId);
-        }
     }
 
-    /** Best first: higher rank, then job id for a stable order. */
-    private record Ranked(long rank, String jobId) implements Comparable<Ranked> {
-        @Override
-        public int compareTo(Ranked other) {
-            int byRank = Long.compare(other.rank, rank);
-            return byRank != 0 ? byRank : jobId.compareTo(other.jobId);
-        }
-
-        boolean outranks(Ranked other) {
-            return rank > other.rank;
-        }
-    }
-
-    /** One type's due jobs waiting for an offer and its jobs on offer, each best first. */
+    /** One type's due jobs waiting for an offer (fairly across owners) and its jobs on offer (best first). */
     private static final class Offers {
-        final NavigableSet<Ranked> waiting = new TreeSet<>();
-        final NavigableSet<Ranked> offered = new TreeSet<>();
+        final FairQueue waiting = new FairQueue();
+        final NavigableSet<FairQueue.Entry> offered = new TreeSet<>();
 
         void remove(Pending job) {
-            Ranked ranked = job.ranked();
-            waiting.remove(ranked);
-            offered.remove(ranked);
+            waiting.remove(job.entry());
+            offered.remove(job.entry());
         }
     }
-
 }

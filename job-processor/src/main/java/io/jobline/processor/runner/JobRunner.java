@@ -27,6 +27,7 @@ import io.jobline.core.lifecycle.EventStatus;
 import io.jobline.core.lifecycle.JobStatus;
 import io.jobline.processor.decider.Decision;
 import io.jobline.processor.decider.DecisionListener;
+import io.jobline.processor.decider.FairQueue;
 import io.jobline.processor.decider.JobState;
 import io.jobline.processor.dispatch.EventTail;
 import io.jobline.processor.dispatch.OfferDispatcher;
@@ -79,6 +80,9 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
 
     private record Waiting(int partition, JobState state) {
     }
+
+    /** When a job of each owner with jobs still waiting here was last given a slot (epoch millis). */
+    private final Map<String, Long> lastServed = new HashMap<>();
 
     public JobRunner(String workerId, int concurrency, JobTypes types, FileStore files, CommandSender sender,
                      JobCommands commands, Clock clock) {
@@ -368,36 +372,44 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
 
     /**
      * Gives free slots to waiting jobs: first the running jobs to take over (they were started before any job still
-     * pending, and nothing runs them now), then the pending ones that are due, higher {@link JobState#effectivePriority}
-     * first and, within one, in the order they came.
+     * pending, and nothing runs them now), higher {@link JobState#effectivePriority} first; then the pending ones that
+     * are due, owners in turn ({@link FairQueue}: each owner's by priority and age, one owner's backlog not holding
+     * back another's jobs).
      */
     private void fillSlots() {
         Instant now = clock.instant();
         Instant earliestLater = null;
-        for (boolean takeovers : new boolean[] {true, false}) {
-            var next = waiting.entrySet().stream()
-                    .sorted(java.util.Comparator.comparingLong(e -> -e.getValue().state().effectivePriority(now)))
-                    .toList().iterator();
-            while (running.size() + requested.size() + reserved() < concurrency && next.hasNext()) {
-                var entry = next.next();
-                JobState job = entry.getValue().state();
-                if (takeovers != (job.status() == JobStatus.RUNNING)) {
-                    continue;
-                }
-                if (job.retryAt() != null && job.retryAt().isAfter(now)) {
-                    earliestLater = earliestLater == null || job.retryAt().isBefore(earliestLater) ? job.retryAt() : earliestLater;
-                    continue;
-                }
-                waiting.remove(entry.getKey());
-                requested.put(job.jobId(), entry.getValue());
-                sender.send(commands.start(job.jobId(), workerId, job.attempt())).whenComplete((ok, error) -> {
-                    if (error != null) {
-                        log.warn("Could not ask to start job {}: {}", job.jobId(), error.toString());
-                        retryLater(job.jobId());
-                    }
-                });
+        var takeovers = waiting.entrySet().stream().filter(e -> e.getValue().state().status() == JobStatus.RUNNING)
+                .sorted(java.util.Comparator.comparingLong(e -> -e.getValue().state().effectivePriority(now))).toList();
+        for (var entry : takeovers) {
+            if (!hasFreeSlot()) {
+                break;
             }
+            requestStart(entry.getValue().state());
         }
+        FairQueue due = new FairQueue();
+        for (Waiting waited : waiting.values()) {
+            JobState job = waited.state();
+            if (job.status() == JobStatus.RUNNING) {
+                continue;
+            }
+            if (job.retryAt() != null && job.retryAt().isAfter(now)) {
+                earliestLater = earliestLater == null || job.retryAt().isBefore(earliestLater) ? job.retryAt() : earliestLater;
+                continue;
+            }
+            due.add(new FairQueue.Entry(job.jobId(), job.owner(), job.priority(), job.rank()));
+        }
+        lastServed.forEach(due::servedAt);
+        while (hasFreeSlot()) {
+            FairQueue.Entry next = due.next(id -> false);
+            if (next == null) {
+                break;
+            }
+            due.handedOut(next, now.toEpochMilli());
+            lastServed.put(next.owner(), now.toEpochMilli());
+            requestStart(waiting.get(next.jobId()).state());
+        }
+        lastServed.keySet().removeIf(owner -> waiting.values().stream().noneMatch(w -> owner.equals(w.state().owner())));
         if (earliestLater != null) {
             wakeAt(earliestLater, now);
         }
@@ -406,6 +418,22 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         } else {
             takeOffers();
         }
+    }
+
+    private boolean hasFreeSlot() {
+        return running.size() + requested.size() + reserved() < concurrency;
+    }
+
+    /** Asks the decider to start a waiting job here. */
+    private void requestStart(JobState job) {
+        Waiting waited = waiting.remove(job.jobId());
+        requested.put(job.jobId(), waited);
+        sender.send(commands.start(job.jobId(), workerId, job.attempt())).whenComplete((ok, error) -> {
+            if (error != null) {
+                log.warn("Could not ask to start job {}: {}", job.jobId(), error.toString());
+                retryLater(job.jobId());
+            }
+        });
     }
 
     /** Fills slots again when the earliest waiting retry is due. */

@@ -349,6 +349,21 @@ class DeciderTopologyTest {
     }
 
     @Test
+    void shouldOfferAnotherOwnersJobBeforeTheRestOfOneOwnersBacklog() {
+        for (String id : List.of("alice-1", "alice-2", "alice-3", "alice-4")) {
+            send(COMMANDS.submit(id, "alice", "demo", "{}", List.of(), List.of("s")));
+        }
+        send(COMMANDS.submit("bob-1", "bob", "demo", "{}", List.of(), List.of("s")));
+        assertThat(offeredJobs()).containsExactly("alice-1", "alice-2");
+
+        send(COMMANDS.start("alice-1", "w", 0));
+
+        assertThat(offeredJobs()).as("bob's turn").containsExactly("bob-1");
+        send(COMMANDS.start("alice-2", "w", 0));
+        assertThat(offeredJobs()).containsExactly("alice-3");
+    }
+
+    @Test
     void shouldOfferAJobAgainAtOnceWhenAStartFromItsOfferWasRefused() {
         send(COMMANDS.submit("j1", "alice", "demo", "{}", List.of(), List.of("s")));
         assertThat(offeredJobs()).containsExactly("j1");

@@ -122,14 +122,15 @@ class JobRunnerTest {
     @Test
     void shouldStartAgainAJobGrantedToItsNameByAnEarlierRunOfThisProcess() {
         runner = new JobRunner("worker-a", 1, TYPES, new LocalFileStore(dir), sender, commands, Clock.systemUTC());
-        JobState busy = decider.decide(JobState.empty("job-busy"), commands.submit("job-busy", "alice", "demo",
+        // "job-0-busy": jobs submitted in the same millisecond go in the order of their ids.
+        JobState busy = decider.decide(JobState.empty("job-0-busy"), commands.submit("job-0-busy", "alice", "demo",
                 "{\"stages\": 1, \"stage_ms\": 300}", List.of(), List.of("stage-1"))).state();
         state = decider.decide(state, commands.submit(JOB, "alice", "demo", "{\"stages\": 1, \"stage_ms\": 0}",
                 List.of(), List.of("stage-1"))).state();
         runner.partitionAssigned(0, List.of(busy, state));
         JobCommand busyStart = lastStart();
         runner.decided(0, busyStart, decider.decide(busy, busyStart));
-        assertThat(starts()).extracting(JobCommand::getJobId).containsExactly("job-busy");
+        assertThat(starts()).extracting(JobCommand::getJobId).containsExactly("job-0-busy");
 
         // The previous run of this process had started JOB before it was killed; its StartJob is decided again.
         decide(commands.start(JOB, "worker-a", 0));
@@ -187,8 +188,26 @@ class JobRunnerTest {
                 .isEqualTo(100);
     }
 
+    @Test
+    void shouldGiveAnotherOwnersJobTheNextSlotRatherThanTheRestOfOneOwnersBacklog() {
+        runner = new JobRunner("worker-b", 2, TYPES, new LocalFileStore(dir), sender, commands, Clock.systemUTC());
+        List<JobState> waiting = new java.util.ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            waiting.add(pending("job-alice-" + i, "alice", 0));
+        }
+        waiting.add(pending("job-bob-1", "bob", 0));
+
+        runner.partitionAssigned(0, waiting);
+
+        assertThat(starts()).extracting(JobCommand::getJobId).containsExactly("job-alice-1", "job-bob-1");
+    }
+
     private JobState pending(String jobId, int priority) {
-        return decider.decide(JobState.empty(jobId), commands.submit(jobId, "alice", "demo", "{}", List.of(),
+        return pending(jobId, "alice", priority);
+    }
+
+    private JobState pending(String jobId, String owner, int priority) {
+        return decider.decide(JobState.empty(jobId), commands.submit(jobId, owner, "demo", "{}", List.of(),
                 List.of("stage-1"), new JobCommands.SubmitOptions(Policy.SINGLE_ATTEMPT, null, null, null, priority, null, null)))
                 .state();
     }
