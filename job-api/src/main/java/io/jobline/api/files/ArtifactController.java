@@ -7,7 +7,6 @@ import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -20,8 +19,9 @@ import io.jobline.projections.view.JobView;
 import io.jobline.worker.StoredFile;
 
 /**
- * Downloads a job's files, produced artifacts first, then uploaded inputs. Spring MVC answers Range requests on
- * a Resource body with 206 and the requested byte ranges.
+ * Downloads a job's files, produced artifacts first, then uploaded inputs, as attachments with a type a browser will
+ * not run ({@link ServedTypes}). Spring MVC answers Range requests on a Resource body with 206 and the requested
+ * byte ranges.
  */
 @RestController
 class ArtifactController {
@@ -45,9 +45,9 @@ class ArtifactController {
         if (!Files.isReadable(path)) {
             throw ApiException.notFound("File not found", "The file '" + name + "' is no longer in the file store");
         }
-        MediaType type = file.contentType() == null ? MediaType.APPLICATION_OCTET_STREAM : MediaType.parseMediaType(file.contentType());
         return ResponseEntity.ok()
-                .contentType(type)
+                .contentType(ServedTypes.of(file.contentType()))
+                .header("X-Content-Type-Options", "nosniff")
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(file.name()).build().toString())
                 .header(HttpHeaders.ACCEPT_RANGES, "bytes")
                 .body(new FileSystemResource(path));
