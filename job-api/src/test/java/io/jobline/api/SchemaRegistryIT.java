@@ -44,11 +44,11 @@ class SchemaRegistryIT {
         assertThat(subjects.json().valueStream().map(n -> n.asString()).toList())
                 .containsExactly("job-commands-value", "job-events-value", "job-offers-value", "job-types-value");
 
-        assertThat(client.get(REGISTRY + "/subjects/job-events-value/versions").text()).isEqualTo("[1,2,3,4,5,6]");
+        assertThat(client.get(REGISTRY + "/subjects/job-events-value/versions").text()).isEqualTo("[1,2,3,4,5,6,7]");
 
-        Response version = client.get(REGISTRY + "/subjects/job-events-value/versions/6");
+        Response version = client.get(REGISTRY + "/subjects/job-events-value/versions/7");
         assertThat(version.json().get("subject").asString()).isEqualTo("job-events-value");
-        assertThat(version.json().get("version").asInt()).isEqualTo(6);
+        assertThat(version.json().get("version").asInt()).isEqualTo(7);
         int id = version.json().get("id").asInt();
         Schema schema = new Schema.Parser().parse(version.json().get("schema").asString());
         assertThat(schema.getFullName()).isEqualTo("io.jobline.schemas.event.JobEvent");

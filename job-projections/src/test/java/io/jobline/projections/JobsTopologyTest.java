@@ -232,7 +232,7 @@ class JobsTopologyTest {
         assertThat(queries.activeJobWithDedupKey("demo", "nightly")).contains("j1");
         assertThat(queries.activeJobWithDedupKey("csv-report", "nightly")).isEmpty();
 
-        pipe(EventLog.of("j1").raw(new JobCancelled(null), 0, 2));
+        pipe(EventLog.of("j1").raw(new JobCancelled(null, null), 0, 2));
 
         assertThat(queries.activeJobWithDedupKey("demo", "nightly")).isEmpty();
     }
@@ -248,7 +248,7 @@ class JobsTopologyTest {
     @Test
     void shouldShowARetriedJobAsPendingAgainWithoutItsOldError() {
         pipe(EventLog.of("j1").submittedDemo(2).started("w").stageStarted(1).failed("boom", 1)
-                .raw(new io.jobline.schemas.event.JobRetried("try again", "boom"), 1, 5));
+                .raw(new io.jobline.schemas.event.JobRetried("try again", "boom", "alice"), 1, 5));
 
         JobView job = job("j1");
         assertThat(job.status()).isEqualTo(JobStatus.PENDING);

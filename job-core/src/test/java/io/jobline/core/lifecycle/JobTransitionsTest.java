@@ -71,8 +71,8 @@ class JobTransitionsTest {
                 new JobStarted("w", 1, null), RUNNING,
                 new JobCompleted(null, List.of()), COMPLETED,
                 new JobFailed("e", null, false), FAILED,
-                new JobCancelled(null), CANCELLED,
-                new JobDeleted(null), DELETED);
+                new JobCancelled(null, null), CANCELLED,
+                new JobDeleted(null, null), DELETED);
         events.forEach((event, to) -> {
             assertThat(EventStatus.of(event)).isEqualTo(to);
             assertThat(EventStatus.mayFollow(from, event)).as(from + " then " + event.getClass().getSimpleName())
@@ -86,7 +86,7 @@ class JobTransitionsTest {
         Object attemptFailed = new AttemptFailed("e", 1, java.time.Instant.EPOCH);
         assertThat(EventStatus.of(attemptFailed)).isEqualTo(PENDING);
         assertThat(EventStatus.mayFollow(from, attemptFailed)).as(from + " then AttemptFailed").isEqualTo(from == RUNNING);
-        Object retried = new JobRetried(null, null);
+        Object retried = new JobRetried(null, null, null);
         assertThat(EventStatus.of(retried)).isEqualTo(PENDING);
         assertThat(EventStatus.mayFollow(from, retried)).as(from + " then JobRetried")
                 .isEqualTo(from == FAILED || from == CANCELLED);

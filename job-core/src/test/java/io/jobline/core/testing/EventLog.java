@@ -118,11 +118,11 @@ public final class EventLog {
     }
 
     public EventLog cancelled(String reason) {
-        return add(new JobCancelled(reason), attempt);
+        return add(new JobCancelled(reason, null), attempt);
     }
 
     public EventLog deleted() {
-        return add(new JobDeleted(null), attempt);
+        return add(new JobDeleted(null, null), attempt);
     }
 
     /** Appends an event with an explicit attempt and sequence, as a zombie or a duplicate would look. */

@@ -64,7 +64,7 @@ public final class JobDecider {
                     : new Decision(state.heartbeat(command.getTimestamp()), List.of(), null);
         }
         List<Object> decided = new ArrayList<>();
-        String rejection = route(state, payload, command.getTimestamp(), decided);
+        String rejection = route(state, payload, command.getTimestamp(), command.getIssuedBy(), decided);
         if (rejection != null) {
             return new Decision(state, List.of(), rejection);
         }
@@ -124,13 +124,13 @@ public final class JobDecider {
                 .build();
     }
 
-    private static String route(JobState state, Object payload, Instant at, List<Object> decided) {
+    private static String route(JobState state, Object payload, Instant at, String by, List<Object> decided) {
         if (payload instanceof SubmitJob submit) {
             return submit(state, submit, decided);
         } else if (payload instanceof CancelJob cancel) {
-            return cancel(state, cancel, decided);
+            return cancel(state, cancel, by, decided);
         } else if (payload instanceof DeleteJob delete) {
-            return delete(state, delete, decided);
+            return delete(state, delete, by, decided);
         } else if (payload instanceof StartJob start) {
             return start(state, start, at, decided);
         } else if (payload instanceof StartStage startStage) {
@@ -142,7 +142,7 @@ public final class JobDecider {
         } else if (payload instanceof CompleteJob complete) {
             return completeJob(state, complete, decided);
         } else if (payload instanceof RetryJob retry) {
-            return retry(state, retry, decided);
+            return retry(state, retry, by, decided);
         } else if (payload instanceof FailJob fail) {
             return fail(state, fail, at, decided);
         } else if (payload instanceof ReleaseJob release) {
@@ -173,19 +173,19 @@ public final class JobDecider {
         });
     }
 
-    private static String retry(JobState state, RetryJob retry, List<Object> decided) {
+    private static String retry(JobState state, RetryJob retry, String by, List<Object> decided) {
         if (state.status() != JobStatus.FAILED && state.status() != JobStatus.CANCELLED) {
             return "only a failed or cancelled job can be retried; this one is " + (state.exists() ? state.status() : "unknown");
         }
-        decided.add(new JobRetried(retry.getReason(), state.error()));
+        decided.add(new JobRetried(retry.getReason(), state.error(), by));
         return null;
     }
 
-    private static String cancel(JobState state, CancelJob cancel, List<Object> decided) {
+    private static String cancel(JobState state, CancelJob cancel, String by, List<Object> decided) {
         if (!state.isActive()) {
             return "cannot cancel a job that is " + (state.exists() ? state.status() : "unknown");
         }
-        decided.add(new JobCancelled(cancel.getReason()));
+        decided.add(new JobCancelled(cancel.getReason(), by));
         return null;
     }
 
@@ -212,14 +212,14 @@ public final class JobDecider {
         return null;
     }
 
-    private static String delete(JobState state, DeleteJob delete, List<Object> decided) {
+    private static String delete(JobState state, DeleteJob delete, String by, List<Object> decided) {
         if (!state.exists() || state.status() == JobStatus.DELETED) {
             return "job " + state.jobId() + " does not exist";
         }
         if (state.isActive()) {
-            decided.add(new JobCancelled("deleted"));
+            decided.add(new JobCancelled("deleted", by));
         }
-        decided.add(new JobDeleted(delete.getReason()));
+        decided.add(new JobDeleted(delete.getReason(), by));
         return null;
     }
 

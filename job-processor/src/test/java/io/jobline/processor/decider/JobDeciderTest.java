@@ -216,6 +216,20 @@ class JobDeciderTest {
     }
 
     @Test
+    void shouldRecordWhoCancelledRetriedAndDeletedAJob() {
+        DeciderFixture fixture = given(runningStage1());
+
+        JobEvent cancelled = fixture.thenAccepted(COMMANDS.cancel(JOB, "bob", null), JobCancelled.class).get(0);
+        JobEvent retried = fixture.thenAccepted(COMMANDS.retry(JOB, "carol", null), JobRetried.class).get(0);
+        List<JobEvent> deleted = fixture.thenAccepted(COMMANDS.delete(JOB, "admin", null), JobCancelled.class, JobDeleted.class);
+
+        assertThat(((JobCancelled) cancelled.getPayload()).getBy()).isEqualTo("bob");
+        assertThat(((JobRetried) retried.getPayload()).getBy()).isEqualTo("carol");
+        assertThat(((JobCancelled) deleted.get(0).getPayload()).getBy()).isEqualTo("admin");
+        assertThat(((JobDeleted) deleted.get(1).getPayload()).getBy()).isEqualTo("admin");
+    }
+
+    @Test
     void shouldRejectCancelWhenJobAlreadyCompleted() {
         assertThat(given(submitted().ranToCompletion(WORKER, "{}")).thenRejected(COMMANDS.cancel(JOB, "alice", null)))
                 .contains("COMPLETED");

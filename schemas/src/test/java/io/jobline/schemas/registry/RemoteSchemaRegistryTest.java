@@ -75,7 +75,7 @@ class RemoteSchemaRegistryTest {
     @Test
     void shouldRegisterUnderTheTopicSubjectAndWriteTheIdTheRegistryReturned() {
         JobTopics topics = new JobTopics(SchemaRegistry.forUrl(url()));
-        JobEvent event = new JobEvent("e1", "j1", Instant.ofEpochMilli(1000), 1, 2L, new JobCancelled(null));
+        JobEvent event = new JobEvent("e1", "j1", Instant.ofEpochMilli(1000), 1, 2L, new JobCancelled(null, null));
 
         byte[] first = topics.events().valueSerde().serializer().serialize(JobTopics.EVENTS, event);
         byte[] second = topics.events().valueSerde().serializer().serialize(JobTopics.EVENTS, event);
@@ -88,7 +88,7 @@ class RemoteSchemaRegistryTest {
 
     @Test
     void shouldReadWhatAnotherClientWroteByFetchingTheSchemaById() {
-        JobEvent event = new JobEvent("e1", "j1", Instant.ofEpochMilli(1000), 1, 2L, new JobCancelled("no"));
+        JobEvent event = new JobEvent("e1", "j1", Instant.ofEpochMilli(1000), 1, 2L, new JobCancelled("no", null));
         byte[] bytes = new JobTopics(SchemaRegistry.forUrl(url())).events().valueSerde().serializer()
                 .serialize(JobTopics.EVENTS, event);
 

@@ -39,7 +39,8 @@ class ConfluentAvroSerdeTest {
             + "02"                // attempt 1
             + "04"                // sequence 2
             + "0e"                // payload: union branch 7 (JobCancelled)
-            + "00";               // reason: union branch 0 (null)
+            + "00"                // reason: union branch 0 (null)
+            + "00";               // by: union branch 0 (null)
 
     private final SchemaRegistry registry = new MapRegistry(Map.of(EVENTS_ID, JobEvent.getClassSchema()));
     private final Serde<JobEvent> serde = ConfluentAvroSerde.forValues(registry, JobEvent.getClassSchema());
@@ -130,7 +131,7 @@ class ConfluentAvroSerdeTest {
                 .setTimestamp(Instant.ofEpochMilli(1000))
                 .setAttempt(1)
                 .setSequence(2)
-                .setPayload(new JobCancelled(null))
+                .setPayload(new JobCancelled(null, null))
                 .build();
     }
 
