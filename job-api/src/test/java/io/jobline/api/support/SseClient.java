@@ -29,7 +29,13 @@ public final class SseClient implements AutoCloseable {
     private final int status;
 
     public SseClient(String url, String lastEventId) {
+        this(url, lastEventId, java.util.Map.of());
+    }
+
+    /** With more request headers (an Authorization). */
+    public SseClient(String url, String lastEventId, java.util.Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
+        headers.forEach(request::header);
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
