@@ -68,6 +68,22 @@ public final class SseClient implements AutoCloseable {
         }
     }
 
+    /** Every event until one matches {@code last} (included). */
+    public java.util.List<Event> until(Predicate<Event> last, Duration timeout) throws InterruptedException {
+        java.util.List<Event> seen = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Event event = events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (event == null || event == END) {
+                throw new AssertionError("No matching server-sent event within " + timeout + "; got " + seen.size());
+            }
+            seen.add(event);
+            if (last.test(event)) {
+                return seen;
+            }
+        }
+    }
+
     private void read(Stream<String> lines) {
         String[] current = new String[3];
         StringBuilder data = new StringBuilder();
