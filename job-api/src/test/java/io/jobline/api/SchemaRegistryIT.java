@@ -42,7 +42,7 @@ class SchemaRegistryIT {
         assertThat(subjects.status()).isEqualTo(200);
         assertThat(subjects.header("Content-Type")).startsWith(MEDIA_TYPE);
         assertThat(subjects.json().valueStream().map(n -> n.asString()).toList())
-                .containsExactly("job-commands-value", "job-events-value", "job-offers-value", "job-types-value");
+                .containsExactly("api-keys-value", "job-commands-value", "job-events-value", "job-offers-value", "job-types-value");
 
         assertThat(client.get(REGISTRY + "/subjects/job-events-value/versions").text()).isEqualTo("[1,2,3,4,5,6,7]");
 

@@ -8,10 +8,13 @@ import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.jobline.api.access.Caller;
+import io.jobline.api.access.JobAccess;
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobLookup;
 import io.jobline.core.files.FileStore;
@@ -21,7 +24,8 @@ import io.jobline.worker.StoredFile;
 /**
  * Downloads a job's files, produced artifacts first, then uploaded inputs, as attachments with a type a browser will
  * not run ({@link ServedTypes}). Spring MVC answers Range requests on a Resource body with 206 and the requested
- * byte ranges.
+ * byte ranges. The job's owner may download them, and so may a worker of the job's type (a task names its input
+ * files by URL).
  */
 @RestController
 class ArtifactController {
@@ -35,8 +39,12 @@ class ArtifactController {
     }
 
     @GetMapping("/api/jobs/{id}/artifacts/{name}")
-    ResponseEntity<Resource> download(@PathVariable String id, @PathVariable String name) {
+    ResponseEntity<Resource> download(@PathVariable String id, @PathVariable String name,
+                                      @AuthenticationPrincipal Caller caller) {
         JobView job = lookup.require(id);
+        if (!JobAccess.readsFilesOf(caller, job.owner(), job.type())) {
+            throw ApiException.jobNotFound(job.jobId());
+        }
         StoredFile file = Stream.concat(job.artifacts().stream(), job.files().stream())
                 .filter(f -> f.name().equals(name))
                 .findFirst()

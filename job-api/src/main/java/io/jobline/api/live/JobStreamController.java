@@ -6,17 +6,22 @@ import java.util.concurrent.TimeUnit;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.MediaType;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import io.jobline.api.access.Caller;
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobLookup;
 import io.jobline.api.system.JoblineProperties;
 
-/** Server-Sent Events with the WebSocket protocol's payloads; Last-Event-ID resumes where the client left off. */
+/**
+ * Server-Sent Events with the WebSocket protocol's payloads; Last-Event-ID resumes where the client left off. A stream
+ * carries the caller's own jobs only (an admin's: all).
+ */
 @RestController
 class JobStreamController {
 
@@ -41,8 +46,8 @@ class JobStreamController {
 
     @GetMapping(path = "/api/jobs/{id}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter job(@PathVariable String id, @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
-                   HttpServletRequest request) {
-        String jobId = lookup.require(id).jobId();
+                   HttpServletRequest request, @AuthenticationPrincipal Caller caller) {
+        String jobId = lookup.require(id, caller).jobId();
         Long after = null;
         if (lastEventId != null && !lastEventId.isBlank()) {
             try {
@@ -52,7 +57,7 @@ class JobStreamController {
             }
         }
         SseEmitter emitter = new SseEmitter(TIMEOUT_MS);
-        Subscriber subscriber = register(emitter, true, request);
+        Subscriber subscriber = register(emitter, true, request, caller);
         try {
             subscriptions.subscribe(subscriber, jobId, after);
         } catch (RuntimeException e) {
@@ -64,9 +69,9 @@ class JobStreamController {
 
     @GetMapping(path = "/api/jobs/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter all(@RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
-                   HttpServletRequest request) {
+                   HttpServletRequest request, @AuthenticationPrincipal Caller caller) {
         SseEmitter emitter = new SseEmitter(TIMEOUT_MS);
-        Subscriber subscriber = register(emitter, false, request);
+        Subscriber subscriber = register(emitter, false, request, caller);
         String after = lastEventId == null || lastEventId.isBlank() ? null : lastEventId.trim();
         try {
             if (!subscriptions.subscribeAll(subscriber, after, after == null)) {
@@ -83,13 +88,13 @@ class JobStreamController {
      * Admits the stream under the connection limits (429 otherwise); its slot is released when it closes. A write
      * that blocks for the send timeout fails, which closes the stream.
      */
-    private Subscriber register(SseEmitter emitter, boolean oneJob, HttpServletRequest request) {
+    private Subscriber register(SseEmitter emitter, boolean oneJob, HttpServletRequest request, Caller caller) {
         TomcatConnection connection = TomcatConnection.of(request);
         ConnectionLimits.Slot slot = limits.admit(connection != null ? connection.peerAddress() : request.getRemoteAddr());
         if (connection != null) {
             connection.setWriteTimeout(sendTimeout);
         }
-        Subscriber subscriber = hub.newSubscriber(new SseSink(emitter, oneJob));
+        Subscriber subscriber = hub.newSubscriber(new SseSink(emitter, oneJob), caller);
         subscriber.onClose(slot::release);
         emitter.onCompletion(() -> subscriber.closeQuietly("completed"));
         emitter.onTimeout(() -> subscriber.closeQuietly("timed out"));

@@ -8,6 +8,7 @@ import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
+import io.jobline.api.access.Caller;
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobIds;
 import io.jobline.api.system.JoblineProperties;
@@ -17,7 +18,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The WebSocket protocol at /ws: {"subscribe": id}, {"subscribe": id, "after": seq}, {"subscribe": "*"},
- * {"unsubscribe": id}. Anything else gets an error message and the connection stays open.
+ * {"unsubscribe": id}. Anything else gets an error message and the connection stays open. The session sees what the
+ * handshake's caller may see: its own jobs (an admin's: all); another owner's job is an unknown one.
  */
 @Component
 class JobUpdatesWebSocketHandler extends TextWebSocketHandler {
@@ -39,7 +41,8 @@ class JobUpdatesWebSocketHandler extends TextWebSocketHandler {
 
     @Override
     public void afterConnectionEstablished(WebSocketSession session) {
-        Subscriber subscriber = hub.newSubscriber(new WebSocketSink(session, sendTimeout));
+        Caller caller = (Caller) session.getAttributes().get(CallerHandshakeInterceptor.CALLER);
+        Subscriber subscriber = hub.newSubscriber(new WebSocketSink(session, sendTimeout), caller);
         if (session.getAttributes().get(ConnectionLimitInterceptor.SLOT) instanceof ConnectionLimits.Slot slot) {
             subscriber.onClose(slot::release);
         }

@@ -9,22 +9,28 @@ import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 
-/** The WebSocket endpoint /ws, admitted under the connection limits, and the open push connections as a metric. */
+/**
+ * The WebSocket endpoint /ws, admitted under the connection limits with its caller, and the open push connections as
+ * a metric. Origins are checked before the handshake gets here, with the access rules (AllowedOrigins), so Spring's
+ * own check lets every origin through.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
 class LiveConfiguration implements WebSocketConfigurer {
 
     private final JobUpdatesWebSocketHandler handler;
     private final ConnectionLimitInterceptor limits;
+    private final CallerHandshakeInterceptor callers;
 
-    LiveConfiguration(JobUpdatesWebSocketHandler handler, ConnectionLimitInterceptor limits) {
+    LiveConfiguration(JobUpdatesWebSocketHandler handler, ConnectionLimitInterceptor limits, CallerHandshakeInterceptor callers) {
         this.handler = handler;
         this.limits = limits;
+        this.callers = callers;
     }
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-        registry.addHandler(handler, "/ws").addInterceptors(limits).setAllowedOriginPatterns("*");
+        registry.addHandler(handler, "/ws").addInterceptors(callers, limits).setAllowedOriginPatterns("*");
     }
 
     /** At /actuator/metrics/jobline.live.connections: how close the service is to jobline.live.max-connections. */

@@ -1,7 +1,9 @@
 package io.jobline.api.live;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -23,6 +25,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import io.jobline.api.access.Caller;
 import io.jobline.api.system.JoblineProperties;
 import io.jobline.core.lifecycle.JobStatus;
 import io.jobline.projections.ViewListener;
@@ -39,6 +42,11 @@ import io.jobline.schemas.event.JobEvent;
  * fans them out, so push load never slows the projection that REST reads depend on. Should the queue ever fill,
  * every push client is disconnected: clients reconnect and resume from the event log.
  *
+ * <p>A client gets the updates of the jobs its caller may see: following every job, a caller's own jobs only (an
+ * admin's: every job). A deleted job has no view left to say whose it was, so the owners of recently updated jobs are
+ * remembered here; the deletion of a job not among them goes to admins only. A client whose key is revoked is
+ * disconnected at once; one whose key expires, at its next heartbeat.
+ *
  * <p>On shutdown it closes every push connection before the web server's graceful shutdown begins: a stream never
  * ends by itself, and an open one would hold that shutdown for its whole timeout.
  */
@@ -51,6 +59,7 @@ public class LiveHub implements ViewListener, SmartLifecycle, DisposableBean {
     static final long HEARTBEAT_SECONDS = 15;
     static final int FOLDED_QUEUE = 100_000;
     static final Duration RECENT_KEPT_WITHOUT_CLIENTS = Duration.ofMinutes(5);
+    static final int OWNERS_KEPT = 10_000;
 
     private record Folded(JobEvent event, JobView view) {
     }
@@ -64,6 +73,13 @@ public class LiveHub implements ViewListener, SmartLifecycle, DisposableBean {
     private final ArrayDeque<LiveMessage> recent = new ArrayDeque<>();
     private final AtomicLong counter = new AtomicLong();
     private final AtomicInteger ids = new AtomicInteger();
+    /** Owners of recently updated jobs, for their deletion; only the dispatcher thread uses it. */
+    private final Map<String, String> owners = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > OWNERS_KEPT;
+        }
+    };
     private final ExecutorService senders;
     private final ScheduledExecutorService heartbeats;
     private final BlockingQueue<Folded> folded = new ArrayBlockingQueue<>(FOLDED_QUEUE);
@@ -85,14 +101,13 @@ public class LiveHub implements ViewListener, SmartLifecycle, DisposableBean {
         AtomicInteger threads = new AtomicInteger();
         this.senders = Executors.newFixedThreadPool(8, r -> daemon(r, "live-sender-" + threads.incrementAndGet()));
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "live-heartbeat"));
-        heartbeats.scheduleAtFixedRate(() -> subscribers.forEach(Subscriber::heartbeat),
-                HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+        heartbeats.scheduleAtFixedRate(this::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
         this.dispatcher = daemon(this::dispatch, "live-dispatcher");
         dispatcher.start();
     }
 
-    Subscriber newSubscriber(Sink sink) {
-        Subscriber subscriber = new Subscriber("s" + ids.incrementAndGet(), sink, senders, queueCapacity);
+    Subscriber newSubscriber(Sink sink, Caller caller) {
+        Subscriber subscriber = new Subscriber("s" + ids.incrementAndGet(), sink, caller, senders, queueCapacity);
         subscriber.onClose(() -> remove(subscriber));
         subscribers.add(subscriber);
         return subscriber;
@@ -134,6 +149,22 @@ public class LiveHub implements ViewListener, SmartLifecycle, DisposableBean {
         subscriber.followedJobs().forEach(jobId -> unfollow(subscriber, jobId));
     }
 
+    /** Disconnects every client that came with this key: it was revoked. */
+    void disconnectKey(String keyId) {
+        subscribers.stream().filter(s -> keyId.equals(s.caller().keyId())).forEach(s -> s.closeQuietly("API key revoked"));
+    }
+
+    private void heartbeat() {
+        Instant now = Instant.now();
+        for (Subscriber subscriber : subscribers) {
+            if (subscriber.caller().isExpired(now)) {
+                subscriber.closeQuietly("API key expired");
+            } else {
+                subscriber.heartbeat();
+            }
+        }
+    }
+
     /** Called by the projection: only enqueues. */
     @Override
     public void folded(JobEvent event, JobView view) {
@@ -158,18 +189,27 @@ public class LiveHub implements ViewListener, SmartLifecycle, DisposableBean {
 
     private void fanOut(JobEvent event, JobView view) {
         Set<Subscriber> followers = byJob.get(event.getJobId());
+        String owner;
+        if (view != null) {
+            owner = view.owner();
+            owners.put(event.getJobId(), owner);
+        } else {
+            owner = owners.remove(event.getJobId());
+        }
         LiveMessage message = null;
         synchronized (recent) {
             String streamId = epoch + "-" + counter.incrementAndGet();
             if (keepsRecent()) {
-                message = messages.forEvent(event, view).withStreamId(streamId);
+                message = messages.forEvent(event, view).withOwner(owner).withStreamId(streamId);
                 recent.addLast(message);
                 if (recent.size() > RECENT) {
                     recent.removeFirst();
                 }
                 boolean finished = view == null || view.status().isFinished() || view.status() == JobStatus.DELETED;
                 for (Subscriber subscriber : everyJob) {
-                    subscriber.deliver(message);
+                    if (subscriber.sees(owner)) {
+                        subscriber.deliver(message);
+                    }
                     if (finished) {
                         subscriber.forgetFinished(event.getJobId());
                     }
@@ -178,7 +218,7 @@ public class LiveHub implements ViewListener, SmartLifecycle, DisposableBean {
                 // Nobody to resume: the window restarts empty, so an id from before this gap asks for a refetch.
                 recent.clear();
                 if (followers != null) {
-                    message = messages.forEvent(event, view).withStreamId(streamId);
+                    message = messages.forEvent(event, view).withOwner(owner).withStreamId(streamId);
                 }
             }
         }
@@ -221,7 +261,7 @@ public class LiveHub implements ViewListener, SmartLifecycle, DisposableBean {
             return false;
         }
         for (LiveMessage message : recent) {
-            if (streamNumber(message) > after) {
+            if (streamNumber(message) > after && subscriber.sees(message.owner())) {
                 subscriber.send(message);
             }
         }

@@ -55,6 +55,7 @@ public class LiveMessages {
     /**
      * The message for a folded event: the whole job (job_status) when its status changed; otherwise, for progress
      * reports and stage boundaries, the compact job_progress with the job's progress and message after the event.
+     * A deletion ({@code view} null) has no owner: the caller adds it when it knows it.
      */
     public LiveMessage forEvent(JobEvent event, JobView view) {
         if (view == null) {
@@ -65,7 +66,7 @@ public class LiveMessages {
             return progress(event, progress, view);
         }
         if (payload instanceof StageStarted || payload instanceof StageCompleted) {
-            return progress(event.getJobId(), event.getSequence(), view.progress(), view.progressMessage(), view.stage());
+            return progress(event.getJobId(), view.owner(), event.getSequence(), view.progress(), view.progressMessage(), view.stage());
         }
         return status(view);
     }
@@ -80,12 +81,12 @@ public class LiveMessages {
         if (payload instanceof ProgressReported progress) {
             return progress(event, progress, view);
         } else if (payload instanceof StageStarted started) {
-            return progress(event.getJobId(), event.getSequence(), (started.getStage() - 1) * 100 / total,
+            return progress(event.getJobId(), view.owner(), event.getSequence(), (started.getStage() - 1) * 100 / total,
                     "Started " + started.getName(), started.getName());
         } else if (payload instanceof StageCompleted completed) {
             // A worker of a job with dynamic stages may have declared the rest of the plan with it: the total then.
             int planned = completed.getNextStages() == null ? total : completed.getStage() + completed.getNextStages().size();
-            return progress(event.getJobId(), event.getSequence(), completed.getStage() * 100 / Math.max(1, planned),
+            return progress(event.getJobId(), view.owner(), event.getSequence(), completed.getStage() * 100 / Math.max(1, planned),
                     "Completed " + completed.getName(), completed.getName());
         }
         return null;
@@ -94,10 +95,10 @@ public class LiveMessages {
     public LiveMessage progress(JobEvent event, ProgressReported progress, JobView view) {
         int stage = progress.getStage();
         String stageName = stage >= 1 && stage <= view.stages().size() ? view.stages().get(stage - 1).name() : null;
-        return progress(event.getJobId(), event.getSequence(), progress.getProgress(), progress.getMessage(), stageName);
+        return progress(event.getJobId(), view.owner(), event.getSequence(), progress.getProgress(), progress.getMessage(), stageName);
     }
 
-    private LiveMessage progress(String jobId, long seq, int progress, String message, String stage) {
+    private LiveMessage progress(String jobId, String owner, long seq, int progress, String message, String stage) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", JOB_PROGRESS);
         body.put("job_id", jobId);
@@ -105,7 +106,7 @@ public class LiveMessages {
         body.put("message", message);
         body.put("stage", stage);
         body.put("seq", seq);
-        return new LiveMessage(JOB_PROGRESS, jobId, seq, null, json.writeValueAsString(body));
+        return new LiveMessage(JOB_PROGRESS, jobId, owner, seq, null, json.writeValueAsString(body));
     }
 
     public LiveMessage status(JobView view) {
@@ -114,7 +115,7 @@ public class LiveMessages {
         body.put("job_id", view.jobId());
         body.put("status", JobResponse.of(view, Instant.now()));
         body.put("seq", view.lastSequence());
-        return new LiveMessage(JOB_STATUS, view.jobId(), view.lastSequence(), null, json.writeValueAsString(body));
+        return new LiveMessage(JOB_STATUS, view.jobId(), view.owner(), view.lastSequence(), null, json.writeValueAsString(body));
     }
 
     private LiveMessage deleted(String jobId, long seq) {
@@ -123,7 +124,7 @@ public class LiveMessages {
         body.put("job_id", jobId);
         body.put("status", Map.of("job_id", jobId, "status", "deleted"));
         body.put("seq", seq);
-        return new LiveMessage(JOB_STATUS, jobId, seq, null, json.writeValueAsString(body));
+        return new LiveMessage(JOB_STATUS, jobId, null, seq, null, json.writeValueAsString(body));
     }
 
     private LiveMessage reply(String type, String jobId, String message) {
@@ -133,6 +134,6 @@ public class LiveMessages {
             body.put("job_id", jobId);
         }
         body.put("message", message);
-        return new LiveMessage(type, jobId, 0, null, json.writeValueAsString(body));
+        return new LiveMessage(type, jobId, null, 0, null, json.writeValueAsString(body));
     }
 }

@@ -39,16 +39,19 @@ class LiveSubscriptions {
         this.sendTimeout = properties.live().sendTimeout();
     }
 
-    /** @return false when the job is unknown (the subscriber got an error message) */
+    /**
+     * @return false when the job is unknown, or not the subscriber's caller's (the subscriber got an error message;
+     * whatever came for the job meanwhile is dropped)
+     */
     boolean subscribe(Subscriber subscriber, String jobId, Long afterSeq) {
         subscriber.beginReplay(jobId);
         hub.follow(subscriber, jobId);
         JobView view;
         try {
-            view = lookup.require(jobId);
+            view = lookup.require(jobId, subscriber.caller());
         } catch (ApiException | InvalidStateStoreException e) {
             hub.unfollow(subscriber, jobId);
-            subscriber.endReplay(jobId);
+            subscriber.abandonReplay(jobId);
             subscriber.send(messages.error(jobId, e instanceof ApiException problem && problem.status() != HttpStatus.NOT_FOUND
                     ? problem.getMessage() : "Unknown job " + jobId));
             return false;
@@ -98,7 +101,11 @@ class LiveSubscriptions {
         subscriber.send(messages.unsubscribed(jobId));
     }
 
-    /** @return false when {@code afterStreamId} could not be resumed: the client missed updates */
+    /**
+     * Every job the subscriber's caller may see: its own (an admin's: all).
+     *
+     * @return false when {@code afterStreamId} could not be resumed: the client missed updates
+     */
     boolean subscribeAll(Subscriber subscriber, String afterStreamId, boolean confirm) {
         if (confirm) {
             subscriber.send(messages.subscribed("*"));

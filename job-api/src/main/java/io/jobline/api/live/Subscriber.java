@@ -14,11 +14,15 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.jobline.api.access.Caller;
+import io.jobline.api.access.JobAccess;
+
 /**
  * One connected client. Messages wait in a bounded queue and are sent by a shared pool, one at a time per client,
  * so a slow client only ever delays itself; when its queue is full it is disconnected. Per job it keeps the last
  * sequence number sent: nothing older or repeated goes out, and while a job's missed updates are replayed, its live
- * updates are held back and sent after them in order.
+ * updates are held back and sent after them in order. It sees only what its caller may see: its owner's jobs (an
+ * admin every job).
  */
 final class Subscriber {
 
@@ -27,6 +31,7 @@ final class Subscriber {
 
     private final String id;
     private final Sink sink;
+    private final Caller caller;
     private final Executor sender;
     private final int capacity;
     private final ArrayDeque<LiveMessage> queue = new ArrayDeque<>();
@@ -38,15 +43,25 @@ final class Subscriber {
     private boolean closed;
     private final List<Runnable> onClose = new ArrayList<>();
 
-    Subscriber(String id, Sink sink, Executor sender, int capacity) {
+    Subscriber(String id, Sink sink, Caller caller, Executor sender, int capacity) {
         this.id = id;
         this.sink = sink;
+        this.caller = caller;
         this.sender = sender;
         this.capacity = capacity;
     }
 
     String id() {
         return id;
+    }
+
+    Caller caller() {
+        return caller;
+    }
+
+    /** Whether updates of a job of this owner may go to this client. */
+    boolean sees(String owner) {
+        return JobAccess.sees(caller, owner);
     }
 
     /** Runs {@code action} once when this subscriber closes, or at once if it already has. */
@@ -102,6 +117,11 @@ final class Subscriber {
         if (held != null) {
             held.forEach(this::sendIfNewer);
         }
+    }
+
+    /** Drops what was held back for a replay that does not happen: the job is unknown, or not the caller's. */
+    synchronized void abandonReplay(String jobId) {
+        heldBack.remove(jobId);
     }
 
     /** A message of a replay or snapshot: subject to the same per-job ordering, never held back. */

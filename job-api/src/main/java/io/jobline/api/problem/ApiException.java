@@ -42,6 +42,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.BAD_REQUEST, "Bad request", detail, Map.of());
     }
 
+    /** 403: the caller is known, and its key does not allow this. */
+    public static ApiException forbidden(String detail) {
+        return new ApiException(HttpStatus.FORBIDDEN, "Forbidden", detail, Map.of());
+    }
+
     public static ApiException jobNotFound(String jobId) {
         return new ApiException(HttpStatus.NOT_FOUND, "Job not found", "No job with id " + jobId, Map.of("job_id", jobId));
     }

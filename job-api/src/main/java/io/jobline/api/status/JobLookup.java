@@ -5,6 +5,8 @@ import java.util.Optional;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.springframework.stereotype.Component;
 
+import io.jobline.api.access.Caller;
+import io.jobline.api.access.JobAccess;
 import io.jobline.api.problem.ApiException;
 import io.jobline.projections.JobProjections;
 import io.jobline.projections.query.JobQueries;
@@ -51,6 +53,15 @@ public class JobLookup {
      */
     public JobView require(String jobId) {
         return find(JobIds.require(jobId)).orElseThrow(() -> notFound(jobId));
+    }
+
+    /** The job, when {@code caller} may see it; another owner's job is answered as one that does not exist. */
+    public JobView require(String jobId, Caller caller) {
+        JobView job = require(jobId);
+        if (!JobAccess.sees(caller, job.owner())) {
+            throw notFound(jobId);
+        }
+        return job;
     }
 
     private ApiException notFound(String jobId) {

@@ -6,16 +6,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.jobline.api.access.Caller;
 import io.jobline.api.problem.ApiException;
 import io.jobline.core.lifecycle.JobStatus;
 import io.jobline.projections.JobProjections;
 import io.jobline.projections.query.JobQueries;
 import io.jobline.projections.stats.TypeStats;
 
-/** GET /api/jobs/stats: retained jobs per status, and per type the success rate and average run time. */
+/**
+ * GET /api/jobs/stats: retained jobs per status, and per type the success rate and average run time; of the caller's
+ * own jobs (an admin's: of every job).
+ */
 @RestController
 class JobStatsController {
 
@@ -28,11 +33,12 @@ class JobStatsController {
     }
 
     @GetMapping("/api/jobs/stats")
-    Map<String, Object> stats() {
+    Map<String, Object> stats(@AuthenticationPrincipal Caller caller) {
         if (!projections.isCaughtUp()) {
             throw ApiException.catchingUp("the counts");
         }
-        List<TypeStats> byType = queries.stats().stream().sorted(Comparator.comparing(TypeStats::type)).toList();
+        List<TypeStats> all = caller.isAdmin() ? queries.stats() : OwnerStats.of(queries, caller.owner());
+        List<TypeStats> byType = all.stream().sorted(Comparator.comparing(TypeStats::type)).toList();
         Map<String, Long> counts = new TreeMap<>();
         for (JobStatus status : JobStatus.values()) {
             if (status != JobStatus.DELETED) {

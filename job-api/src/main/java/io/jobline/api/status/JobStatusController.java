@@ -8,12 +8,15 @@ import java.util.Map;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.jobline.api.access.Caller;
+import io.jobline.api.access.JobAccess;
 import io.jobline.api.problem.ApiException;
 import io.jobline.core.files.FileStore;
 import io.jobline.core.lifecycle.JobStatus;
@@ -27,7 +30,7 @@ import io.jobline.schemas.event.JobEvent;
 import io.jobline.worker.StoredFile;
 import tools.jackson.databind.JsonNode;
 
-/** Reading jobs: one, a filtered list, a result, a history. */
+/** Reading jobs: one, a filtered list, a result, a history; the caller's own (an admin's: everyone's). */
 @RestController
 @RequestMapping("/api/jobs")
 class JobStatusController {
@@ -49,13 +52,14 @@ class JobStatusController {
     }
 
     @GetMapping("/{id}")
-    JobResponse job(@PathVariable String id) {
-        return JobResponse.of(lookup.require(id), Instant.now());
+    JobResponse job(@PathVariable String id, @AuthenticationPrincipal Caller caller) {
+        return JobResponse.of(lookup.require(id, caller), Instant.now());
     }
 
     /**
      * A page of jobs, newest first. Page on with {@code after} (the previous page's {@code next_after}): it costs
-     * the same on every page. {@code offset} skips jobs by counting them, so it is bounded.
+     * the same on every page. {@code offset} skips jobs by counting them, so it is bounded. A caller that is not an
+     * admin lists its own jobs only: {@code owner} is the caller, and another owner matches nothing.
      */
     @GetMapping
     Map<String, Object> list(@RequestParam(required = false) String status,
@@ -63,7 +67,8 @@ class JobStatusController {
                              @RequestParam(required = false) String owner,
                              @RequestParam(defaultValue = "50") int limit,
                              @RequestParam(defaultValue = "0") int offset,
-                             @RequestParam(required = false) String after) {
+                             @RequestParam(required = false) String after,
+                             @AuthenticationPrincipal Caller caller) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ApiException.badRequest("limit must be from 1 to " + MAX_LIMIT);
         }
@@ -77,7 +82,10 @@ class JobStatusController {
         if (!projections.isCaughtUp()) {
             throw ApiException.catchingUp("the listing");
         }
-        JobPage page = queries.list(new JobFilter(status(status), blankToNull(type), blankToNull(owner)), limit, offset, after);
+        JobAccess.ListingOwner listed = JobAccess.listingOwner(caller, blankToNull(owner));
+        JobPage page = listed.matchesAny()
+                ? queries.list(new JobFilter(status(status), blankToNull(type), listed.owner()), limit, offset, after)
+                : new JobPage(List.of(), 0, null);
         Instant now = Instant.now();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("jobs", page.jobs().stream().map(j -> JobResponse.of(j, now)).toList());
@@ -89,8 +97,8 @@ class JobStatusController {
     }
 
     @GetMapping("/{id}/result")
-    ResponseEntity<Object> result(@PathVariable String id) throws java.io.IOException {
-        JobView job = lookup.require(id);
+    ResponseEntity<Object> result(@PathVariable String id, @AuthenticationPrincipal Caller caller) throws java.io.IOException {
+        JobView job = lookup.require(id, caller);
         switch (job.status()) {
             case COMPLETED -> {
                 Map<String, Object> body = new LinkedHashMap<>();
@@ -112,14 +120,15 @@ class JobStatusController {
     /** The job's events in order, a page at a time: {@code after} a sequence number, at most {@code limit}. */
     @GetMapping("/{id}/events")
     Map<String, Object> events(@PathVariable String id, @RequestParam(defaultValue = "0") long after,
-                               @RequestParam(defaultValue = "" + MAX_EVENTS) int limit) {
+                               @RequestParam(defaultValue = "" + MAX_EVENTS) int limit,
+                               @AuthenticationPrincipal Caller caller) {
         if (after < 0) {
             throw ApiException.badRequest("after must be a sequence number (0 or more)");
         }
         if (limit < 1 || limit > MAX_EVENTS) {
             throw ApiException.badRequest("limit must be from 1 to " + MAX_EVENTS);
         }
-        JobView job = lookup.require(id);
+        JobView job = lookup.require(id, caller);
         List<JobEvent> page = queries.history(job.jobId(), after, limit);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("job_id", job.jobId());

@@ -12,6 +12,7 @@ import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -20,17 +21,17 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.multipart.MultipartHttpServletRequest;
 
+import io.jobline.api.access.Caller;
 import io.jobline.api.problem.ApiException;
 import io.jobline.core.support.Json;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
-/** POST /api/jobs, as JSON or as multipart/form-data with files. */
+/** POST /api/jobs, as JSON or as multipart/form-data with files; the job's owner is the caller. */
 @RestController
 @RequestMapping("/api/jobs")
 class SubmitJobController {
 
-    static final String ANONYMOUS = "anonymous";
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     static final int MAX_BATCH = 1000;
     private static final Set<String> FIELDS = Set.of("type", "input", "options");
@@ -45,11 +46,12 @@ class SubmitJobController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<SubmittedJob> submitJson(@RequestBody JsonNode body,
-                                            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
-        return answer(submitter.submit(jsonRequest(body, idempotencyKey)));
+                                            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+                                            @AuthenticationPrincipal Caller caller) {
+        return answer(submitter.submit(jsonRequest(body, idempotencyKey, caller.owner())));
     }
 
-    private static SubmitRequest jsonRequest(JsonNode body, String idempotencyKey) {
+    private static SubmitRequest jsonRequest(JsonNode body, String idempotencyKey, String owner) {
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("The body must be a JSON object like {\"type\": \"demo\", \"input\": {}}");
         }
@@ -63,12 +65,13 @@ class SubmitJobController {
             throw ApiException.badRequest("'type' is required and must be a non-empty string");
         }
         return new SubmitRequest(type.asString(), input(body.get("input")), body.get("options"), List.of(),
-                ANONYMOUS, idempotencyKey);
+                owner, idempotencyKey);
     }
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<SubmittedJob> submitMultipart(MultipartHttpServletRequest request,
-                                                 @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
+                                                 @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+                                                 @AuthenticationPrincipal Caller caller) {
         String type = request.getParameter("type");
         if (type == null || type.isBlank()) {
             throw ApiException.badRequest("The form needs a 'type' field");
@@ -77,7 +80,7 @@ class SubmitJobController {
         JsonNode options = formJson(request, "options");
         List<Upload> uploads = new ArrayList<>();
         request.getMultiFileMap().values().forEach(parts -> parts.forEach(part -> uploads.add(upload(part))));
-        return answer(submitter.submit(new SubmitRequest(type, input, options, uploads, ANONYMOUS, idempotencyKey)));
+        return answer(submitter.submit(new SubmitRequest(type, input, options, uploads, caller.owner(), idempotencyKey)));
     }
 
     /**
@@ -87,7 +90,8 @@ class SubmitJobController {
      */
     @PostMapping(path = "/batch", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> submitBatch(@RequestBody JsonNode body,
-                                                    @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
+                                                    @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+                                                    @AuthenticationPrincipal Caller caller) {
         JsonNode jobs = body == null ? null : body.get("jobs");
         if (body == null || !body.isObject() || body.size() != 1 || jobs == null || !jobs.isArray() || jobs.isEmpty()) {
             throw ApiException.badRequest("The body must be {\"jobs\": [{\"type\": \"noop\", \"input\": {}}, ...]} with 1 to "
@@ -99,12 +103,12 @@ class SubmitJobController {
         List<SubmitRequest> requests = new ArrayList<>();
         for (int i = 0; i < jobs.size(); i++) {
             try {
-                requests.add(jsonRequest(jobs.get(i), idempotencyKey));
+                requests.add(jsonRequest(jobs.get(i), idempotencyKey, caller.owner()));
             } catch (ApiException e) {
                 throw ApiException.badRequest("jobs[" + i + "]: " + e.getMessage());
             }
         }
-        BatchSubmitter.Outcome outcome = batches.submit(requests, ANONYMOUS, idempotencyKey);
+        BatchSubmitter.Outcome outcome = batches.submit(requests, caller.owner(), idempotencyKey);
         long unconfirmed = outcome.unconfirmed();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("count", outcome.jobs().size());

@@ -17,7 +17,12 @@ import io.jobline.processor.jobtype.csv.CsvLimits;
  */
 @ConfigurationProperties("jobline")
 public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, Submit submit, Live live,
-                                Retention retention, Csv csv, JobTypeJars jobTypes, Secrets secrets, Quotas quotas) {
+                                Retention retention, Csv csv, JobTypeJars jobTypes, Secrets secrets, Quotas quotas,
+                                Access access) {
+
+    public JoblineProperties {
+        access = access == null ? new Access(null, null, null) : access;
+    }
 
     /**
      * @param bootstrapServers an existing cluster; blank starts the embedded broker
@@ -129,5 +134,29 @@ public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, 
      * @param sendTimeout              how long a write to one push client may block before that client is disconnected
      */
     public record Live(int queueCapacity, int maxConnections, int maxConnectionsPerAddress, Duration sendTimeout) {
+    }
+
+    /**
+     * Who may call the service.
+     *
+     * @param mode           {@code auto}: protected mode (loopback clients only, as the admin {@code local}) until an
+     *                       API key exists or {@code adminKey} is set, keys for every request from then on;
+     *                       {@code keys}: every request needs a key from the start
+     * @param adminKey       a key with every scope, acting as owner {@code admin}, kept in memory only (for making
+     *                       the first keys where no loopback client can); blank: none
+     * @param allowedOrigins browser origins (like {@code https://jobs.example.com}) let in beside the service's own
+     *                       and loopback ones: for WebSocket and SSE handshakes, and loopback requests in protected
+     *                       mode
+     */
+    public record Access(Mode mode, String adminKey, List<String> allowedOrigins) {
+
+        public enum Mode { AUTO, KEYS }
+
+        public Access {
+            mode = mode == null ? Mode.AUTO : mode;
+            adminKey = adminKey == null || adminKey.isBlank() ? null : adminKey.trim();
+            allowedOrigins = allowedOrigins == null ? List.of()
+                    : allowedOrigins.stream().filter(o -> o != null && !o.isBlank()).map(String::trim).toList();
+        }
     }
 }

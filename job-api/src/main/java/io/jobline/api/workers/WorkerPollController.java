@@ -8,11 +8,13 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
 
+import io.jobline.api.access.Caller;
 import io.jobline.api.problem.ApiException;
 import io.jobline.core.command.JobCommands;
 import io.jobline.core.command.KafkaCommandSender;
@@ -24,7 +26,7 @@ import io.jobline.processor.dispatch.Taker;
 /**
  * POST /api/workers/poll: an external worker's long poll for a job of its types. Held until a job's start is granted
  * to the worker (200 with the task) or until {@code wait_ms} passes (204). A job granted to a poll whose client left
- * is released at once, unharmed.
+ * is released at once, unharmed. A worker key that names job types may poll for those only (403 otherwise).
  */
 @RestController
 class WorkerPollController {
@@ -53,7 +55,7 @@ class WorkerPollController {
     }
 
     @PostMapping("/api/workers/poll")
-    DeferredResult<ResponseEntity<Task>> poll(@RequestBody PollRequest request) {
+    DeferredResult<ResponseEntity<Task>> poll(@RequestBody PollRequest request, @AuthenticationPrincipal Caller caller) {
         String workerId = request.workerId();
         if (workerId == null || !WORKER_ID.matcher(workerId).matches()) {
             throw ApiException.badRequest("'worker_id' must be 1 to 128 printable characters without spaces");
@@ -65,6 +67,10 @@ class WorkerPollController {
         for (String type : request.types()) {
             if (type == null || type.isBlank()) {
                 throw ApiException.badRequest("'types' must not hold an empty name");
+            }
+            if (!caller.mayWorkOn(type)) {
+                throw ApiException.forbidden("This key may work on job types " + caller.types().stream().sorted().toList()
+                        + " only, not '" + type + "'");
             }
             types.add(type);
         }

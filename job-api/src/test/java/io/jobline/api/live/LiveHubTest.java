@@ -4,14 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import io.jobline.api.access.Caller;
+import io.jobline.api.access.Scope;
 import io.jobline.api.system.JoblineProperties;
 import io.jobline.core.testing.EventLog;
+import io.jobline.projections.view.JobView;
+import io.jobline.projections.view.JobViewFold;
+import io.jobline.schemas.event.JobEvent;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -30,14 +37,14 @@ class LiveHubTest {
 
             nanos.addAndGet(LiveHub.RECENT_KEPT_WITHOUT_CLIENTS.toNanos() - 1);
             RecordingSink signal = new RecordingSink();
-            hub.follow(hub.newSubscriber(signal), "job-3");
+            hub.follow(hub.newSubscriber(signal, Caller.localAdmin()), "job-3");
             hub.folded(EventLog.of("job-2").deleted().last(), null);
             hub.folded(EventLog.of("job-3").deleted().last(), null);
 
             await().atMost(Duration.ofSeconds(5)).until(() -> signal.sent.size() == 1);
 
             RecordingSink back = new RecordingSink();
-            assertThat(hub.followAll(hub.newSubscriber(back), lastSeen)).isTrue();
+            assertThat(hub.followAll(hub.newSubscriber(back, Caller.localAdmin()), lastSeen)).isTrue();
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                     assertThat(back.sent).extracting(LiveMessage::jobId).containsExactly("job-2", "job-3"));
         } finally {
@@ -53,12 +60,12 @@ class LiveHubTest {
 
             nanos.addAndGet(LiveHub.RECENT_KEPT_WITHOUT_CLIENTS.toNanos() + 1);
             RecordingSink follower = new RecordingSink();
-            hub.follow(hub.newSubscriber(follower), "job-2");
+            hub.follow(hub.newSubscriber(follower, Caller.localAdmin()), "job-2");
             hub.folded(EventLog.of("job-2").deleted().last(), null);
             await().atMost(Duration.ofSeconds(5)).until(() -> follower.sent.size() == 1);
 
             RecordingSink back = new RecordingSink();
-            assertThat(hub.followAll(hub.newSubscriber(back), lastSeen)).isFalse();
+            assertThat(hub.followAll(hub.newSubscriber(back, Caller.localAdmin()), lastSeen)).isFalse();
             assertThat(back.sent).isEmpty();
             assertThat(follower.sent).extracting(LiveMessage::jobId).containsExactly("job-2");
         } finally {
@@ -66,10 +73,45 @@ class LiveHubTest {
         }
     }
 
+    @Test
+    void shouldSendAnEveryJobClientOnlyItsCallersJobsAndDeletionsOfUnknownOwnersToAdminsOnly() {
+        LiveHub hub = hub();
+        try {
+            RecordingSink alice = new RecordingSink();
+            RecordingSink admin = new RecordingSink();
+            hub.followAll(hub.newSubscriber(alice, caller("alice")), null);
+            hub.followAll(hub.newSubscriber(admin, Caller.localAdmin()), null);
+
+            fold(hub, EventLog.of("job-a").submitted("demo", "alice", "s1"));
+            fold(hub, EventLog.of("job-b").submitted("demo", "bob", "s1"));
+            hub.folded(EventLog.of("job-a").submitted("demo", "alice", "s1").deleted().last(), null);
+            hub.folded(EventLog.of("job-c").deleted().last(), null);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> admin.sent.size() == 4);
+            assertThat(admin.sent).extracting(LiveMessage::jobId).containsExactly("job-a", "job-b", "job-a", "job-c");
+            assertThat(alice.sent).extracting(LiveMessage::jobId).as("her job, and its deletion: never bob's, nor a "
+                    + "deletion of a job whose owner is not known").containsExactly("job-a", "job-a");
+        } finally {
+            hub.destroy();
+        }
+    }
+
+    private static void fold(LiveHub hub, EventLog log) {
+        JobView view = null;
+        for (JobEvent event : log.events()) {
+            view = JobViewFold.apply(view, event);
+            hub.folded(event, view);
+        }
+    }
+
+    private static Caller caller(String owner) {
+        return new Caller(owner, EnumSet.of(Scope.JOBS_READ), Set.of(), "0123456789abcdef", null);
+    }
+
     /** An every-job client that sees one update and disconnects; returns the stream id it would resume after. */
     private static String followEveryJobForOneUpdateAndLeave(LiveHub hub) {
         RecordingSink sink = new RecordingSink();
-        Subscriber away = hub.newSubscriber(sink);
+        Subscriber away = hub.newSubscriber(sink, Caller.localAdmin());
         hub.followAll(away, null);
         hub.folded(EventLog.of("job-1").deleted().last(), null);
         await().atMost(Duration.ofSeconds(5)).until(() -> sink.sent.size() == 1);
@@ -79,7 +121,7 @@ class LiveHubTest {
 
     private LiveHub hub() {
         LiveHub hub = new LiveHub(new LiveMessages(JsonMapper.builder().build()),
-                new JoblineProperties(null, null, null, null, new JoblineProperties.Live(10, 100, 10, Duration.ofSeconds(5)), null, null, null, null, null), nanos::get);
+                new JoblineProperties(null, null, null, null, new JoblineProperties.Live(10, 100, 10, Duration.ofSeconds(5)), null, null, null, null, null, null), nanos::get);
         hub.start();
         return hub;
     }
@@ -109,13 +151,13 @@ class LiveHubTest {
     @Test
     void shouldCloseEveryPushConnectionWhenStopped() throws Exception {
         LiveHub hub = new LiveHub(new LiveMessages(JsonMapper.builder().build()),
-                new JoblineProperties(null, null, null, null, new JoblineProperties.Live(10, 100, 10, Duration.ofSeconds(5)), null, null, null, null, null));
+                new JoblineProperties(null, null, null, null, new JoblineProperties.Live(10, 100, 10, Duration.ofSeconds(5)), null, null, null, null, null, null));
         try {
             hub.start();
             ClosingSink stream = new ClosingSink();
             ClosingSink socket = new ClosingSink();
-            hub.followAll(hub.newSubscriber(stream), null);
-            hub.follow(hub.newSubscriber(socket), "job-1");
+            hub.followAll(hub.newSubscriber(stream, Caller.localAdmin()), null);
+            hub.follow(hub.newSubscriber(socket, Caller.localAdmin()), "job-1");
 
             hub.stop();
 

@@ -14,6 +14,8 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.jobline.api.access.Caller;
+
 /** The per-client queue: bounded, ordered, deduplicated per job, and never blocking the caller. */
 class SubscriberTest {
 
@@ -27,7 +29,7 @@ class SubscriberTest {
     @Test
     void shouldDisconnectAClientWhoseQueueOverflowsWithoutBlockingTheCaller() {
         BlockingSink stalled = new BlockingSink();
-        Subscriber subscriber = new Subscriber("s1", stalled, pool, 10);
+        Subscriber subscriber = new Subscriber("s1", stalled, Caller.localAdmin(), pool, 10);
         subscriber.follow("*");
         boolean[] removed = {false};
         subscriber.onClose(() -> removed[0] = true);
@@ -49,7 +51,7 @@ class SubscriberTest {
     @Test
     void shouldLetAReplayWaitUntilTheClientHasTakenHalfItsQueue() throws Exception {
         BlockingSink stalled = new BlockingSink();
-        Subscriber subscriber = new Subscriber("s1", stalled, pool, 10);
+        Subscriber subscriber = new Subscriber("s1", stalled, Caller.localAdmin(), pool, 10);
         subscriber.follow("job-1");
         subscriber.deliver(message("job-1", 1));
         await().atMost(Duration.ofSeconds(5)).until(() -> stalled.sending);
@@ -72,7 +74,7 @@ class SubscriberTest {
     @Test
     void shouldSendEachJobsUpdatesOnceAndInOrder() {
         RecordingSink sink = new RecordingSink();
-        Subscriber subscriber = new Subscriber("s1", sink, pool, 100);
+        Subscriber subscriber = new Subscriber("s1", sink, Caller.localAdmin(), pool, 100);
         subscriber.follow("job-1");
 
         for (long seq : new long[] {1, 2, 2, 3, 1, 4}) {
@@ -86,7 +88,7 @@ class SubscriberTest {
     @Test
     void shouldHoldLiveUpdatesBackDuringAReplayAndSendThemAfterIt() {
         RecordingSink sink = new RecordingSink();
-        Subscriber subscriber = new Subscriber("s1", sink, pool, 100);
+        Subscriber subscriber = new Subscriber("s1", sink, Caller.localAdmin(), pool, 100);
         subscriber.beginReplay("job-1");
         subscriber.follow("job-1");
 
@@ -101,7 +103,7 @@ class SubscriberTest {
     }
 
     private static LiveMessage message(String jobId, long seq) {
-        return new LiveMessage("job_progress", jobId, seq, null, "{\"seq\":" + seq + "}");
+        return new LiveMessage("job_progress", jobId, "local", seq, null, "{\"seq\":" + seq + "}");
     }
 
     private static final class RecordingSink implements Sink {

@@ -57,6 +57,16 @@ public final class RawConnection implements AutoCloseable {
                 + "Sec-WebSocket-Version: " + version + "\r\n" + lines(headers));
     }
 
+    /** Any request without a body; a Host among {@code headers} stands in for the one of {@code baseUrl}. */
+    public static RawConnection request(String baseUrl, String fromAddress, String method, String path,
+                                        Map<String, String> headers) {
+        Map<String, String> all = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        URI uri = URI.create(baseUrl);
+        all.put("Host", uri.getHost() + ":" + uri.getPort());
+        all.putAll(headers);
+        return connect(uri, fromAddress, 0, method + " " + path + " HTTP/1.1\r\n" + lines(all) + "\r\n");
+    }
+
     private static String lines(Map<String, String> headers) {
         StringBuilder lines = new StringBuilder();
         headers.forEach((name, value) -> lines.append(name).append(": ").append(value).append("\r\n"));
@@ -65,6 +75,10 @@ public final class RawConnection implements AutoCloseable {
 
     private static RawConnection open(String baseUrl, String fromAddress, int receiveBuffer, String head) {
         URI uri = URI.create(baseUrl);
+        return connect(uri, fromAddress, receiveBuffer, head + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n\r\n");
+    }
+
+    private static RawConnection connect(URI uri, String fromAddress, int receiveBuffer, String request) {
         Socket socket = new Socket();
         try {
             if (receiveBuffer > 0) {
@@ -72,8 +86,7 @@ public final class RawConnection implements AutoCloseable {
             }
             socket.bind(new InetSocketAddress(fromAddress, 0));
             socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
-            socket.getOutputStream().write((head + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             return new RawConnection(socket);
         } catch (IOException e) {

@@ -19,10 +19,27 @@ import tools.jackson.databind.JsonNode;
 public final class ServiceClient {
 
     private final String baseUrl;
+    private final Map<String, String> headers;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ServiceClient(String baseUrl) {
+        this(baseUrl, Map.of());
+    }
+
+    private ServiceClient(String baseUrl, Map<String, String> headers) {
         this.baseUrl = baseUrl;
+        this.headers = headers;
+    }
+
+    /** A client that sends {@code key} as 'Authorization: Bearer' with every request. */
+    public ServiceClient withKey(String key) {
+        return new ServiceClient(baseUrl, Map.of("Authorization", "Bearer " + key));
+    }
+
+    /** A client of the same service reached at another address of this host (same port, same headers). */
+    public ServiceClient at(String host) {
+        URI uri = URI.create(baseUrl);
+        return new ServiceClient(uri.getScheme() + "://" + host + ":" + uri.getPort(), headers);
     }
 
     public String baseUrl() {
@@ -69,6 +86,11 @@ public final class ServiceClient {
         return send(request(path).DELETE());
     }
 
+    /** A POST without a body. */
+    public Response post(String path) {
+        return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
     /** multipart/form-data with text fields and files (name → content). */
     public Response postMultipart(String path, Map<String, String> fields, Map<String, byte[]> files) {
         String boundary = "----jobline" + UUID.randomUUID();
@@ -103,7 +125,9 @@ public final class ServiceClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
+        headers.forEach(request::header);
+        return request;
     }
 
     private Response send(HttpRequest.Builder request) {

@@ -29,7 +29,13 @@ public final class SseClient implements AutoCloseable {
     private final int status;
 
     public SseClient(String url, String lastEventId) {
+        this(url, lastEventId, java.util.Map.of());
+    }
+
+    /** With more request headers (an Authorization). */
+    public SseClient(String url, String lastEventId, java.util.Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
+        headers.forEach(request::header);
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
@@ -58,6 +64,22 @@ public final class SseClient implements AutoCloseable {
             }
             if (matching.test(event)) {
                 return event;
+            }
+        }
+    }
+
+    /** Every event until one matches {@code last} (included). */
+    public java.util.List<Event> until(Predicate<Event> last, Duration timeout) throws InterruptedException {
+        java.util.List<Event> seen = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Event event = events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (event == null || event == END) {
+                throw new AssertionError("No matching server-sent event within " + timeout + "; got " + seen.size());
+            }
+            seen.add(event);
+            if (last.test(event)) {
+                return seen;
             }
         }
     }

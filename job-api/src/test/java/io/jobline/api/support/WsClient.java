@@ -25,9 +25,18 @@ public final class WsClient implements AutoCloseable {
     private volatile boolean reading = true;
 
     public WsClient(String httpBaseUrl) {
-        URI uri = URI.create(httpBaseUrl.replaceFirst("^http", "ws") + "/ws");
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(uri, new Listener()).join();
+        this(httpBaseUrl, "", java.util.Map.of());
+    }
+
+    /**
+     * Connects to /ws with {@code query} (like "?ticket=...", or "") and more handshake headers; a refused handshake
+     * throws (CompletionException).
+     */
+    public WsClient(String httpBaseUrl, String query, java.util.Map<String, String> headers) {
+        URI uri = URI.create(httpBaseUrl.replaceFirst("^http", "ws") + "/ws" + query);
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        headers.forEach(builder::header);
+        this.socket = builder.buildAsync(uri, new Listener()).join();
     }
 
     public void send(String json) {

@@ -26,7 +26,9 @@ import io.jobline.schemas.topic.JobTopics;
  * partition number, and both acknowledge a write only once min(2, replication factor) replicas have it. Dead
  * letters are kept 30 days. job-offers has one partition, so every member of a type's share group reads all of it,
  * and keeps a day: an offer not taken by then was offered again long before (the decider offers a job again after 5 minutes pending).
- * job-types (declared job types, a few records per change) has one partition, so one order, and is kept forever. The replication factor, unless configured, follows the cluster: see
+ * job-types (declared job types, a few records per change) has one partition, so one order, and is kept forever.
+ * api-keys (hashes of API keys) has one partition and is compacted: a key's last record (its creation, or its
+ * revocation) is kept forever, older ones go. The replication factor, unless configured, follows the cluster: see
  * {@link TopicReplication}.
  */
 public final class EnsureTopicsTask {
@@ -36,7 +38,7 @@ public final class EnsureTopicsTask {
     static final long DEAD_LETTER_RETENTION_MS = TimeUnit.DAYS.toMillis(30);
     static final long OFFER_RETENTION_MS = TimeUnit.DAYS.toMillis(1);
     private static final List<String> TOPICS = List.of(JobTopics.COMMANDS, JobTopics.EVENTS, JobTopics.OFFERS,
-            JobTopics.JOB_TYPES, JobTopics.DEAD_LETTERS);
+            JobTopics.JOB_TYPES, JobTopics.API_KEYS, JobTopics.DEAD_LETTERS);
 
     private EnsureTopicsTask() {
     }
@@ -68,6 +70,11 @@ public final class EnsureTopicsTask {
             if (!existing.contains(JobTopics.JOB_TYPES)) {
                 missing.add(new NewTopic(JobTopics.JOB_TYPES, 1, factor)
                         .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
+                                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
+            }
+            if (!existing.contains(JobTopics.API_KEYS)) {
+                missing.add(new NewTopic(JobTopics.API_KEYS, 1, factor)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                                 TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
             }
             if (!existing.contains(JobTopics.DEAD_LETTERS)) {

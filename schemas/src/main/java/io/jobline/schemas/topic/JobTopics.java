@@ -6,6 +6,7 @@ import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.serialization.Serdes;
 
+import io.jobline.schemas.access.ApiKeyEvent;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.jobtype.JobTypeEvent;
@@ -31,6 +32,11 @@ public final class JobTopics {
     /** Job types declared at runtime, keyed by name: one partition, kept forever, folded by every instance. */
     public static final String JOB_TYPES = "job-types";
     /**
+     * API keys, keyed by key id: one partition, compacted (a key's last record stays: a revocation is a record, not a
+     * tombstone), folded by every instance. Holds hashes of keys, never keys.
+     */
+    public static final String API_KEYS = "api-keys";
+    /**
      * Records that could not be deserialized or handled, as they were, with the reason in headers
      * ({@code __streams.errors.exception}, {@code .message}, {@code .stacktrace}, {@code .topic}, {@code .partition},
      * {@code .offset}).
@@ -41,12 +47,14 @@ public final class JobTopics {
     private final Topic<String, JobEvent> events;
     private final Topic<String, JobOffer> offers;
     private final Topic<String, JobTypeEvent> jobTypes;
+    private final Topic<String, ApiKeyEvent> apiKeys;
 
     public JobTopics(SchemaRegistry registry) {
         this.commands = new Topic<>(COMMANDS, Serdes.String(), ConfluentAvroSerde.forValues(registry, JobCommand.getClassSchema()));
         this.events = new Topic<>(EVENTS, Serdes.String(), ConfluentAvroSerde.forValues(registry, JobEvent.getClassSchema()));
         this.offers = new Topic<>(OFFERS, Serdes.String(), ConfluentAvroSerde.forValues(registry, JobOffer.getClassSchema()));
         this.jobTypes = new Topic<>(JOB_TYPES, Serdes.String(), ConfluentAvroSerde.forValues(registry, JobTypeEvent.getClassSchema()));
+        this.apiKeys = new Topic<>(API_KEYS, Serdes.String(), ConfluentAvroSerde.forValues(registry, ApiKeyEvent.getClassSchema()));
     }
 
     public Topic<String, JobCommand> commands() {
@@ -65,6 +73,10 @@ public final class JobTopics {
         return jobTypes;
     }
 
+    public Topic<String, ApiKeyEvent> apiKeys() {
+        return apiKeys;
+    }
+
     /** The value schema the code writes to each topic, by subject. */
     public static Map<String, Schema> valueSchemasBySubject() {
         Map<String, Schema> schemas = new LinkedHashMap<>();
@@ -72,6 +84,7 @@ public final class JobTopics {
         schemas.put(EVENTS + "-value", JobEvent.getClassSchema());
         schemas.put(OFFERS + "-value", JobOffer.getClassSchema());
         schemas.put(JOB_TYPES + "-value", JobTypeEvent.getClassSchema());
+        schemas.put(API_KEYS + "-value", ApiKeyEvent.getClassSchema());
         return schemas;
     }
 }

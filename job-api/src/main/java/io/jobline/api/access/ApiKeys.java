@@ -1,0 +1,200 @@
+package io.jobline.api.access;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.springframework.stereotype.Component;
+
+import io.jobline.api.problem.ApiException;
+import io.jobline.core.system.KafkaSettings;
+import io.jobline.schemas.access.ApiKeyCreated;
+import io.jobline.schemas.access.ApiKeyEvent;
+import io.jobline.schemas.access.ApiKeyRevoked;
+import io.jobline.schemas.topic.JobTopics;
+
+/**
+ * Makes, lists and revokes API keys: appends the change to api-keys and answers once this instance has folded it,
+ * so the next request here already sees it (other instances within their fold's lag, milliseconds).
+ */
+@Component
+public class ApiKeys implements AutoCloseable {
+
+    static final Pattern OWNER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
+    /** A job type's name, as declared types have them. */
+    static final Pattern TYPE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    static final int MAX_TYPES = 100;
+    private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(10);
+
+    private final ApiKeyCatalog catalog;
+    private final KafkaProducer<String, ApiKeyEvent> producer;
+    private final Clock clock = Clock.systemUTC();
+
+    public ApiKeys(KafkaSettings kafka, JobTopics topics) {
+        this.catalog = new ApiKeyCatalog(kafka.clientConfig(), topics.apiKeys());
+        Map<String, Object> config = kafka.clientConfig();
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        this.producer = new KafkaProducer<>(config, topics.apiKeys().keySerde().serializer(),
+                topics.apiKeys().valueSerde().serializer());
+    }
+
+    /** A POST's body. */
+    public record NewKeyRequest(String owner, List<String> scopes, Instant expiresAt, List<String> types) {
+    }
+
+    /** A key just made: the key itself is in {@code token}, here and nowhere else. */
+    public record Created(ApiKey key, String token) {
+    }
+
+    public Created create(NewKeyRequest request, Caller by) {
+        requireCaughtUp();
+        if (request == null) {
+            throw ApiException.badRequest("The body must be a JSON object like {\"owner\": \"alice\", \"scopes\": [\"jobs:read\"]}");
+        }
+        String owner = request.owner();
+        if (owner == null || !OWNER.matcher(owner).matches()) {
+            throw ApiException.badRequest("'owner' must be 1 to 128 letters, digits, '.', '_', '@' or '-', "
+                    + "starting with a letter or digit");
+        }
+        Set<Scope> scopes = scopes(request.scopes());
+        List<String> types = types(request.types(), scopes);
+        Instant now = clock.instant();
+        if (request.expiresAt() != null && !request.expiresAt().isAfter(now)) {
+            throw ApiException.badRequest("'expires_at' must be in the future");
+        }
+        ApiKeyTokens.NewKey key = ApiKeyTokens.generate();
+        ApiKeyCreated created = new ApiKeyCreated(owner, scopes.stream().map(Scope::wireName).toList(), types,
+                request.expiresAt(), key.sha256(), by.owner());
+        append(event(key.id(), now, created));
+        return new Created(catalog.find(key.id()).orElseThrow(), key.token());
+    }
+
+    public void revoke(String id, Caller by) {
+        requireCaughtUp();
+        if (catalog.find(id).isEmpty()) {
+            throw ApiException.notFound("Unknown API key", "No API key with id '" + id + "' (or it was revoked already)");
+        }
+        append(event(id, clock.instant(), new ApiKeyRevoked(by.owner())));
+    }
+
+    /** The keys not revoked, expired ones too, oldest first. */
+    public List<ApiKey> all() {
+        requireCaughtUp();
+        return catalog.all();
+    }
+
+    public Optional<ApiKey> find(String id) {
+        return catalog.find(id);
+    }
+
+    public boolean isCaughtUp() {
+        return catalog.isCaughtUp();
+    }
+
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return catalog.awaitCaughtUp(timeout);
+    }
+
+    /** Whether any key was ever made here (revoked ones count). */
+    public boolean anyKeyMade() {
+        return catalog.hasAnyKey();
+    }
+
+    /** {@code listener} is told the id of each key revoked from now on. */
+    public void onRevoked(Consumer<String> listener) {
+        catalog.onRevoked(listener);
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    private static Set<Scope> scopes(List<String> names) {
+        if (names == null || names.isEmpty()) {
+            throw ApiException.badRequest("'scopes' must name at least one of " + Scope.names());
+        }
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (String name : names) {
+            try {
+                scopes.add(Scope.fromWireName(name));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+        }
+        return scopes;
+    }
+
+    private static List<String> types(List<String> names, Set<Scope> scopes) {
+        if (names == null || names.isEmpty()) {
+            return List.of();
+        }
+        if (!scopes.contains(Scope.WORKER)) {
+            throw ApiException.badRequest("'types' limits what a worker key may work on: only a key with the worker scope has them");
+        }
+        if (names.size() > MAX_TYPES) {
+            throw ApiException.badRequest("'types' may name at most " + MAX_TYPES + " job types");
+        }
+        Set<String> types = new LinkedHashSet<>();
+        for (String name : names) {
+            if (name == null || !TYPE.matcher(name).matches()) {
+                throw ApiException.badRequest("'types' must hold job type names; '" + name + "' is none");
+            }
+            types.add(name);
+        }
+        return new ArrayList<>(types);
+    }
+
+    private void requireCaughtUp() {
+        if (!catalog.isCaughtUp()) {
+            throw ApiException.unavailable("The service is starting: it is still reading the API keys; try again shortly");
+        }
+    }
+
+    private static ApiKeyEvent event(String keyId, Instant at, Object payload) {
+        return ApiKeyEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setKeyId(keyId).setTimestamp(at)
+                .setPayload(payload).build();
+    }
+
+    private void append(ApiKeyEvent event) {
+        try {
+            RecordMetadata written = producer.send(new ProducerRecord<>(JobTopics.API_KEYS, event.getKeyId(), event))
+                    .get(10, TimeUnit.SECONDS);
+            if (!catalog.awaitFolded(written.offset(), APPLY_TIMEOUT)) {
+                throw ApiException.unavailable("The API key change was stored, but this instance has not read it back yet; "
+                        + "it applies within moments");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("Interrupted while storing the API key change");
+        } catch (ExecutionException | TimeoutException e) {
+            throw ApiException.unavailable("Could not store the API key change in Kafka: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        producer.close(Duration.ofSeconds(5));
+        catalog.close();
+    }
+}

@@ -1,0 +1,83 @@
+package io.jobline.api.access;
+
+import static io.jobline.api.access.Scope.ADMIN;
+import static io.jobline.api.access.Scope.JOBS_READ;
+import static io.jobline.api.access.Scope.JOBS_WRITE;
+import static io.jobline.api.access.Scope.WORKER;
+
+import jakarta.servlet.DispatcherType;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+
+import io.jobline.api.problem.ApiException;
+import io.jobline.api.system.JoblineProperties;
+
+/**
+ * The access table: which scope each endpoint needs. Whose jobs a caller sees is decided where the job is read
+ * ({@link JobAccess}); here only what kind of request a key may make. No sessions, no cookies, no CSRF tokens: every
+ * request carries its key (or comes from this machine in protected mode, where {@link AllowedOrigins} keeps other
+ * sites' pages out).
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+class SecurityConfiguration {
+
+    @Bean
+    AllowedOrigins allowedOrigins(JoblineProperties properties) {
+        return new AllowedOrigins(properties.access().allowedOrigins());
+    }
+
+    @Bean
+    SecurityFilterChain access(HttpSecurity http, Authenticator authenticator, WsTickets tickets, AllowedOrigins origins)
+            throws Exception {
+        http.csrf(csrf -> csrf.disable())
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterBefore(new ApiKeyAuthenticationFilter(authenticator, tickets, origins), AnonymousAuthenticationFilter.class)
+                .exceptionHandling(errors -> errors
+                        .authenticationEntryPoint((request, response, e) ->
+                                ApiKeyAuthenticationFilter.refuse(request, response, authenticator.unauthenticated()))
+                        .accessDeniedHandler((request, response, e) ->
+                                ApiKeyAuthenticationFilter.refuse(request, response, ApiException.forbidden(
+                                        lacking(SecurityContextHolder.getContext().getAuthentication(), request.getAttribute(Needs.NEEDED))))))
+                .authorizeHttpRequests(rules -> rules
+                        // Async (streams, long polls) and error dispatches of a request that was let in already.
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers("/actuator/**").access(Needs.anyOf(ADMIN))
+                        .requestMatchers("/api/keys", "/api/keys/**").access(Needs.anyOf(ADMIN))
+                        .requestMatchers(HttpMethod.POST, "/api/jobs/cleanup").access(Needs.anyOf(ADMIN))
+                        .requestMatchers(HttpMethod.GET, "/api/job-types", "/api/job-types/*").access(Needs.anyCaller())
+                        .requestMatchers("/api/job-types", "/api/job-types/**").access(Needs.anyOf(ADMIN))
+                        .requestMatchers(HttpMethod.POST, "/api/workers/poll").access(Needs.anyOf(WORKER))
+                        .requestMatchers("/api/jobs/*/attempts/**").access(Needs.anyOf(WORKER))
+                        .requestMatchers(HttpMethod.GET, "/api/jobs/*/artifacts/*").access(Needs.anyOf(JOBS_READ, WORKER))
+                        .requestMatchers(HttpMethod.POST, "/api/jobs", "/api/jobs/batch", "/api/jobs/*/cancel",
+                                "/api/jobs/*/retry").access(Needs.anyOf(JOBS_WRITE))
+                        .requestMatchers(HttpMethod.DELETE, "/api/jobs/*").access(Needs.anyOf(JOBS_WRITE))
+                        .requestMatchers(HttpMethod.GET, "/api/jobs", "/api/jobs/**").access(Needs.anyOf(JOBS_READ))
+                        .requestMatchers(HttpMethod.POST, "/api/ws-tickets").access(Needs.anyOf(JOBS_READ))
+                        .requestMatchers("/ws").access(Needs.anyOf(JOBS_READ))
+                        .anyRequest().access(Needs.anyCaller()));
+        return http.build();
+    }
+
+    private static String lacking(Authentication authentication, Object needed) {
+        String who = authentication != null && authentication.getPrincipal() instanceof Caller caller
+                ? "The key of '" + caller.owner() + "' has scopes " + caller.scopes().stream().map(Scope::wireName).sorted().toList()
+                : "This caller has no scope";
+        return who + "; this request needs " + (needed == null ? "another scope" : needed) + " (README: Access)";
+    }
+}
