@@ -37,7 +37,7 @@ class JobStatsController {
         if (!projections.isCaughtUp()) {
             throw ApiException.catchingUp("the counts");
         }
-        List<TypeStats> all = caller.isAdmin() ? queries.stats() : OwnerStats.of(queries, caller.owner());
+        List<TypeStats> all = caller.isAdmin() ? queries.stats() : queries.stats(caller.owner());
         List<TypeStats> byType = all.stream().sorted(Comparator.comparing(TypeStats::type)).toList();
         Map<String, Long> counts = new TreeMap<>();
         for (JobStatus status : JobStatus.values()) {
