@@ -37,6 +37,7 @@ public class Authenticator {
     private final ApiKeys keys;
     private final JoblineProperties.Access.Mode configured;
     private final String adminKeySha256;
+    private final JwtCallers jwts;
     private volatile boolean wasProtected;
 
     Authenticator(ApiKeys keys, JoblineProperties properties) {
@@ -48,10 +49,14 @@ public class Authenticator {
                     + MIN_ADMIN_KEY_LENGTH + " characters: make one with `openssl rand -base64 32`");
         }
         this.adminKeySha256 = access.adminKey() == null ? null : ApiKeyTokens.sha256(access.adminKey());
+        this.jwts = new JwtCallers(access.jwt());
     }
 
     /** Who a bearer key makes the request, or the problem to answer (401; 503 while the keys are still being read). */
     Verdict bearer(String token) {
+        if (jwts.enabled() && JwtCallers.looksLikeJwt(token)) {
+            return jwts.verify(token);
+        }
         if (adminKeySha256 != null && ApiKeyTokens.matches(token, adminKeySha256)) {
             return Verdict.of(new Caller(ADMIN_KEY_OWNER, EnumSet.allOf(Scope.class), Set.of(), ADMIN_KEY_OWNER, null));
         }
@@ -78,11 +83,14 @@ public class Authenticator {
         if (ADMIN_KEY_OWNER.equals(caller.keyId())) {
             return adminKeySha256 != null;
         }
+        if (caller.keyId().startsWith("jwt:")) {
+            return !caller.isExpired(keys.now());
+        }
         return keys.find(caller.keyId()).filter(k -> !k.isExpired(keys.now())).isPresent();
     }
 
     Mode mode() {
-        if (configured == JoblineProperties.Access.Mode.KEYS || adminKeySha256 != null) {
+        if (configured == JoblineProperties.Access.Mode.KEYS || adminKeySha256 != null || jwts.enabled()) {
             return Mode.KEYS;
         }
         if (!keys.isCaughtUp()) {
@@ -135,8 +143,9 @@ public class Authenticator {
             case PROTECTED -> log.info("Protected mode: no API key exists and none is configured, so only clients on this "
                     + "machine (loopback) are answered, as the admin '{}'; others get 401. Make the first key with "
                     + "`java -jar job-api.jar keys create --owner <name> --scopes admin` (README: Access)", Caller.LOCAL);
-            case KEYS -> log.info("Access: every request needs an API key ({})", adminKeySha256 != null
-                    ? "JOBLINE_ADMIN_KEY is set" : configured == JoblineProperties.Access.Mode.KEYS
+            case KEYS -> log.info("Access: every request needs an API key or a token ({})", adminKeySha256 != null
+                    ? "JOBLINE_ADMIN_KEY is set" : jwts.enabled() ? "OIDC/JWT tokens are configured"
+                    : configured == JoblineProperties.Access.Mode.KEYS
                     ? "JOBLINE_ACCESS_MODE=keys" : "keys exist");
             case UNKNOWN -> log.warn("Access: the API keys could not be read yet; requests get 503 until they are");
         }

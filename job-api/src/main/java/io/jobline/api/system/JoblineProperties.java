@@ -21,7 +21,7 @@ public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, 
                                 Access access) {
 
     public JoblineProperties {
-        access = access == null ? new Access(null, null, null) : access;
+        access = access == null ? new Access(null, null, null, null) : access;
     }
 
     /**
@@ -148,15 +148,43 @@ public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, 
      *                       and loopback ones: for WebSocket and SSE handshakes, and loopback requests in protected
      *                       mode
      */
-    public record Access(Mode mode, String adminKey, List<String> allowedOrigins) {
+    public record Access(Mode mode, String adminKey, List<String> allowedOrigins, Jwt jwt) {
 
         public enum Mode { AUTO, KEYS }
 
         public Access {
+            jwt = jwt == null ? new Jwt(null, null, null, null) : jwt;
             mode = mode == null ? Mode.AUTO : mode;
             adminKey = adminKey == null || adminKey.isBlank() ? null : adminKey.trim();
             allowedOrigins = allowedOrigins == null ? List.of()
                     : allowedOrigins.stream().filter(o -> o != null && !o.isBlank()).map(String::trim).toList();
+        }
+
+        /**
+         * OIDC/JWT bearer tokens, besides API keys: on when an issuer or a JWK set is given.
+         *
+         * @param issuerUri  the issuer: tokens must name it ({@code iss}); without a JWK set URI, its OpenID
+         *                   configuration says where the keys are
+         * @param jwkSetUri  where the signing keys are (JWK set)
+         * @param audience   the audience tokens must name ({@code aud}); blank: not checked
+         * @param ownerClaim the claim that names the owner; blank: {@code sub}
+         */
+        public record Jwt(String issuerUri, String jwkSetUri, String audience, String ownerClaim) {
+
+            public Jwt {
+                issuerUri = blankToNull(issuerUri);
+                jwkSetUri = blankToNull(jwkSetUri);
+                audience = blankToNull(audience);
+                ownerClaim = ownerClaim == null || ownerClaim.isBlank() ? "sub" : ownerClaim.trim();
+            }
+
+            public boolean enabled() {
+                return issuerUri != null || jwkSetUri != null;
+            }
+
+            private static String blankToNull(String value) {
+                return value == null || value.isBlank() ? null : value.trim();
+            }
         }
     }
 }
