@@ -23,10 +23,23 @@ const state = {
 
 // ---------- HTTP ----------
 
+// A browser signed in with a key (POST /api/session) holds it in an HttpOnly cookie; requests that change something
+// send back the CSRF token of the jobline_csrf cookie.
+function csrfToken() {
+  const found = document.cookie.split('; ').find((c) => c.startsWith('jobline_csrf='));
+  return found ? decodeURIComponent(found.substring('jobline_csrf='.length)) : null;
+}
+
 async function request(method, path, body, headers) {
-  const response = await fetch(path, { method, body, headers });
+  const sent = { ...(headers || {}) };
+  const token = csrfToken();
+  if (token && method !== 'GET') sent['X-CSRF-Token'] = token;
+  const response = await fetch(path, { method, body, headers: sent });
   const type = response.headers.get('Content-Type') || '';
   const data = type.includes('json') ? await response.json() : await response.text();
+  if (response.status === 401) {
+    $('sign-in').hidden = false;
+  }
   if (!response.ok && response.status !== 202) {
     const detail = data && data.detail ? data.detail : `HTTP ${response.status}`;
     throw new Error(detail);
@@ -430,7 +443,21 @@ function refreshAll() {
   if (state.openJob) openJob(state.openJob); else loadJobs();
 }
 
+function setupSignIn() {
+  $('sign-in-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      await request('POST', '/api/session', JSON.stringify({ key: $('sign-in-key').value }),
+        { 'Content-Type': 'application/json' });
+      location.reload();
+    } catch (e) {
+      $('sign-in-error').textContent = e.message;
+    }
+  });
+}
+
 async function start() {
+  setupSignIn();
   $('filter-status').addEventListener('change', (e) => { state.status = e.target.value; state.offset = 0; loadJobs(); });
   $('filter-type').addEventListener('change', (e) => { state.type = e.target.value; state.offset = 0; loadJobs(); });
   $('page-prev').addEventListener('click', () => { state.offset = Math.max(0, state.offset - PAGE_SIZE); loadJobs(); });

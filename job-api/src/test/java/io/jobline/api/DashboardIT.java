@@ -100,6 +100,16 @@ class DashboardIT {
     }
 
     @Test
+    void shouldServeThePageUnderAPolicyThatRunsOnlyItsOwnFilesAndNeverInAFrame() {
+        var page = client.get("/");
+
+        assertThat(page.header("Content-Security-Policy")).contains("script-src 'self'", "frame-ancestors 'none'")
+                .doesNotContain("unsafe-inline");
+        assertThat(page.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(page.header("X-Frame-Options")).isEqualTo("DENY");
+    }
+
+    @Test
     void shouldSubmitADemoJobFromTheFormAndWatchItsBarReach100() {
         new Select(browser.findElement(By.id("submit-type"))).selectByValue("demo");
         WebElement input = browser.findElement(By.id("submit-input"));

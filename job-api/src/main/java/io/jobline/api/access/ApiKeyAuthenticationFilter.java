@@ -16,8 +16,9 @@ import io.jobline.api.problem.ApiException;
 import io.jobline.api.problem.ProblemResponses;
 
 /**
- * Finds who a request comes from: a key in {@code Authorization: Bearer}, a WebSocket/SSE ticket, or, in protected
- * mode, a client on this machine (the admin {@code local}). A request it cannot place goes on unauthenticated, and
+ * Finds who a request comes from: a key in {@code Authorization: Bearer}, a WebSocket/SSE ticket, a signed-in
+ * browser's session cookie ({@link BrowserSession}; with its CSRF token on a request that changes something), or, in
+ * protected mode, a client on this machine (the admin {@code local}). A request it cannot place goes on unauthenticated, and
  * the access rules answer it (401, or nothing needed). A key that is wrong is answered 401 here.
  *
  * <p>The push handshakes are checked for their {@code Origin} first: a page of a foreign site must not open a
@@ -75,6 +76,20 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
                 return;
             }
             authenticate(caller);
+        } else if (BrowserSession.key(request).isPresent() && !isSignInOrOut(request)) {
+            if (BrowserSession.changesSomething(request) && (!BrowserSession.hasCsrfToken(request)
+                    || !origins.allowsOrigin(origin, request.getScheme(), host(request)))) {
+                refuse(request, response, ApiException.forbidden("A signed-in browser's request that changes something "
+                        + "needs the session's CSRF token in the " + BrowserSession.CSRF_HEADER + " header (from the "
+                        + BrowserSession.CSRF_COOKIE + " cookie), from the service's own pages"));
+                return;
+            }
+            Authenticator.Verdict verdict = authenticator.bearer(BrowserSession.key(request).get());
+            if (verdict.refusal() != null) {
+                refuse(request, response, verdict.refusal());
+                return;
+            }
+            authenticate(verdict.caller());
         } else if (authenticator.mode() == Authenticator.Mode.PROTECTED && isFromThisMachine(request)) {
             if (!origins.allowsOrigin(origin, request.getScheme(), host(request)) || !origins.allowsLocalHost(host(request))) {
                 refuse(request, response, ApiException.forbidden("Protected mode answers pages of this machine only: Host "
@@ -85,6 +100,10 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             authenticate(Caller.localAdmin());
         }
         chain.doFilter(request, response);
+    }
+
+    private static boolean isSignInOrOut(HttpServletRequest request) {
+        return "/api/session".equals(request.getRequestURI());
     }
 
     /**

@@ -23,13 +23,17 @@ import io.jobline.api.system.JoblineProperties;
 
 /**
  * The access table: which scope each endpoint needs. Whose jobs a caller sees is decided where the job is read
- * ({@link JobAccess}); here only what kind of request a key may make. No sessions, no cookies, no CSRF tokens: every
- * request carries its key (or comes from this machine in protected mode, where {@link AllowedOrigins} keeps other
- * sites' pages out).
+ * ({@link JobAccess}); here only what kind of request a key may make. No server-side sessions: every request carries
+ * its key, in its header or in a signed-in browser's cookie (with a CSRF token: {@link BrowserSession}), or comes
+ * from this machine in protected mode, where {@link AllowedOrigins} keeps other sites' pages out.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
 class SecurityConfiguration {
+
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            + "frame-ancestors 'none'";
 
     @Bean
     AllowedOrigins allowedOrigins(JoblineProperties properties) {
@@ -39,7 +43,11 @@ class SecurityConfiguration {
     @Bean
     SecurityFilterChain access(HttpSecurity http, Authenticator authenticator, WsTickets tickets, AllowedOrigins origins)
             throws Exception {
-        http.csrf(csrf -> csrf.disable())
+        http.headers(headers -> headers
+                        // The dashboard is files of its own: no inline script or style, no frames, nothing else loaded.
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .frameOptions(frame -> frame.deny()))
+                .csrf(csrf -> csrf.disable())
                 .httpBasic(basic -> basic.disable())
                 .formLogin(form -> form.disable())
                 .logout(logout -> logout.disable())
@@ -56,6 +64,9 @@ class SecurityConfiguration {
                         // Async (streams, long polls) and error dispatches of a request that was let in already.
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers("/api/session").permitAll()
+                        // The dashboard's own files: a browser loads them to sign in.
+                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/app.js", "/app.css").permitAll()
                         .requestMatchers("/actuator/**").access(Needs.anyOf(ADMIN))
                         .requestMatchers("/api/keys", "/api/keys/**").access(Needs.anyOf(ADMIN))
                         .requestMatchers(HttpMethod.POST, "/api/jobs/cleanup").access(Needs.anyOf(ADMIN))

@@ -1,0 +1,65 @@
+package io.jobline.api.access;
+
+import java.util.List;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseCookie;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.jobline.api.problem.ApiException;
+
+/** POST /api/session signs a browser in with a key ({@link BrowserSession}); DELETE /api/session signs it out. */
+@RestController
+class SessionController {
+
+    private final Authenticator authenticator;
+    private final AllowedOrigins origins;
+
+    SessionController(Authenticator authenticator, AllowedOrigins origins) {
+        this.authenticator = authenticator;
+        this.origins = origins;
+    }
+
+    record SignIn(String key) {
+    }
+
+    record Session(String owner, List<String> scopes) {
+    }
+
+    @PostMapping("/api/session")
+    ResponseEntity<Session> signIn(@RequestBody SignIn body, HttpServletRequest request) {
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        String host = request.getHeader(HttpHeaders.HOST);
+        if (!origins.allowsOrigin(origin, request.getScheme(), host == null ? "" : host)) {
+            throw ApiException.forbidden("Origin " + origin + " may not sign in here");
+        }
+        if (body == null || body.key() == null || body.key().isBlank()) {
+            throw ApiException.badRequest("The body must be {\"key\": \"<API key>\"}");
+        }
+        Authenticator.Verdict verdict = authenticator.bearer(body.key().trim());
+        if (verdict.refusal() != null) {
+            throw verdict.refusal();
+        }
+        Caller caller = verdict.caller();
+        ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
+        for (ResponseCookie cookie : BrowserSession.start(body.key().trim(), caller, request.isSecure(), java.time.Instant.now())) {
+            answer.header(HttpHeaders.SET_COOKIE, cookie.toString());
+        }
+        return answer.body(new Session(caller.owner(), caller.scopes().stream().map(Scope::wireName).sorted().toList()));
+    }
+
+    @DeleteMapping("/api/session")
+    ResponseEntity<Void> signOut(HttpServletRequest request) {
+        ResponseEntity.HeadersBuilder<?> answer = ResponseEntity.noContent();
+        for (ResponseCookie cookie : BrowserSession.end(request.isSecure())) {
+            answer.header(HttpHeaders.SET_COOKIE, cookie.toString());
+        }
+        return answer.build();
+    }
+}
