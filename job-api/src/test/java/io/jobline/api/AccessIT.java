@@ -152,6 +152,14 @@ class AccessIT {
     }
 
     @Test
+    void shouldShowHealthDetailsToAdminsOnlyAndTheStatusToAnyone() {
+        assertThat(anonymous.get("/actuator/health").json().has("components")).isFalse();
+        assertThat(alice.get("/actuator/health").json().has("components")).as("an owner's key").isFalse();
+        assertThat(admin.get("/actuator/health").json().has("components")).isTrue();
+        assertThat(alice.get("/actuator/metrics").status()).isEqualTo(403);
+    }
+
+    @Test
     void shouldPushEveryJobToWebSocketAndSseClientsOfItsOwnerAndAdminsOnly() throws Exception {
         String ticket = alice.post("/api/ws-tickets").json().get("ticket").asString();
         try (WsClient alices = new WsClient(anonymous.baseUrl(), "?ticket=" + ticket, Map.of());

@@ -9,9 +9,19 @@ final class CallerAuthentication extends AbstractAuthenticationToken {
     private final Caller caller;
 
     CallerAuthentication(Caller caller) {
-        super(caller.scopes().stream().map(s -> new SimpleGrantedAuthority(s.wireName())).toList());
+        super(authorities(caller));
         this.caller = caller;
         setAuthenticated(true);
+    }
+
+    /** The scopes, and ROLE_ADMIN for an admin: what Boot's actuator checks its {@code roles} against. */
+    private static java.util.List<SimpleGrantedAuthority> authorities(Caller caller) {
+        java.util.List<SimpleGrantedAuthority> authorities = new java.util.ArrayList<>(
+                caller.scopes().stream().map(s -> new SimpleGrantedAuthority(s.wireName())).toList());
+        if (caller.isAdmin()) {
+            authorities.add(new SimpleGrantedAuthority("ROLE_ADMIN"));
+        }
+        return authorities;
     }
 
     @Override
