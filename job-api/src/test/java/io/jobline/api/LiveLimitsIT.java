@@ -35,6 +35,9 @@ class LiveLimitsIT {
     private static final int TOTAL = 4;
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** With a key, not protected mode: a client behind a proxy (X-Forwarded-For) is not one of this machine's. */
+    private static final String ADMIN_KEY = "admin-key-for-the-live-limits-test-0123456789";
+    private static final Map<String, String> WITH_KEY = Map.of("Authorization", "Bearer " + ADMIN_KEY);
 
     @TempDir
     static Path dataDir;
@@ -51,8 +54,9 @@ class LiveLimitsIT {
                 "jobline.live.max-connections-per-address", PER_ADDRESS,
                 "jobline.live.send-timeout", SEND_TIMEOUT.toMillis() + "ms",
                 "jobline.live.queue-capacity", 1_000_000,
-                "server.forward-headers-strategy", "native"));
-        client = service.client();
+                "server.forward-headers-strategy", "native",
+                "jobline.access.admin-key", ADMIN_KEY));
+        client = service.client().withKey(ADMIN_KEY);
     }
 
     @AfterAll
@@ -155,7 +159,7 @@ class LiveLimitsIT {
 
     @Test
     void shouldDisconnectAnSseClientThatStopsReadingWithinTheSendTimeout() {
-        RawConnection stalled = RawConnection.stalledSse(client.baseUrl(), "127.0.0.10");
+        RawConnection stalled = RawConnection.stalledSse(client.baseUrl(), "127.0.0.10", WITH_KEY);
         connections.add(stalled);
         assertThat(stalled.status()).isEqualTo(200);
         awaitOpenConnections(1);
@@ -192,7 +196,7 @@ class LiveLimitsIT {
     }
 
     private RawConnection webSocket(String fromAddress, int version, Map<String, String> headers) {
-        RawConnection ws = RawConnection.webSocket(client.baseUrl(), fromAddress, version, headers);
+        RawConnection ws = RawConnection.webSocket(client.baseUrl(), fromAddress, version, withKey(headers));
         connections.add(ws);
         return ws;
     }
@@ -202,9 +206,15 @@ class LiveLimitsIT {
     }
 
     private RawConnection sse(String fromAddress, Map<String, String> headers) {
-        RawConnection stream = RawConnection.sse(client.baseUrl(), fromAddress, headers);
+        RawConnection stream = RawConnection.sse(client.baseUrl(), fromAddress, withKey(headers));
         connections.add(stream);
         return stream;
+    }
+
+    private static Map<String, String> withKey(Map<String, String> headers) {
+        Map<String, String> all = new java.util.HashMap<>(headers);
+        all.putAll(WITH_KEY);
+        return all;
     }
 
     private static int openConnections() {

@@ -62,7 +62,7 @@ class SchemaRegistryIT {
     void shouldAnswerUnknownThingsWithRegistryErrorBodies() {
         assertError(client.get(REGISTRY + "/schemas/ids/999"), 404, 40403);
         assertError(client.get(REGISTRY + "/subjects/nope-value/versions"), 404, 40401);
-        assertError(client.get(REGISTRY + "/subjects/job-events-value/versions/7"), 404, 40402);
+        assertError(client.get(REGISTRY + "/subjects/job-events-value/versions/8"), 404, 40402);
         assertThat(client.get(REGISTRY + "/subjects/job-events-value/versions/1").json().get("id").asInt())
                 .isNotEqualTo(client.get(REGISTRY + "/subjects/job-events-value/versions/2").json().get("id").asInt());
         assertError(client.get(REGISTRY + "/subjects/job-events-value/versions/x"), 422, 42202);

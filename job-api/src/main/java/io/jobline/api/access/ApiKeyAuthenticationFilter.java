@@ -56,7 +56,9 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             return;
         }
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        String ticket = request.getParameter(TICKET);
+        // Only a push handshake may carry a ticket: reading a parameter of any other request would parse its body
+        // (a multipart upload, here in a filter, where its errors are not the API's problems).
+        String ticket = isPush(request) ? request.getParameter(TICKET) : null;
         if (authorization != null) {
             if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
                 refuse(request, response, Authenticator.invalidKey("Send the API key as 'Authorization: Bearer <key>'"));
@@ -68,7 +70,7 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
                 return;
             }
             authenticate(verdict.caller());
-        } else if (ticket != null && isPush(request)) {
+        } else if (ticket != null) {
             Caller caller = tickets.redeem(ticket).filter(authenticator::isStillValid).orElse(null);
             if (caller == null) {
                 refuse(request, response, Authenticator.invalidKey("The ticket is unknown, used already, or older than "
@@ -107,11 +109,13 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
     }
 
     /**
-     * A client on this machine, talking to the service directly: a loopback peer, and no proxy's forwarding headers
-     * (a reverse proxy on this machine would otherwise make every client of the world a local one).
+     * A client on this machine, talking to the service directly: a loopback peer on a loopback address of the
+     * service, and no proxy's forwarding headers (a reverse proxy on this machine would otherwise make every client of
+     * the world a local one).
      */
     static boolean isFromThisMachine(HttpServletRequest request) {
         return AllowedOrigins.isLoopbackAddress(request.getRemoteAddr())
+                && AllowedOrigins.isLoopbackAddress(request.getLocalAddr())
                 && request.getHeader("Forwarded") == null && request.getHeader("X-Forwarded-For") == null
                 && request.getHeader("X-Real-IP") == null;
     }

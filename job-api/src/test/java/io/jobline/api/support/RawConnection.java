@@ -44,8 +44,8 @@ public final class RawConnection implements AutoCloseable {
     }
 
     /** The same, with a small receive buffer, so that a client that never reads stalls the server's writes soon. */
-    public static RawConnection stalledSse(String baseUrl, String fromAddress) {
-        return open(baseUrl, fromAddress, 4096, "GET /api/jobs/stream HTTP/1.1\r\nAccept: text/event-stream\r\n");
+    public static RawConnection stalledSse(String baseUrl, String fromAddress, Map<String, String> headers) {
+        return open(baseUrl, fromAddress, 4096, "GET /api/jobs/stream HTTP/1.1\r\nAccept: text/event-stream\r\n" + lines(headers));
     }
 
     /** A WebSocket handshake on /ws; {@code version} 13 is the only one servers accept. */
