@@ -444,6 +444,13 @@ function refreshAll() {
 }
 
 function setupSignIn() {
+  // Where an identity provider is configured, the page offers its sign-in beside the key.
+  fetch('/api/session').then((r) => (r.ok ? r.json() : {})).then((options) => {
+    if (options.oidc_login) {
+      $('sign-in-oidc-link').href = options.oidc_login;
+      $('sign-in-oidc').hidden = false;
+    }
+  }).catch(() => {});
   $('sign-in-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     try {

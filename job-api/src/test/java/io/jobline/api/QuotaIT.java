@@ -3,6 +3,7 @@ package io.jobline.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -47,5 +48,32 @@ class QuotaIT {
 
             assertThat(TopicReader.commands(service)).filteredOn(c -> c.getPayload() instanceof SubmitJob).hasSize(12);
         }
+    }
+
+    @Test
+    void shouldRefuseAnUploadPastTheBytesTheOwnersJobsHoldWith413AndTakeItOnceAJobIsDeleted() {
+        try (RunningService service = RunningService.start(dir, Map.of("jobline.processor.concurrency", 0,
+                "jobline.quotas.upload-bytes", "2KB"))) {
+            ServiceClient client = service.client();
+            String first = submitCsv(client, 1500).json().get("job_id").asString();
+            // Listed: the projections have folded it (a GET could answer from the just-accepted jobs).
+            await().atMost(Duration.ofSeconds(20)).until(() -> client.get("/api/jobs?limit=1").json().get("count").asInt() == 1);
+
+            var past = submitCsv(client, 1000);
+
+            assertThat(past.status()).as(past.toString()).isEqualTo(413);
+            assertThat(past.header("Content-Type")).contains("application/problem+json");
+            assertThat(past.json().get("detail").asString()).contains("holds 1500 bytes", "may hold 2048");
+            assertThat(submitCsv(client, 500).status()).as("1500 + 500 fit in 2048").isEqualTo(202);
+            assertThat(TopicReader.commands(service)).filteredOn(c -> c.getPayload() instanceof SubmitJob).hasSize(2);
+
+            assertThat(client.delete("/api/jobs/" + first).status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(20)).until(() -> submitCsv(client, 1000).status() == 202);
+        }
+    }
+
+    private static ServiceClient.Response submitCsv(ServiceClient client, int bytes) {
+        return client.postMultipart("/api/jobs", Map.of("type", "csv-report"),
+                Map.of("data.csv", ("a\n" + "1\n".repeat(bytes)).substring(0, bytes).getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -143,8 +143,11 @@ public final class JobsTopology {
         return !key.isEmpty() && key.charAt(0) > '\1';
     }
 
-    /** Set once a partition's stats count every retained job by owner too (jobs from before that are counted once). */
-    static final String OWNER_STATS_BUILT = "\1owner-stats-built";
+    /**
+     * Set once a partition's stats count every retained job by owner too (jobs from before that are counted once).
+     * Its version moves when the owner counts gain a figure (v2: upload bytes), so that they are counted again.
+     */
+    static final String OWNER_STATS_BUILT = "\1owner-stats-built-v2";
 
     private static final class FoldEvents implements Processor<String, JobEvent, Void, Void> {
         private static final int CACHED_VIEWS = 10_000;

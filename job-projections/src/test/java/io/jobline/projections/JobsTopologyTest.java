@@ -454,16 +454,34 @@ class JobsTopologyTest {
     }
 
     @Test
+    void shouldCountTheBytesEachOwnersRetainedJobsWereUploadedWithUntilTheyAreDeleted() {
+        pipe(EventLog.of("a").submittedWithFiles("csv-report", "alice",
+                List.of(file("a", "x.csv", 1000), file("a", "y.csv", 24)), "analyze").ranToCompletion("w", "{}"));
+        pipe(EventLog.of("b").submittedWithFiles("demo", "alice", List.of(file("b", "z.bin", 5000)), "s"));
+        pipe(EventLog.of("c").submittedWithFiles("demo", "bob", List.of(file("c", "w.bin", 7)), "s"));
+        pipe(EventLog.of("d").submittedWithFiles("demo", "alice", List.of(file("d", "gone.bin", 100_000)), "s").deleted());
+
+        assertThat(queries.stats("alice")).extracting(s -> s.type() + "=" + s.uploadBytes())
+                .containsExactlyInAnyOrder("csv-report=1024", "demo=5000");
+        assertThat(queries.stats("bob")).extracting(io.jobline.projections.stats.TypeStats::uploadBytes).containsExactly(7L);
+    }
+
+    private static FileRef file(String jobId, String name, long size) {
+        return new FileRef(name, "jobs/" + jobId + "/inputs/r/" + name, size, "application/octet-stream");
+    }
+
+    @Test
     void shouldAddUpTheStatsOfEveryPartitionOfAType() {
         var a = io.jobline.projections.stats.TypeStats.empty("demo").apply(null, null);
-        var first = new io.jobline.projections.stats.TypeStats("demo", java.util.Map.of("completed", 2L), 4000);
-        var second = new io.jobline.projections.stats.TypeStats("demo", java.util.Map.of("completed", 1L, "failed", 1L), 2000);
+        var first = new io.jobline.projections.stats.TypeStats("demo", java.util.Map.of("completed", 2L), 4000, 10);
+        var second = new io.jobline.projections.stats.TypeStats("demo", java.util.Map.of("completed", 1L, "failed", 1L), 2000, 5);
 
         var sum = first.plus(second);
 
         assertThat(sum.counts()).isEqualTo(java.util.Map.of("completed", 3L, "failed", 1L));
         assertThat(sum.averageDurationSeconds()).isEqualTo(2.0);
         assertThat(sum.successRate()).isEqualTo(0.75);
+        assertThat(sum.uploadBytes()).isEqualTo(15);
         assertThat(a.counts()).isEmpty();
     }
 

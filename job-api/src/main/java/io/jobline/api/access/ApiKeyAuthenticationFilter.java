@@ -104,8 +104,11 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
+    /** Signing in or out, where an old session's cookie (a revoked key, an expired token) must not be in the way. */
     private static boolean isSignInOrOut(HttpServletRequest request) {
-        return "/api/session".equals(request.getRequestURI());
+        String path = request.getRequestURI();
+        return "/api/session".equals(path) || path.startsWith(OidcLoginController.START + "/")
+                || path.equals(OidcLoginController.START);
     }
 
     /**

@@ -70,7 +70,7 @@ final class BrowserSession {
         };
     }
 
-    private static Optional<String> cookie(HttpServletRequest request, String name) {
+    static Optional<String> cookie(HttpServletRequest request, String name) {
         Cookie[] cookies = request.getCookies();
         if (cookies == null) {
             return Optional.empty();

@@ -64,7 +64,7 @@ class SecurityConfiguration {
                         // Async (streams, long polls) and error dispatches of a request that was let in already.
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
-                        .requestMatchers("/api/session").permitAll()
+                        .requestMatchers("/api/session", OidcLoginController.START, OidcLoginController.CALLBACK).permitAll()
                         // The dashboard's own files: a browser loads them to sign in.
                         .requestMatchers(HttpMethod.GET, "/", "/index.html", "/app.js", "/app.css").permitAll()
                         .requestMatchers("/actuator/**").access(Needs.anyOf(ADMIN))

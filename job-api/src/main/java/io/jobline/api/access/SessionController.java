@@ -8,22 +8,38 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.jobline.api.problem.ApiException;
+import io.jobline.api.system.JoblineProperties;
 
-/** POST /api/session signs a browser in with a key ({@link BrowserSession}); DELETE /api/session signs it out. */
+/**
+ * POST /api/session signs a browser in with a key ({@link BrowserSession}); DELETE /api/session signs it out; GET
+ * /api/session says where else it may sign in ({@link OidcLoginController}).
+ */
 @RestController
 class SessionController {
 
     private final Authenticator authenticator;
     private final AllowedOrigins origins;
+    private final boolean oidcLogin;
 
-    SessionController(Authenticator authenticator, AllowedOrigins origins) {
+    SessionController(Authenticator authenticator, AllowedOrigins origins, JoblineProperties properties) {
         this.authenticator = authenticator;
         this.origins = origins;
+        this.oidcLogin = properties.access().oidc().enabled();
+    }
+
+    /** How a browser may sign in here: with a key always, and at the identity provider where one is configured. */
+    record SignInOptions(String oidcLogin) {
+    }
+
+    @GetMapping("/api/session")
+    SignInOptions options() {
+        return new SignInOptions(oidcLogin ? OidcLoginController.START : null);
     }
 
     record SignIn(String key) {

@@ -59,6 +59,7 @@ class JobSubmitter {
     Outcome submit(SubmitRequest request) {
         JobPlan plan = planner.plan(request);
         quotas.admit(request.owner(), 1);
+        quotas.admitUploads(request.owner(), request.uploads().stream().mapToLong(Upload::size).sum());
         String key = request.idempotencyKey();
         if (key == null) {
             return new Outcome(create(plan.placedId(UUID.randomUUID().toString(), partitions), request, plan), true);

@@ -17,9 +17,10 @@ import io.jobline.projections.query.JobQueries;
 import io.jobline.projections.stats.TypeStats;
 
 /**
- * What one owner may submit: jobs per second (at most that many in any one second, a sliding window) and active jobs (pending and running, counted by the projections). A submit past either
- * is answered 429 before anything is appended, with Retry-After and the RateLimit headers. Limits are per owner,
- * from the defaults or the owner's own; 0 means no limit.
+ * What one owner may submit: jobs per second (at most that many in any one second, a sliding window) and active
+ * jobs (pending and running, counted by the projections); a submit past either is answered 429 before anything is
+ * appended, with Retry-After and the RateLimit headers. And the bytes of uploads its retained jobs hold: past them,
+ * 413. Limits are per owner, from the defaults or the owner's own; 0 means no limit.
  */
 @Component
 class SubmitQuotas {
@@ -58,6 +59,27 @@ class SubmitQuotas {
         if (quota.submitsPerSecond() > 0) {
             int rate = quota.submitsPerSecond();
             windows.computeIfAbsent(owner, o -> new Window()).take(owner, rate, jobs, nanos.getAsLong());
+        }
+    }
+
+    /**
+     * Admits {@code bytes} more of uploads for {@code owner}, or throws a 413 problem: the files its retained jobs
+     * hold (as the projections count them) and these would pass its quota. Deleting jobs frees their share.
+     */
+    void admitUploads(String owner, long bytes) {
+        long limit = quotas.of(owner).uploadBytes();
+        if (limit <= 0 || bytes == 0) {
+            return;
+        }
+        long stored = 0;
+        for (TypeStats stats : queries.stats(owner)) {
+            stored += stats.uploadBytes();
+        }
+        if (stored + bytes > limit) {
+            throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "Upload quota exceeded",
+                    "Owner '" + owner + "' holds " + stored + " bytes of uploads in its jobs and may hold " + limit
+                            + "; these " + bytes + " bytes would pass that (delete finished jobs to free their files)",
+                    Map.of("stored_bytes", stored, "limit", limit, "owner", owner));
         }
     }
 

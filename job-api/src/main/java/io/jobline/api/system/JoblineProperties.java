@@ -21,7 +21,7 @@ public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, 
                                 Access access) {
 
     public JoblineProperties {
-        access = access == null ? new Access(null, null, null, null) : access;
+        access = access == null ? new Access(null, null, null, null, null) : access;
     }
 
     /**
@@ -69,29 +69,32 @@ public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, 
      *
      * @param submitsPerSecond jobs one owner may submit a second (a burst of as many passes); 0: no limit
      * @param activeJobs       jobs one owner may have pending or running at once; 0: no limit
+     * @param uploadBytes      bytes of uploaded files one owner's retained jobs may hold; 0 (or unset): no limit
      */
-    public record Quotas(int submitsPerSecond, long activeJobs, Map<String, OwnerQuota> owners) {
+    public record Quotas(int submitsPerSecond, long activeJobs, DataSize uploadBytes, Map<String, OwnerQuota> owners) {
 
-        public static final Quotas NONE = new Quotas(0, 0, Map.of());
+        public static final Quotas NONE = new Quotas(0, 0, null, Map.of());
 
         public Quotas {
+            uploadBytes = uploadBytes == null ? DataSize.ofBytes(0) : uploadBytes;
             owners = owners == null ? Map.of() : Map.copyOf(owners);
         }
 
         public Quota of(String owner) {
             OwnerQuota own = owners.get(owner);
-            return own == null ? new Quota(submitsPerSecond, activeJobs)
+            return own == null ? new Quota(submitsPerSecond, activeJobs, uploadBytes.toBytes())
                     : new Quota(own.submitsPerSecond() == null ? submitsPerSecond : own.submitsPerSecond(),
-                            own.activeJobs() == null ? activeJobs : own.activeJobs());
+                            own.activeJobs() == null ? activeJobs : own.activeJobs(),
+                            (own.uploadBytes() == null ? uploadBytes : own.uploadBytes()).toBytes());
         }
     }
 
     /** One owner's limits; null: the default. */
-    public record OwnerQuota(Integer submitsPerSecond, Long activeJobs) {
+    public record OwnerQuota(Integer submitsPerSecond, Long activeJobs, DataSize uploadBytes) {
     }
 
     /** The limits that apply to one owner. */
-    public record Quota(int submitsPerSecond, long activeJobs) {
+    public record Quota(int submitsPerSecond, long activeJobs, long uploadBytes) {
     }
 
     /**
@@ -148,12 +151,17 @@ public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, 
      *                       and loopback ones: for WebSocket and SSE handshakes, and loopback requests in protected
      *                       mode
      */
-    public record Access(Mode mode, String adminKey, List<String> allowedOrigins, Jwt jwt) {
+    public record Access(Mode mode, String adminKey, List<String> allowedOrigins, Jwt jwt, Oidc oidc) {
 
         public enum Mode { AUTO, KEYS }
 
         public Access {
             jwt = jwt == null ? new Jwt(null, null, null, null) : jwt;
+            oidc = oidc == null ? new Oidc(null, null, null, null) : oidc;
+            if (oidc.enabled() && jwt.issuerUri() == null) {
+                throw new IllegalArgumentException("jobline.access.oidc.client-id (JOBLINE_OIDC_CLIENT_ID) needs the "
+                        + "identity provider's issuer too: set jobline.access.jwt.issuer-uri (JOBLINE_JWT_ISSUER_URI)");
+            }
             mode = mode == null ? Mode.AUTO : mode;
             adminKey = adminKey == null || adminKey.isBlank() ? null : adminKey.trim();
             allowedOrigins = allowedOrigins == null ? List.of()
@@ -182,9 +190,34 @@ public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, 
                 return issuerUri != null || jwkSetUri != null;
             }
 
-            private static String blankToNull(String value) {
-                return value == null || value.isBlank() ? null : value.trim();
+        }
+
+        /**
+         * The dashboard's sign-in through the identity provider of {@link Jwt#issuerUri()} (authorization code with
+         * PKCE): on when a client id is given. Its access token, checked as any bearer token, is the session.
+         *
+         * @param clientId     the client registered at the provider for the dashboard
+         * @param clientSecret its secret, for a confidential client (sent as HTTP basic); blank: a public client
+         * @param scopes       the scopes asked for, space-separated; blank: {@code openid}
+         * @param redirectUri  where the provider sends the browser back; blank: this service's
+         *                     {@code /api/session/oidc/callback} as the request reached it
+         */
+        public record Oidc(String clientId, String clientSecret, String scopes, String redirectUri) {
+
+            public Oidc {
+                clientId = blankToNull(clientId);
+                clientSecret = blankToNull(clientSecret);
+                scopes = scopes == null || scopes.isBlank() ? "openid" : scopes.trim();
+                redirectUri = blankToNull(redirectUri);
             }
+
+            public boolean enabled() {
+                return clientId != null;
+            }
+        }
+
+        private static String blankToNull(String value) {
+            return value == null || value.isBlank() ? null : value.trim();
         }
     }
 }

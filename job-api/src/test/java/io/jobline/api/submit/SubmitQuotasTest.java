@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.util.unit.DataSize;
+
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.system.JoblineProperties;
 import io.jobline.projections.query.JobFilter;
@@ -62,7 +64,7 @@ class SubmitQuotasTest {
     };
 
     private SubmitQuotas quotas(int perSecond, long active, Map<String, JoblineProperties.OwnerQuota> owners) {
-        return new SubmitQuotas(new JoblineProperties.Quotas(perSecond, active, owners), queries, nanos::get);
+        return new SubmitQuotas(new JoblineProperties.Quotas(perSecond, active, null, owners), queries, nanos::get);
     }
 
     @Test
@@ -88,7 +90,7 @@ class SubmitQuotasTest {
 
     @Test
     void shouldRefuseABatchThatCouldNeverFitAndLetAnOwnerHaveItsOwnLimit() {
-        SubmitQuotas quotas = quotas(10, 0, Map.of("batchy", new JoblineProperties.OwnerQuota(500, null)));
+        SubmitQuotas quotas = quotas(10, 0, Map.of("batchy", new JoblineProperties.OwnerQuota(500, null, null)));
 
         assertThatThrownBy(() -> quotas.admit("alice", 11)).hasMessageContaining("split it");
         quotas.admit("batchy", 500);
@@ -97,13 +99,30 @@ class SubmitQuotasTest {
 
     @Test
     void shouldRefuseJobsPastTheOwnersActiveJobsAndAdmitWithoutLimitsByDefault() {
-        statsByOwner.put("alice", List.of(new TypeStats("demo", Map.of("pending", 3L, "running", 1L, "completed", 50L), 0),
-                new TypeStats("noop", Map.of("pending", 1L), 0)));
+        statsByOwner.put("alice", List.of(new TypeStats("demo", Map.of("pending", 3L, "running", 1L, "completed", 50L), 0, 0),
+                new TypeStats("noop", Map.of("pending", 1L), 0, 0)));
         SubmitQuotas quotas = quotas(0, 6, Map.of());
 
         quotas.admit("alice", 1);
         assertThatThrownBy(() -> quotas.admit("alice", 2)).isInstanceOfSatisfying(ApiException.class, e ->
                 assertThat(e.getMessage()).contains("has 5 jobs pending or running", "may have 6"));
         quotas(0, 0, Map.of()).admit("alice", 1000);
+    }
+
+    @Test
+    void shouldRefuseUploadsPastTheBytesTheOwnersJobsMayHoldCountingEveryTypeAndAnOwnersOwnLimit() {
+        statsByOwner.put("alice", List.of(new TypeStats("demo", Map.of("completed", 2L), 0, 600),
+                new TypeStats("csv-report", Map.of("pending", 1L), 0, 300)));
+        SubmitQuotas quotas = new SubmitQuotas(new JoblineProperties.Quotas(0, 0, DataSize.ofKilobytes(1),
+                Map.of("big", new JoblineProperties.OwnerQuota(null, null, DataSize.ofMegabytes(1)))), queries, nanos::get);
+        statsByOwner.put("big", statsByOwner.get("alice"));
+
+        quotas.admitUploads("alice", 124);
+        assertThatThrownBy(() -> quotas.admitUploads("alice", 125)).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status().value()).isEqualTo(413);
+            assertThat(e.getMessage()).contains("holds 900 bytes", "may hold 1024", "these 125 bytes");
+        });
+        quotas.admitUploads("big", 500_000);
+        quotas(0, 0, Map.of()).admitUploads("alice", 1L << 40);
     }
 }

@@ -8,6 +8,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
@@ -33,8 +34,9 @@ public final class StateSerde<T> implements Serde<T> {
     public StateSerde(Class<T> type) {
         this.type = type;
         this.writer = SMILE.writerFor(type);
-        this.smileReader = SMILE.readerFor(type);
-        this.jsonReader = Json.MAPPER.readerFor(type);
+        // A number a later version added to a record is absent from what earlier ones stored: it reads as 0.
+        this.smileReader = SMILE.readerFor(type).without(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        this.jsonReader = Json.MAPPER.readerFor(type).without(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     }
 
     /** Smile documents start with the header ":)\n". */

@@ -49,6 +49,20 @@ class StateSerdeTest {
         assertThat(serde.deserializer().deserialize("store", bytes)).isEqualTo(empty);
     }
 
+    record Counted(String type, long total) {
+    }
+
+    record CountedLater(String type, long total, long bytes) {
+    }
+
+    @Test
+    void shouldReadANumberAddedToARecordLaterAsZeroFromStateWrittenBeforeIt() {
+        byte[] old = new StateSerde<>(Counted.class).serializer().serialize("store", new Counted("demo", 3));
+
+        assertThat(new StateSerde<>(CountedLater.class).deserializer().deserialize("store", old))
+                .isEqualTo(new CountedLater("demo", 3, 0));
+    }
+
     @Test
     void shouldReadTheJsonTextEarlierVersionsWrote() {
         StoredJob state = runningJob();

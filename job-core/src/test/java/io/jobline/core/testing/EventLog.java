@@ -51,6 +51,13 @@ public final class EventLog {
                 policy == null ? null : policy.toAvro(), null, null, null, 0, null, null, false), attempt);
     }
 
+    /** Submitted with uploaded files. */
+    public EventLog submittedWithFiles(String type, String owner, List<FileRef> files, String... stageNames) {
+        stages.addAll(Arrays.asList(stageNames));
+        return add(new JobSubmitted(type, owner, "{}", List.copyOf(files), List.copyOf(stages), null, null, null, null, 0,
+                null, null, false), attempt);
+    }
+
     /** Submitted as a job of a type with dynamic stages: {@code stageNames} is its initial plan. */
     public EventLog submittedDynamic(String type, Policy policy, String... stageNames) {
         stages.addAll(Arrays.asList(stageNames));
