@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.system.JoblineProperties;
 import io.jobline.core.command.CommandSender;
+import io.jobline.core.logging.JobLogContext;
 import io.jobline.schemas.command.JobCommand;
 
 /** Appends a request's command and waits for Kafka's acknowledgement, bounded: past it the caller gets a 503. */
@@ -76,8 +77,10 @@ public class CommandAppender {
         try {
             ack.get(ackTimeoutMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            log.warn("{} for job {} not acknowledged: {}", command.getPayload().getClass().getSimpleName(),
-                    command.getJobId(), e.toString());
+            try (JobLogContext ignored = JobLogContext.of(command.getJobId())) {
+                log.warn("{} for job {} not acknowledged: {}", command.getPayload().getClass().getSimpleName(),
+                        command.getJobId(), e.toString());
+            }
             throw ApiException.unavailable("Kafka did not acknowledge the request within " + ackTimeoutMs + " ms; try again");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

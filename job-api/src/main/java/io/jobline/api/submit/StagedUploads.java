@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import io.jobline.api.problem.ApiException;
 import io.jobline.core.files.FileStore;
+import io.jobline.core.logging.JobLogContext;
 import io.jobline.worker.StoredFile;
 
 /**
@@ -62,7 +63,9 @@ final class StagedUploads {
         try {
             store.deleteFolder(jobId, folder);
         } catch (IOException e) {
-            log.warn("Could not remove the uploads of a refused submit of job {}: {}", jobId, e.toString());
+            try (JobLogContext ignored = JobLogContext.of(jobId)) {
+                log.warn("Could not remove the uploads of a refused submit of job {}: {}", jobId, e.toString());
+            }
         }
     }
 }

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import io.jobline.core.command.CommandSender;
 import io.jobline.core.lifecycle.JobStatus;
+import io.jobline.core.logging.JobLogContext;
 import io.jobline.schemas.command.FailJob;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.StartJob;
@@ -218,7 +219,9 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
         for (String jobId : List.copyOf(running)) {
             JobCommand fail = mayTimeOut(jobId) ? decider.timeoutCommand(stateOf(jobId), now, takenOverAt) : null;
             if (fail != null) {
-                log.info("Job {}: {}", jobId, ((FailJob) fail.getPayload()).getError());
+                try (JobLogContext ignored = JobLogContext.of(jobId)) {
+                    log.info("Job {}: {}", jobId, ((FailJob) fail.getPayload()).getError());
+                }
                 handle(fail, stateOf(jobId));
             }
         }
@@ -234,6 +237,12 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
     }
 
     private void handle(JobCommand command, JobState state) {
+        try (JobLogContext ignored = JobLogContext.of(command.getJobId())) {
+            decideAndApply(command, state);
+        }
+    }
+
+    private void decideAndApply(JobCommand command, JobState state) {
         Decision decision = overLimit(state, command) ? new Decision(state, List.of(), "job type " + state.type()
                 + " is at its concurrency limit of " + state.concurrencyLimit()) : decider.decide(state, command);
         String claimedBy = isReadyToStart(decision) && !atLimit(decision.state())

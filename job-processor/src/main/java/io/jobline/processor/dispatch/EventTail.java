@@ -16,6 +16,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.jobline.core.logging.JobLogContext;
 import io.jobline.schemas.event.JobEvent;
 import io.jobline.schemas.topic.Topic;
 
@@ -71,7 +72,9 @@ public final class EventTail implements AutoCloseable {
                             try {
                                 watcher.accept(event);
                             } catch (RuntimeException e) {
-                                log.warn("A watcher of job {} failed: {}", event.getJobId(), e.toString());
+                                try (JobLogContext ignored = JobLogContext.of(event.getJobId())) {
+                                    log.warn("A watcher of job {} failed: {}", event.getJobId(), e.toString());
+                                }
                             }
                         }
                     }

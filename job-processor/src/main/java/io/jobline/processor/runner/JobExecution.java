@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import io.jobline.core.command.CommandSender;
 import io.jobline.core.command.JobCommands;
 import io.jobline.core.files.FileStore;
+import io.jobline.core.logging.JobLogContext;
 import io.jobline.core.secrets.SecretInputs;
 import io.jobline.core.secrets.SecretKeys;
 import io.jobline.core.support.Json;
@@ -95,6 +96,12 @@ final class JobExecution implements Runnable {
 
     @Override
     public void run() {
+        try (JobLogContext ignored = JobLogContext.of(job.jobId(), job.attempt())) {
+            runAttempt();
+        }
+    }
+
+    private void runAttempt() {
         thread = Thread.currentThread();
         int stage = job.completedStages();
         try {
@@ -190,7 +197,9 @@ final class JobExecution implements Runnable {
      */
     private void reportFailed(JobCommand command, Throwable error) {
         String what = command.getPayload().getClass().getSimpleName();
-        log.warn("Job {}: {} not appended: {}", job.jobId(), what, error.toString());
+        try (JobLogContext ignored = JobLogContext.of(job.jobId(), job.attempt())) {
+            log.warn("Job {}: {} not appended: {}", job.jobId(), what, error.toString());
+        }
         if (command.getPayload() instanceof FailJob || !reportFailed.compareAndSet(false, true)) {
             return;
         }

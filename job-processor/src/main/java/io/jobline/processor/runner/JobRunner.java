@@ -21,10 +21,11 @@ import org.slf4j.LoggerFactory;
 import io.jobline.core.command.CommandSender;
 import io.jobline.core.command.JobCommands;
 import io.jobline.core.files.FileStore;
-import io.jobline.core.secrets.SecretInputs;
 import io.jobline.core.jobtype.JobTypes;
 import io.jobline.core.lifecycle.EventStatus;
 import io.jobline.core.lifecycle.JobStatus;
+import io.jobline.core.logging.JobLogContext;
+import io.jobline.core.secrets.SecretInputs;
 import io.jobline.processor.decider.Decision;
 import io.jobline.processor.decider.DecisionListener;
 import io.jobline.processor.decider.FairQueue;
@@ -285,7 +286,9 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
             try {
                 files.deleteJob(jobId);
             } catch (IOException e) {
-                log.warn("Could not delete the files of deleted job {}: {}", jobId, e.toString());
+                try (JobLogContext ignored = JobLogContext.of(jobId)) {
+                    log.warn("Could not delete the files of deleted job {}: {}", jobId, e.toString());
+                }
             }
         });
     }
@@ -430,7 +433,9 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         requested.put(job.jobId(), waited);
         sender.send(commands.start(job.jobId(), workerId, job.attempt())).whenComplete((ok, error) -> {
             if (error != null) {
-                log.warn("Could not ask to start job {}: {}", job.jobId(), error.toString());
+                try (JobLogContext ignored = JobLogContext.of(job.jobId(), job.attempt())) {
+                    log.warn("Could not ask to start job {}: {}", job.jobId(), error.toString());
+                }
                 retryLater(job.jobId());
             }
         });
