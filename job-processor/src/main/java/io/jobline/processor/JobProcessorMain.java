@@ -6,6 +6,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
+import org.springframework.core.env.Environment;
 
 import io.jobline.core.files.LocalFileStore;
 import io.jobline.core.jobtype.JobTypes;
@@ -13,6 +15,7 @@ import io.jobline.core.system.DataDirectory;
 import io.jobline.core.system.EnsureTopicsTask;
 import io.jobline.core.system.KafkaSettings;
 import io.jobline.core.system.StandaloneApplication;
+import io.jobline.core.tracing.TracingSetup;
 import io.jobline.processor.jobtype.csv.CsvReportJobType;
 import io.jobline.schemas.registry.SchemaRegistry;
 import io.jobline.schemas.topic.JobTopics;
@@ -41,6 +44,12 @@ public class JobProcessorMain {
         return StandaloneApplication.of(CONFIG_NAME, sources);
     }
 
+    /** Tracing, when an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT); it ends after the processor. */
+    @Bean(destroyMethod = "close")
+    TracingSetup tracing(Environment environment) {
+        return TracingSetup.start(environment::getProperty, "jobline-processor").orElse(null);
+    }
+
     @Bean(destroyMethod = "close")
     DataDirectory dataDirectory(ProcessorProperties properties) {
         return DataDirectory.open(properties.dataDir());
@@ -52,6 +61,7 @@ public class JobProcessorMain {
     }
 
     @Bean(destroyMethod = "close")
+    @DependsOn("tracing")
     JobProcessor jobProcessor(ProcessorProperties properties, KafkaSettings kafka, DataDirectory data) {
         JobTopics topics = new JobTopics(SchemaRegistry.forUrl(kafka.schemaRegistryUrl(), kafka.client().registry()));
         JobTypes types = JobTypes.discover(JobProcessorMain.class.getClassLoader(), properties.jobTypes().path(),

@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * What a long poll hands a worker: everything its attempt needs (the input's secrets opened), and the attempt number
- * that fences its calls.
+ * that fences its calls, and the W3C trace context of the job (null with tracing off) for the worker to continue and
+ * send back as the {@code traceparent} header of its calls.
  */
 record Task(
         String jobId,
@@ -32,7 +33,8 @@ record Task(
         List<FileResponse> files,
         Map<String, Object> options,
         long heartbeatIntervalMs,
-        Instant leaseExpiresAt) {
+        Instant leaseExpiresAt,
+        String traceparent) {
 
     /** @throws SecretKeys.SecretException when a secret of the input does not open with this process's keys */
     static Task of(OfferedJob job, Instant now, SecretInputs secrets) {
@@ -42,6 +44,7 @@ record Task(
                 secrets.open(offer.getJobId(), Json.parse(offer.getInput())), List.copyOf(offer.getStages()), offer.getFirstStage(),
                 offer.getCheckpoint() == null ? null : Json.parse(offer.getCheckpoint()),
                 FileResponse.of(offer.getJobId(), FileRefs.toStored(offer.getFiles())), SubmitOptions.describe(policy),
-                Lease.heartbeatInterval(policy.heartbeatTimeoutMs()).toMillis(), Lease.expiry(now, policy.heartbeatTimeoutMs()));
+                Lease.heartbeatInterval(policy.heartbeatTimeoutMs()).toMillis(), Lease.expiry(now, policy.heartbeatTimeoutMs()),
+                job.traceParent());
     }
 }

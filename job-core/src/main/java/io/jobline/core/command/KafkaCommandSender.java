@@ -7,6 +7,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
+import io.jobline.core.tracing.JobTracing;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.Tick;
 import io.jobline.schemas.topic.Topic;
@@ -35,7 +36,10 @@ public final class KafkaCommandSender implements CommandSender, AutoCloseable {
         try {
             // A tick is about no job: it goes to the partition it names, behind what this producer sent there before.
             Integer partition = command.getPayload() instanceof Tick tick ? tick.getPartition() : null;
-            producer.send(new ProducerRecord<>(topic.name(), partition, command.getJobId(), command), (metadata, error) -> {
+            ProducerRecord<String, JobCommand> record = new ProducerRecord<>(topic.name(), partition, command.getJobId(), command);
+            // The trace of whatever sends it (a request, a stage) goes along for the decider to continue.
+            JobTracing.injectCurrent(record.headers());
+            producer.send(record, (metadata, error) -> {
                 if (error == null) {
                     acked.complete(null);
                 } else {

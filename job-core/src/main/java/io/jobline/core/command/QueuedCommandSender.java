@@ -6,6 +6,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import io.opentelemetry.context.Context;
+
 import io.jobline.schemas.command.JobCommand;
 
 /**
@@ -31,7 +33,9 @@ public final class QueuedCommandSender implements CommandSender, AutoCloseable {
     @Override
     public CompletableFuture<Void> send(JobCommand command) {
         try {
-            return CompletableFuture.supplyAsync(() -> target.send(command), thread).thenCompose(acked -> acked);
+            // Sent on another thread: with the trace context of the caller's.
+            return CompletableFuture.supplyAsync(Context.current().wrapSupplier(() -> target.send(command)), thread)
+                    .thenCompose(acked -> acked);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -10,6 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -22,9 +27,11 @@ import org.slf4j.LoggerFactory;
 import io.jobline.core.command.CommandSender;
 import io.jobline.core.lifecycle.JobStatus;
 import io.jobline.core.logging.JobLogContext;
+import io.jobline.core.tracing.JobTracing;
 import io.jobline.schemas.command.FailJob;
 import io.jobline.schemas.command.JobCommand;
 import io.jobline.schemas.command.StartJob;
+import io.jobline.schemas.command.SubmitJob;
 import io.jobline.schemas.command.Tick;
 import io.jobline.schemas.event.JobEvent;
 import org.apache.avro.specific.SpecificRecord;
@@ -145,7 +152,7 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
             log.warn("Skipping a command whose key does not match its job id: key={}", record.key());
             return;
         }
-        handle(grantedNow(command), stateOf(command.getJobId()));
+        handle(grantedNow(command), stateOf(command.getJobId()), record.headers());
     }
 
     /**
@@ -195,8 +202,15 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
     }
 
     private void offer(JobState job, Instant now) {
-        context.forward(new Record<String, SpecificRecord>(job.jobId(), Offers.of(job, now), now.toEpochMilli()),
-                DeciderTopology.OFFERS_SINK);
+        context.forward(new Record<String, SpecificRecord>(job.jobId(), Offers.of(job, now), now.toEpochMilli(),
+                traced(job.traceParent())), DeciderTopology.OFFERS_SINK);
+    }
+
+    /** Headers with a traceparent when there is one (none when tracing is off). */
+    private static Headers traced(String traceparent) {
+        RecordHeaders headers = new RecordHeaders();
+        JobTracing.inject(traceparent, headers);
+        return headers;
     }
 
     /**
@@ -237,14 +251,37 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
     }
 
     private void handle(JobCommand command, JobState state) {
+        handle(command, state, null);
+    }
+
+    /**
+     * Decides one command, traced (when tracing is on) as a span of the trace its record came with, or else of the
+     * job's own trace.
+     */
+    private void handle(JobCommand command, JobState state, Headers headers) {
         try (JobLogContext ignored = JobLogContext.of(command.getJobId())) {
-            decideAndApply(command, state);
+            if (!JobTracing.enabled()) {
+                decideAndApply(command, state);
+                return;
+            }
+            Span span = JobTracing.start("decide " + command.getPayload().getClass().getSimpleName(), SpanKind.CONSUMER,
+                    JobTracing.fromHeaders(headers, state.traceParent()));
+            span.setAttribute("jobline.job_id", command.getJobId());
+            try (Scope scope = span.makeCurrent()) {
+                decideAndApply(command, state);
+            } finally {
+                span.end();
+            }
         }
     }
 
     private void decideAndApply(JobCommand command, JobState state) {
         Decision decision = overLimit(state, command) ? new Decision(state, List.of(), "job type " + state.type()
                 + " is at its concurrency limit of " + state.concurrencyLimit()) : decider.decide(state, command);
+        if (!decision.isRejected() && command.getPayload() instanceof SubmitJob && JobTracing.enabled()) {
+            // The job's later work (starts, stages, timeouts) is traced under the decision that accepted it.
+            decision = new Decision(decision.state().withTraceParent(JobTracing.currentTraceparent()), decision.events(), null);
+        }
         String claimedBy = isReadyToStart(decision) && !atLimit(decision.state())
                 ? listener.claimSlot(partition, decision.state()) : null;
         if (decision.isRejected()) {
@@ -265,8 +302,8 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
                 uncountRunning(decision.state());
             }
             for (JobEvent event : decision.events()) {
-                context.forward(new Record<String, SpecificRecord>(event.getJobId(), event, event.getTimestamp().toEpochMilli()),
-                        DeciderTopology.EVENTS_SINK);
+                context.forward(new Record<String, SpecificRecord>(event.getJobId(), event, event.getTimestamp().toEpochMilli(),
+                        traced(JobTracing.currentTraceparent())), DeciderTopology.EVENTS_SINK);
             }
             pending.update(decision.state(), claimedBy != null, Instant.ofEpochMilli(context.currentSystemTimeMs()));
             if (decision.state().type() != null) {

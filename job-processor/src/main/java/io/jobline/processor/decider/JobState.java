@@ -46,6 +46,8 @@ import io.jobline.worker.StoredFile;
  * @param concurrencyLimit  most jobs of its type running at once, from the type's definition; null: no limit
  * @param dynamicStages     whether its worker may replace the rest of the plan as it goes; never null, boxed for
  *                          states stored before it
+ * @param traceParent       the W3C trace context its work is traced under (that of the decision that accepted it);
+ *                          null when it was submitted with tracing off
  */
 public record JobState(
         String jobId,
@@ -72,7 +74,8 @@ public record JobState(
         Integer priority,
         Integer typeVersion,
         Integer concurrencyLimit,
-        Boolean dynamicStages) {
+        Boolean dynamicStages,
+        String traceParent) {
 
     public JobState {
         if (restarts == null) {
@@ -94,12 +97,12 @@ public record JobState(
                     Integer priority, Integer typeVersion, Integer concurrencyLimit) {
         this(jobId, status, type, owner, input, files, stages, attempt, sequence, workerId, stage, completedStages,
                 checkpoint, error, policy, failures, retryAt, attemptStartedAt, stageStartedAt, lastReportAt, restarts,
-                priority, typeVersion, concurrencyLimit, false);
+                priority, typeVersion, concurrencyLimit, false, null);
     }
 
     public static JobState empty(String jobId) {
         return new JobState(jobId, null, null, null, null, List.of(), List.of(), 0, 0, null, 0, 0, null, null,
-                Policy.SINGLE_ATTEMPT, 0, null, null, null, null, 0, 0, null, null, false);
+                Policy.SINGLE_ATTEMPT, 0, null, null, null, null, 0, 0, null, null, false, null);
     }
 
     /** A waiting job gains one priority point per this much time waited, so low priorities are not starved. */
@@ -137,6 +140,13 @@ public record JobState(
         return policy == null ? Policy.SINGLE_ATTEMPT : policy;
     }
 
+    /** This state, traced under {@code traceParent} from now on. */
+    public JobState withTraceParent(String traceParent) {
+        return new JobState(jobId, status, type, owner, input, files, stages, attempt, sequence, workerId, stage,
+                completedStages, checkpoint, error, policy, failures, retryAt, attemptStartedAt, stageStartedAt,
+                lastReportAt, restarts, priority, typeVersion, concurrencyLimit, dynamicStages, traceParent);
+    }
+
     public JobState apply(JobEvent event) {
         Object payload = event.getPayload();
         Instant at = event.getTimestamp();
@@ -146,7 +156,7 @@ public record JobState(
                     FileRefs.toStored(submitted.getFiles()), List.copyOf(submitted.getStages()), event.getAttempt(),
                     event.getSequence(), null, 0, 0, null, null, Policy.of(submitted.getPolicy()), 0, null, null,
                     null, at, 0, submitted.getPriority(), submitted.getTypeVersion(), submitted.getConcurrencyLimit(),
-                    submitted.getDynamicStages());
+                    submitted.getDynamicStages(), traceParent);
         } else if (payload instanceof JobStarted started) {
             if (status == JobStatus.RUNNING) {
                 next.restarts = restarts + 1; // a new attempt of a running job: its worker was lost
@@ -240,7 +250,7 @@ public record JobState(
             return new JobState(from.jobId, status, from.type, from.owner, from.input, from.files, stages, attempt,
                     sequence, workerId, stage, completedStages, checkpoint, error, from.policy, failures, retryAt,
                     attemptStartedAt, stageStartedAt, lastReportAt, restarts, from.priority, from.typeVersion,
-                    from.concurrencyLimit, from.dynamicStages);
+                    from.concurrencyLimit, from.dynamicStages, from.traceParent);
         }
     }
 }

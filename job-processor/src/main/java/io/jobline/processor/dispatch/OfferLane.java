@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import io.opentelemetry.context.Scope;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.common.errors.WakeupException;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import io.jobline.core.command.CommandSender;
 import io.jobline.core.command.JobCommands;
+import io.jobline.core.tracing.JobTracing;
 import io.jobline.schemas.offer.JobOffer;
 import io.jobline.schemas.topic.Topic;
 
@@ -108,7 +110,8 @@ final class OfferLane implements Runnable {
                 var polled = consumer.poll(shortPollsLeft > 0 ? DRAINING_POLL : POLL);
                 shortPollsLeft = polled.isEmpty() ? Math.max(0, shortPollsLeft - 1) : SHORT_POLLS_AFTER_AN_OFFER;
                 for (ConsumerRecord<String, JobOffer> record : polled) {
-                    consumer.acknowledge(record, handOut(record.value()));
+                    consumer.acknowledge(record, handOut(record.value(),
+                            JobTracing.traceparent(JobTracing.fromHeaders(record.headers(), null))));
                 }
                 consumer.commitSync(COMMIT_TIMEOUT);
                 idleSince = System.nanoTime();
@@ -136,7 +139,7 @@ final class OfferLane implements Runnable {
         return !takers.isEmpty();
     }
 
-    private AcknowledgeType handOut(JobOffer offer) throws InterruptedException {
+    private AcknowledgeType handOut(JobOffer offer, String traceParent) throws InterruptedException {
         if (offer == null || !type.equals(offer.getType())) {
             return AcknowledgeType.ACCEPT; // another type's offer: that type's group hands it out
         }
@@ -145,7 +148,9 @@ final class OfferLane implements Runnable {
             return AcknowledgeType.RELEASE;
         }
         var outcome = outcomes.await(offer.getJobId(), offer.getAttempt(), taker.workerId());
-        sender.send(commands.start(offer.getJobId(), taker.workerId(), offer.getAttempt()));
+        try (Scope traced = JobTracing.fromTraceparent(traceParent).makeCurrent()) {
+            sender.send(commands.start(offer.getJobId(), taker.workerId(), offer.getAttempt()));
+        }
         boolean granted;
         try {
             granted = outcome.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -159,7 +164,7 @@ final class OfferLane implements Runnable {
             giveBack(taker);
             return AcknowledgeType.ACCEPT;
         }
-        OfferedJob job = new OfferedJob(offer, taker.workerId());
+        OfferedJob job = new OfferedJob(offer, taker.workerId(), traceParent);
         if (!taker.grant(job)) {
             // The taker stopped waiting while its start was on its way: give the job back unharmed.
             sender.send(commands.release(job.jobId(), taker.workerId(), job.attempt(), "the worker stopped waiting"));

@@ -6,9 +6,9 @@ import io.jobline.schemas.offer.JobOffer;
 
 /**
  * An offered job whose start was granted to a worker: the offer (everything the attempt needs) and the attempt it
- * runs, which fences every report.
+ * runs, which fences every report; and the trace it is traced under (null with tracing off).
  */
-public record OfferedJob(JobOffer offer, String workerId) {
+public record OfferedJob(JobOffer offer, String workerId, String traceParent) {
 
     public String jobId() {
         return offer.getJobId();
@@ -21,6 +21,6 @@ public record OfferedJob(JobOffer offer, String workerId) {
 
     /** The running attempt as a worker of this process runs it. */
     public JobState runningState() {
-        return Offers.started(offer, workerId);
+        return Offers.started(offer, workerId).withTraceParent(traceParent);
     }
 }

@@ -14,10 +14,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
+
 import io.jobline.core.command.CommandSender;
 import io.jobline.core.command.JobCommands;
 import io.jobline.core.files.FileStore;
 import io.jobline.core.logging.JobLogContext;
+import io.jobline.core.tracing.JobTracing;
 import io.jobline.core.secrets.SecretInputs;
 import io.jobline.core.secrets.SecretKeys;
 import io.jobline.core.support.Json;
@@ -97,7 +103,18 @@ final class JobExecution implements Runnable {
     @Override
     public void run() {
         try (JobLogContext ignored = JobLogContext.of(job.jobId(), job.attempt())) {
-            runAttempt();
+            if (!JobTracing.enabled()) {
+                runAttempt();
+                return;
+            }
+            Span span = JobTracing.start("run " + job.type(), SpanKind.CONSUMER, JobTracing.fromTraceparent(job.traceParent()));
+            span.setAttribute("jobline.job_id", job.jobId());
+            span.setAttribute("jobline.attempt", job.attempt());
+            try (Scope scope = span.makeCurrent()) {
+                runAttempt();
+            } finally {
+                span.end();
+            }
         }
     }
 
@@ -126,7 +143,7 @@ final class JobExecution implements Runnable {
                     // The attempt's first stage was started with the attempt (JobStarted, StageStarted).
                     send(commands.startStage(job.jobId(), workerId, job.attempt(), stage, job.stages().get(stage - 1)));
                 }
-                JsonNode output = type.runStage(new Context(input, stage, total, checkpoint));
+                JsonNode output = runStage(new Context(input, stage, total, checkpoint));
                 if (cancelled) {
                     return;
                 }
@@ -167,6 +184,25 @@ final class JobExecution implements Runnable {
             thread = null;
             Thread.interrupted();
             onFinished.run();
+        }
+    }
+
+    /** Runs one stage of the job type's code, traced as a span of the attempt's when tracing is on. */
+    private JsonNode runStage(Context context) throws Exception {
+        if (!JobTracing.enabled()) {
+            return type.runStage(context);
+        }
+        Span span = JobTracing.start("stage " + job.stages().get(context.stage() - 1), SpanKind.INTERNAL,
+                io.opentelemetry.context.Context.current());
+        span.setAttribute("jobline.stage", context.stage());
+        try (Scope scope = span.makeCurrent()) {
+            return type.runStage(context);
+        } catch (Exception | Error e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR);
+            throw e;
+        } finally {
+            span.end();
         }
     }
 

@@ -69,6 +69,6 @@ class JobStateSerdeTest {
         return new JobState(s.jobId(), s.status(), s.type(), s.owner(), s.input(), s.files(), s.stages(), s.attempt(),
                 s.sequence(), s.workerId(), s.stage(), s.completedStages(), s.checkpoint(), s.error(), s.policy(),
                 s.failures(), s.retryAt(), s.attemptStartedAt(), s.stageStartedAt(), s.lastReportAt(), s.restarts(),
-                s.priority(), s.typeVersion(), s.concurrencyLimit(), true);
+                s.priority(), s.typeVersion(), s.concurrencyLimit(), true, null);
     }
 }
