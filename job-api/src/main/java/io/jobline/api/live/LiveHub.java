@@ -167,6 +167,11 @@ public class LiveHub implements ViewListener, SmartLifecycle, DisposableBean {
 
     /** Called by the projection: only enqueues. */
     @Override
+    public void folded(JobEvent event, JobView before, JobView after) {
+        folded(event, after);
+    }
+
+    /** {@code view}: the job after {@code event}, null when it deleted the job. */
     public void folded(JobEvent event, JobView view) {
         if (!folded.offer(new Folded(event, view))) {
             folded.clear();

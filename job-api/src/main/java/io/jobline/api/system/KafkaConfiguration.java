@@ -147,11 +147,11 @@ class KafkaConfiguration {
     @Bean(destroyMethod = "close")
     JobProjections jobProjections(KafkaSettings settings, JobTopics topics, LiveHub live, RecentSubmissions recent) {
         // Once the projection holds a job, the API stops remembering it as just accepted.
-        return JobProjections.start(settings, topics, (event, view) -> {
-            if (view != null) {
+        return JobProjections.start(settings, topics, (event, before, after) -> {
+            if (after != null) {
                 recent.forget(event.getJobId());
             }
-            live.folded(event, view);
+            live.folded(event, after);
         });
     }
 
