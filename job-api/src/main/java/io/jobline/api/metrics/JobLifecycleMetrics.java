@@ -2,7 +2,9 @@ package io.jobline.api.metrics;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.jobline.core.lifecycle.JobStatus;
@@ -39,9 +41,18 @@ public final class JobLifecycleMetrics {
             Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10),
             Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1)};
 
+    private static final Map<String, String> DESCRIPTIONS = Map.of(
+            "jobline.jobs.submitted", "Jobs accepted",
+            "jobline.jobs.started", "Attempts started: first runs, retries and restarts",
+            "jobline.jobs.restarts", "Running jobs taken over by a new attempt (their worker was gone)",
+            "jobline.jobs.completed", "Jobs completed",
+            "jobline.jobs.failed", "Jobs failed for good (no attempt left, or not retryable)",
+            "jobline.jobs.cancelled", "Jobs cancelled, also by a delete of an active job");
+
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Set<String> types = ConcurrentHashMap.newKeySet();
 
     public JobLifecycleMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -53,14 +64,17 @@ public final class JobLifecycleMetrics {
             return; // deleted: not a lifecycle fact of its own
         }
         String type = after.type();
+        if (types.add(type)) {
+            startAtZero(type);
+        }
         Instant at = event.getTimestamp();
         Object payload = event.getPayload();
         if (payload instanceof JobSubmitted) {
-            count("jobline.jobs.submitted", type, "Jobs accepted");
+            count("jobline.jobs.submitted", type);
         } else if (payload instanceof JobStarted) {
-            count("jobline.jobs.started", type, "Attempts started: first runs, retries and restarts");
+            count("jobline.jobs.started", type);
             if (before.status() == JobStatus.RUNNING) {
-                count("jobline.jobs.restarts", type, "Running jobs taken over by a new attempt (their worker was gone)");
+                count("jobline.jobs.restarts", type);
             } else {
                 time("jobline.jobs.queue.time", type, "From an attempt being due (submitted, retried, released, backoff passed) to its start",
                         dueAt(before), at);
@@ -70,18 +84,29 @@ public final class JobLifecycleMetrics {
                 }
             }
         } else if (payload instanceof JobCompleted) {
-            count("jobline.jobs.completed", type, "Jobs completed");
+            count("jobline.jobs.completed", type);
             runTime(type, "completed", before, at);
         } else if (payload instanceof JobFailed) {
-            count("jobline.jobs.failed", type, "Jobs failed for good (no attempt left, or not retryable)");
+            count("jobline.jobs.failed", type);
             runTime(type, "failed", before, at);
         } else if (payload instanceof JobCancelled) {
-            count("jobline.jobs.cancelled", type, "Jobs cancelled, also by a delete of an active job");
+            count("jobline.jobs.cancelled", type);
             runTime(type, "cancelled", before, at);
         } else if (payload instanceof AttemptFailed) {
             retry(type, "failure");
         } else if (payload instanceof JobRetried) {
             retry(type, "manual");
+        }
+    }
+
+    /**
+     * Registers every counter of a type the first time one of its jobs is seen, so that a rate or an alert on, say,
+     * failures reads 0 rather than nothing until the first one.
+     */
+    private void startAtZero(String type) {
+        DESCRIPTIONS.forEach((name, description) -> counter(name, type, description));
+        for (String cause : List.of("failure", "manual")) {
+            retryCounter(type, cause);
         }
     }
 
@@ -104,15 +129,23 @@ public final class JobLifecycleMetrics {
     }
 
     private void retry(String type, String cause) {
-        counters.computeIfAbsent("jobline.jobs.retries\0" + type + "\0" + cause, k -> Counter.builder("jobline.jobs.retries")
-                .description("New attempts scheduled: after a failed attempt (failure) or asked for by hand (manual)")
-                .tags("type", type, "cause", cause)
-                .register(registry)).increment();
+        retryCounter(type, cause).increment();
     }
 
-    private void count(String name, String type, String description) {
-        counters.computeIfAbsent(name + "\0" + type, k -> Counter.builder(name).description(description)
-                .tag("type", type).register(registry)).increment();
+    private Counter retryCounter(String type, String cause) {
+        return counters.computeIfAbsent("jobline.jobs.retries\0" + type + "\0" + cause, k -> Counter.builder("jobline.jobs.retries")
+                .description("New attempts scheduled: after a failed attempt (failure) or asked for by hand (manual)")
+                .tags("type", type, "cause", cause)
+                .register(registry));
+    }
+
+    private void count(String name, String type) {
+        counter(name, type, DESCRIPTIONS.get(name)).increment();
+    }
+
+    private Counter counter(String name, String type, String description) {
+        return counters.computeIfAbsent(name + "\0" + type, k -> Counter.builder(name).description(description)
+                .tag("type", type).register(registry));
     }
 
     private void time(String name, String type, String description, Instant from, Instant to) {

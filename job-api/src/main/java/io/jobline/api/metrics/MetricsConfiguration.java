@@ -64,13 +64,13 @@ class MetricsConfiguration {
                                             JobProjections projections, MetricsScheduler scheduler) {
         ScheduledExecutorService executor = scheduler.executor();
         List<MeterBinder> binders = new ArrayList<>();
-        binders.add(new KafkaClientMetrics(apiProducer.client(), Tags.of("jobline.client", "api"), executor));
-        binders.add(new KafkaStreamsMetrics(projections.streams(), Tags.of("jobline.client", JobProjections.APPLICATION_ID), executor));
+        binders.add(new KafkaClientMetrics(apiProducer.client(), Tags.of("client", "api"), executor));
+        binders.add(new KafkaStreamsMetrics(projections.streams(), Tags.of("client", JobProjections.APPLICATION_ID), executor));
         JobProcessor local = processor.getIfAvailable();
         if (local != null) {
-            binders.add(new KafkaClientMetrics(local.producer().client(), Tags.of("jobline.client", "workers"), executor));
-            binders.add(new KafkaClientMetrics(local.dispatch().tail().client(), Tags.of("jobline.client", "event-tail"), executor));
-            binders.add(new KafkaStreamsMetrics(local.streams(), Tags.of("jobline.client", JobProcessor.APPLICATION_ID), executor));
+            binders.add(new KafkaClientMetrics(local.producer().client(), Tags.of("client", "workers"), executor));
+            binders.add(new KafkaClientMetrics(local.dispatch().tail().client(), Tags.of("client", "event-tail"), executor));
+            binders.add(new KafkaStreamsMetrics(local.streams(), Tags.of("client", JobProcessor.APPLICATION_ID), executor));
         }
         return new KafkaClientsMetrics(binders);
     }
