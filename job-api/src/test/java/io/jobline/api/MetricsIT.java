@@ -10,13 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.jobline.api.support.DashboardQueries;
 import io.jobline.api.support.Scrape;
 import io.jobline.api.support.ServiceClient;
 import io.jobline.api.support.ServiceClient.Response;
@@ -114,43 +112,12 @@ class MetricsIT {
         client.postJson("/api/workers/poll", "{\"worker_id\": \"metrics-it-idle\", \"types\": [\"" + TYPE + "\"], \"wait_ms\": 0}");
         client.get("/api/jobs");
 
-        Set<String> queried = dashboardMetrics(Json.parse(Files.readString(DASHBOARD)));
+        Set<String> queried = DashboardQueries.metricNames(Json.parse(Files.readString(DASHBOARD)));
         assertThat(queried).as("the dashboard queries jobline's own metrics, Kafka's and HTTP's")
                 .anyMatch(n -> n.startsWith("jobline_jobs_")).anyMatch(n -> n.startsWith("kafka_"))
                 .contains("http_server_requests_seconds_bucket");
         await("every metric of the dashboard scraped").atMost(TIMEOUT).untilAsserted(() ->
                 assertThat(scrape().names()).containsAll(queried));
-    }
-
-    /** Metric names in the dashboard's PromQL: every expression and every variable's query. */
-    static Set<String> dashboardMetrics(JsonNode dashboard) {
-        Set<String> names = new TreeSet<>();
-        Pattern metric = Pattern.compile("\\b((?:jobline|kafka|http_server|jvm|process|system|tomcat|executor)_[a-zA-Z0-9_]+)");
-        collect(dashboard, text -> {
-            // Label values and matchers are quoted: only names outside quotes and outside {...} are metrics.
-            String outside = text.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"").replaceAll("\\{[^}]*}", "{}")
-                    .replaceAll("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", "");
-            Matcher m = metric.matcher(outside);
-            while (m.find()) {
-                names.add(m.group(1));
-            }
-        });
-        return names;
-    }
-
-    private static void collect(JsonNode node, java.util.function.Consumer<String> queries) {
-        if (node.isObject()) {
-            node.properties().forEach(e -> {
-                if ((e.getKey().equals("expr") || e.getKey().equals("query") || e.getKey().equals("definition"))
-                        && e.getValue().isString()) {
-                    queries.accept(e.getValue().asString());
-                } else {
-                    collect(e.getValue(), queries);
-                }
-            });
-        } else if (node.isArray()) {
-            node.forEach(child -> collect(child, queries));
-        }
     }
 
     private void declareType() {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
@@ -27,32 +28,38 @@ final class ActiveJobsGauges {
 
     private static final Logger log = LoggerFactory.getLogger(ActiveJobsGauges.class);
 
-    private final JobQueries queries;
+    private final Supplier<List<ActiveJobs>> active;
+    private final Supplier<List<TypeStats>> types;
     private final MeterRegistry registry;
     private final Map<Row, AtomicLong> values = new ConcurrentHashMap<>();
 
     ActiveJobsGauges(JobQueries queries, MeterRegistry registry) {
-        this.queries = queries;
+        this(queries::activeByPriority, queries::stats, registry);
+    }
+
+    ActiveJobsGauges(Supplier<List<ActiveJobs>> active, Supplier<List<TypeStats>> types, MeterRegistry registry) {
+        this.active = active;
+        this.types = types;
         this.registry = registry;
     }
 
     /** Reads the counts again: a handful of store reads. */
     void refresh() {
-        List<ActiveJobs> active;
-        List<TypeStats> types;
+        List<ActiveJobs> counts;
+        List<TypeStats> known;
         try {
-            active = queries.activeByPriority();
-            types = queries.stats();
+            counts = active.get();
+            known = types.get();
         } catch (InvalidStateStoreException e) {
             log.debug("Active job counts not readable yet: {}", e.getMessage());
             return; // a rebalance or the start: the last values stay until the next refresh
         }
         Set<Row> seen = new HashSet<>();
-        for (ActiveJobs jobs : active) {
+        for (ActiveJobs jobs : counts) {
             set(new Row(jobs.type(), jobs.priority(), "pending"), jobs.pending(), seen);
             set(new Row(jobs.type(), jobs.priority(), "running"), jobs.running(), seen);
         }
-        for (TypeStats type : types) {
+        for (TypeStats type : known) {
             set(new Row(type.type(), 0, "pending"), 0, seen);
             set(new Row(type.type(), 0, "running"), 0, seen);
         }
