@@ -53,6 +53,10 @@ final class ActiveJobsGauges {
         } catch (InvalidStateStoreException e) {
             log.debug("Active job counts not readable yet: {}", e.getMessage());
             return; // a rebalance or the start: the last values stay until the next refresh
+        } catch (RuntimeException e) {
+            // Thrown out of a scheduled task, it would cancel every later refresh.
+            log.warn("Could not read the active job counts; the gauges keep their last values", e);
+            return;
         }
         Set<Row> seen = new HashSet<>();
         for (ActiveJobs jobs : counts) {

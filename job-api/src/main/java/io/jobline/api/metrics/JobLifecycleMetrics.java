@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.jobline.core.lifecycle.JobStatus;
 import io.jobline.projections.view.JobView;
 import io.jobline.schemas.event.AttemptFailed;
@@ -49,6 +52,8 @@ public final class JobLifecycleMetrics {
             "jobline.jobs.failed", "Jobs failed for good (no attempt left, or not retryable)",
             "jobline.jobs.cancelled", "Jobs cancelled, also by a delete of an active job");
 
+    private static final Logger log = LoggerFactory.getLogger(JobLifecycleMetrics.class);
+
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
@@ -58,8 +63,19 @@ public final class JobLifecycleMetrics {
         this.registry = registry;
     }
 
-    /** Counts what {@code event} did to the job: {@code before} and {@code after} as the projection folded it. */
+    /**
+     * Counts what {@code event} did to the job: {@code before} and {@code after} as the projection folded it. Runs on
+     * the projection's stream thread, which a failure here must not stop: it is logged instead.
+     */
     public void folded(JobEvent event, JobView before, JobView after) {
+        try {
+            count(event, before, after);
+        } catch (RuntimeException e) {
+            log.warn("Could not count event {} of job {} in the metrics", event.getSequence(), event.getJobId(), e);
+        }
+    }
+
+    private void count(JobEvent event, JobView before, JobView after) {
         if (after == null) {
             return; // deleted: not a lifecycle fact of its own
         }
