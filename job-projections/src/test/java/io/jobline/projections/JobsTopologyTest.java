@@ -54,7 +54,8 @@ class JobsTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "projections-test");
         // Its own state folder: the default one under /tmp is shared by every build running on the host.
         props.put(StreamsConfig.STATE_DIR_CONFIG, io.jobline.core.testing.TempFolders.create("projections-test").toString());
-        driver = new TopologyTestDriver(JobsTopology.build(topics, (event, before, after) -> folded.add(event.getSequence() + ":" + (after == null ? "deleted" : after.status().wireName())), progress), props, EventLog.T0);
+        driver = new TopologyTestDriver(JobsTopology.build(topics, (event, before, after) -> folded.add(event.getSequence() + ":"
+                + (before == null ? "new" : before.status().wireName()) + ">" + (after == null ? "deleted" : after.status().wireName())), progress), props, EventLog.T0);
         events = driver.createInputTopic(JobTopics.EVENTS, topics.events().keySerde().serializer(),
                 topics.events().valueSerde().serializer());
         queries = new StoreJobQueries(() -> driver.getKeyValueStore(JobsTopology.JOBS_STORE),
@@ -408,12 +409,13 @@ class JobsTopologyTest {
     }
 
     @Test
-    void shouldTellTheListenerEachFoldButNotAnIgnoredEvent() {
+    void shouldTellTheListenerEachFoldWithTheJobBeforeAndAfterButNotAnIgnoredEvent() {
         EventLog log = EventLog.of("j1").submittedDemo(1).started("w").stageStarted(1).cancelled(null).deleted();
         pipe(log);
         events.pipeInput("j1", log.events().get(1));
 
-        assertThat(folded).containsExactly("1:pending", "2:running", "3:running", "4:cancelled", "5:deleted");
+        assertThat(folded).containsExactly("1:new>pending", "2:pending>running", "3:running>running",
+                "4:running>cancelled", "5:cancelled>deleted");
     }
 
     @Test
