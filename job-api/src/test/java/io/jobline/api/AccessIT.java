@@ -128,6 +128,10 @@ class AccessIT {
         row(rows, "alice lists keys", alice, "GET", "/api/keys", 403);
         row(rows, "alice reads metrics", alice, "GET", "/actuator/metrics", 403);
         row(rows, "an admin reads metrics", admin, "GET", "/actuator/metrics", 200);
+        row(rows, "no key scrapes metrics", anonymous, "GET", "/actuator/prometheus", 401);
+        row(rows, "alice scrapes metrics", alice, "GET", "/actuator/prometheus", 403);
+        row(rows, "a worker key scrapes metrics", worker, "GET", "/actuator/prometheus", 403);
+        row(rows, "an admin scrapes metrics", admin, "GET", "/actuator/prometheus", 200);
         row(rows, "alice lists job types", alice, "GET", "/api/job-types", 200);
         row(rows, "alice declares a job type", alice, "PUT", "/api/job-types/mine", 403);
         row(rows, "alice deletes a job type", alice, "DELETE", "/api/job-types/" + DECLARED, 403);

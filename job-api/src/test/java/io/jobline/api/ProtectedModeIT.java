@@ -69,6 +69,8 @@ class ProtectedModeIT {
         assertThat(remote.postJson("/api/jobs", DEMO).status()).isEqualTo(401);
         assertThat(remote.get("/actuator/health").status()).as("probes come from anywhere").isEqualTo(200);
         assertThat(remote.get("/actuator/health").json().has("components")).as("but see no details").isFalse();
+        assertThat(remote.get("/actuator/prometheus").status()).as("a scrape is the admin's, as metrics").isEqualTo(401);
+        assertThat(local.get("/actuator/prometheus").status()).isEqualTo(200);
 
         assertThat(local.get("/api/jobs").status()).isEqualTo(200);
         Response submitted = local.postJson("/api/jobs", DEMO);

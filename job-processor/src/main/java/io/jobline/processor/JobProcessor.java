@@ -64,6 +64,11 @@ public final class JobProcessor implements AutoCloseable {
         return streams;
     }
 
+    /** The producer the workers report and the deciders tick through. */
+    public KafkaCommandSender producer() {
+        return producer;
+    }
+
     public JobRunner runner() {
         return runner;
     }

@@ -149,6 +149,24 @@ public final class JobsTopology {
      */
     static final String OWNER_STATS_BUILT = "\1owner-stats-built-v2";
 
+    /**
+     * The stats store also counts the pending and running jobs of each type and priority (for the metrics), under
+     * keys that sort apart from the type names and the owners' keys: {@code \1priority\0<type>\0<priority>}.
+     */
+    public static String priorityStatsKey(String type, int priority) {
+        return PRIORITY_STATS_PREFIX + type + "\0" + priority;
+    }
+
+    public static final String PRIORITY_STATS_PREFIX = "\1priority\0";
+
+    /** The priority a {@link #priorityStatsKey} counts. */
+    public static int priorityOfStatsKey(String key) {
+        return Integer.parseInt(key.substring(key.lastIndexOf('\0') + 1));
+    }
+
+    /** Set once a partition's stats count its active jobs by priority (jobs from before that are counted once). */
+    static final String PRIORITY_STATS_BUILT = "\1priority-stats-built";
+
     private static final class FoldEvents implements Processor<String, JobEvent, Void, Void> {
         private static final int CACHED_VIEWS = 10_000;
 
@@ -171,6 +189,7 @@ public final class JobsTopology {
         private KeyValueStore<String, Long> tombstones;
         private Cancellable indexing;
         private Cancellable countingOwners;
+        private Cancellable countingPriorities;
         private ProcessorContext<Void, Void> context;
 
         FoldEvents(ViewListener listener, FoldProgress progress) {
@@ -195,6 +214,10 @@ public final class JobsTopology {
             if (stats.get(OWNER_STATS_BUILT) == null) {
                 countingOwners = context.schedule(Duration.ofMillis(1), PunctuationType.WALL_CLOCK_TIME,
                         now -> countEveryJobByOwner());
+            }
+            if (stats.get(PRIORITY_STATS_BUILT) == null) {
+                countingPriorities = context.schedule(Duration.ofMillis(1), PunctuationType.WALL_CLOCK_TIME,
+                        now -> countEveryActiveJobByPriority());
             }
             // Also on a task revived after an aborted transaction: the stores went back to the last commit.
             recentViews.clear();
@@ -222,6 +245,9 @@ public final class JobsTopology {
             if (countingOwners != null) {
                 countEveryJobByOwner();
             }
+            if (countingPriorities != null) {
+                countEveryActiveJobByPriority();
+            }
             String jobId = event.getJobId();
             JobView before = recentViews.containsKey(jobId) ? recentViews.get(jobId) : jobs.get(jobId);
             JobView after = JobViewFold.apply(before, event);
@@ -247,8 +273,9 @@ public final class JobsTopology {
             JobView job = after != null ? after : before;
             count(job.type(), job.type(), before, after);
             count(ownerStatsKey(job.owner(), job.type()), job.type(), before, after);
+            count(priorityStatsKey(job.type(), job.effectivePriority()), job.type(), active(before), active(after));
             holdDedupKey(jobId, after != null ? after : before, after != null && after.status().isActive());
-            listener.folded(event, after);
+            listener.folded(event, before, after);
         }
 
         /** Moves one job's count under {@code key} from {@code before}'s status to {@code after}'s. */
@@ -258,7 +285,12 @@ public final class JobsTopology {
             if (!counted.equals(typeStats)) {
                 // Most events (stages, progress) move no job between statuses: nothing to write.
                 recentStats.put(key, counted);
-                stats.put(key, counted);
+                if (counted.total() == 0 && key.startsWith(PRIORITY_STATS_PREFIX)) {
+                    // A priority no active job has any more: up to 201 a type, no need to keep them.
+                    stats.delete(key);
+                } else {
+                    stats.put(key, counted);
+                }
             }
         }
 
@@ -276,6 +308,28 @@ public final class JobsTopology {
             stats.put(OWNER_STATS_BUILT, TypeStats.empty(""));
             countingOwners.cancel();
             countingOwners = null;
+        }
+
+        /** The same as {@link #countEveryJobByOwner}, for the active jobs by priority. */
+        private void countEveryActiveJobByPriority() {
+            java.util.Map<String, TypeStats> byPriority = new java.util.HashMap<>();
+            try (KeyValueIterator<String, JobView> all = jobs.all()) {
+                all.forEachRemaining(kv -> {
+                    if (kv.value.status().isActive()) {
+                        byPriority.merge(priorityStatsKey(kv.value.type(), kv.value.effectivePriority()),
+                                TypeStats.empty(kv.value.type()).apply(null, kv.value), TypeStats::plus);
+                    }
+                });
+            }
+            byPriority.forEach(stats::put);
+            stats.put(PRIORITY_STATS_BUILT, TypeStats.empty(""));
+            countingPriorities.cancel();
+            countingPriorities = null;
+        }
+
+        /** The job while it is pending or running; null otherwise, so that the priority counts hold active jobs only. */
+        private static JobView active(JobView job) {
+            return job != null && job.status().isActive() ? job : null;
         }
 
         /** Indexes the jobs this partition held before it had an index; in one transaction, then never again. */

@@ -10,8 +10,11 @@ import io.jobline.schemas.event.JobEvent;
  */
 public interface ViewListener {
 
-    ViewListener NONE = (event, view) -> { };
+    ViewListener NONE = (event, before, after) -> { };
 
-    /** {@code view} is the job after {@code event}; null when the event deleted it. */
-    void folded(JobEvent event, JobView view);
+    /**
+     * {@code after} is the job after {@code event}, null when the event deleted it; {@code before} the job as it was,
+     * null when the event created it.
+     */
+    void folded(JobEvent event, JobView before, JobView after);
 }

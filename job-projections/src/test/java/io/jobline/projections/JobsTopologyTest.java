@@ -54,7 +54,8 @@ class JobsTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "projections-test");
         // Its own state folder: the default one under /tmp is shared by every build running on the host.
         props.put(StreamsConfig.STATE_DIR_CONFIG, io.jobline.core.testing.TempFolders.create("projections-test").toString());
-        driver = new TopologyTestDriver(JobsTopology.build(topics, (event, view) -> folded.add(event.getSequence() + ":" + (view == null ? "deleted" : view.status().wireName())), progress), props, EventLog.T0);
+        driver = new TopologyTestDriver(JobsTopology.build(topics, (event, before, after) -> folded.add(event.getSequence() + ":"
+                + (before == null ? "new" : before.status().wireName()) + ">" + (after == null ? "deleted" : after.status().wireName())), progress), props, EventLog.T0);
         events = driver.createInputTopic(JobTopics.EVENTS, topics.events().keySerde().serializer(),
                 topics.events().valueSerde().serializer());
         queries = new StoreJobQueries(() -> driver.getKeyValueStore(JobsTopology.JOBS_STORE),
@@ -408,12 +409,13 @@ class JobsTopologyTest {
     }
 
     @Test
-    void shouldTellTheListenerEachFoldButNotAnIgnoredEvent() {
+    void shouldTellTheListenerEachFoldWithTheJobBeforeAndAfterButNotAnIgnoredEvent() {
         EventLog log = EventLog.of("j1").submittedDemo(1).started("w").stageStarted(1).cancelled(null).deleted();
         pipe(log);
         events.pipeInput("j1", log.events().get(1));
 
-        assertThat(folded).containsExactly("1:pending", "2:running", "3:running", "4:cancelled", "5:deleted");
+        assertThat(folded).containsExactly("1:new>pending", "2:pending>running", "3:running>running",
+                "4:running>cancelled", "5:cancelled>deleted");
     }
 
     @Test
@@ -468,6 +470,42 @@ class JobsTopologyTest {
 
     private static FileRef file(String jobId, String name, long size) {
         return new FileRef(name, "jobs/" + jobId + "/inputs/r/" + name, size, "application/octet-stream");
+    }
+
+    @Test
+    void shouldCountPendingAndRunningJobsByTypeAndPriority() {
+        pipe(EventLog.of("a").raw(submittedWithPriority("demo", 5), 0, 1));
+        pipe(EventLog.of("b").raw(submittedWithPriority("demo", 5), 0, 1).started("w"));
+        pipe(EventLog.of("c").raw(submittedWithPriority("demo", -3), 0, 1));
+        pipe(EventLog.of("d").submittedDemo(1).started("w"));
+        pipe(EventLog.of("e").submittedDemo(1).ranToCompletion("w", "{}"));
+        pipe(EventLog.of("f").raw(submittedWithPriority("demo", 5), 0, 1).cancelled(null));
+        pipe(EventLog.of("g").raw(submittedWithPriority("csv-report", 5), 0, 1).deleted());
+
+        assertThat(queries.activeByPriority()).extracting(j -> j.type() + "@" + j.priority() + "=" + j.pending() + "/" + j.running())
+                .containsExactlyInAnyOrder("demo@-3=1/0", "demo@0=0/1", "demo@5=1/1");
+        assertThat(queries.stats()).as("the types' own counts are unchanged").extracting(s -> s.type() + "=" + s.total())
+                .containsExactly("csv-report=0", "demo=6");
+    }
+
+    @Test
+    void shouldCountTheActiveJobsHeldBeforeThePriorityCountsExistedOnce() {
+        // A view an older version stored: the store has no priority counts yet.
+        JobView old = io.jobline.projections.view.JobViewFold.apply(null,
+                EventLog.of("old").raw(submittedWithPriority("demo", 7), 0, 1).last());
+        driver.<String, JobView>getKeyValueStore(JobsTopology.JOBS_STORE).put("old", old);
+
+        pipe(EventLog.of("new").raw(submittedWithPriority("demo", 7), 0, 1));
+        driver.advanceWallClockTime(Duration.ofMillis(10));
+        pipe(EventLog.of("newer").raw(submittedWithPriority("demo", 7), 0, 1));
+
+        assertThat(queries.activeByPriority()).extracting(j -> j.type() + "@" + j.priority() + "=" + j.pending())
+                .as("counted once").containsExactly("demo@7=3");
+    }
+
+    private static JobSubmitted submittedWithPriority(String type, int priority) {
+        return new JobSubmitted(type, "anonymous", "{}", List.of(), List.of("only"), null, null, null, null, priority,
+                null, null, false);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.jobline.api.live;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
@@ -39,5 +40,16 @@ class LiveConfiguration implements WebSocketConfigurer {
         return registry -> Gauge.builder("jobline.live.connections", connections, ConnectionLimits::openConnections)
                 .description("Open WebSocket and SSE connections")
                 .register(registry);
+    }
+
+    /** Push clients disconnected for not keeping up (slow), or all at once because the hub fell behind (overloaded). */
+    @Bean
+    MeterBinder droppedLiveClientsMetric(LiveHub hub) {
+        return registry -> {
+            FunctionCounter.builder("jobline.live.clients.dropped", hub, LiveHub::droppedSlowClients)
+                    .description("Push clients disconnected by the service").tag("reason", "slow").register(registry);
+            FunctionCounter.builder("jobline.live.clients.dropped", hub, LiveHub::droppedOverloadedClients)
+                    .description("Push clients disconnected by the service").tag("reason", "overloaded").register(registry);
+        };
     }
 }

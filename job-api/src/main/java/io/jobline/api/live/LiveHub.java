@@ -73,6 +73,8 @@ public class LiveHub implements ViewListener, SmartLifecycle, DisposableBean {
     private final ArrayDeque<LiveMessage> recent = new ArrayDeque<>();
     private final AtomicLong counter = new AtomicLong();
     private final AtomicInteger ids = new AtomicInteger();
+    private final AtomicLong droppedSlow = new AtomicLong();
+    private final AtomicLong droppedOverloaded = new AtomicLong();
     /** Owners of recently updated jobs, for their deletion; only the dispatcher thread uses it. */
     private final Map<String, String> owners = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
@@ -106,8 +108,19 @@ public class LiveHub implements ViewListener, SmartLifecycle, DisposableBean {
         dispatcher.start();
     }
 
+    /** Clients disconnected since the start because their own queue was full: they did not read fast enough. */
+    public long droppedSlowClients() {
+        return droppedSlow.get();
+    }
+
+    /** Clients disconnected since the start because the hub's queue of folded events was full. */
+    public long droppedOverloadedClients() {
+        return droppedOverloaded.get();
+    }
+
     Subscriber newSubscriber(Sink sink, Caller caller) {
         Subscriber subscriber = new Subscriber("s" + ids.incrementAndGet(), sink, caller, senders, queueCapacity);
+        subscriber.onTooSlow(droppedSlow::incrementAndGet);
         subscriber.onClose(() -> remove(subscriber));
         subscribers.add(subscriber);
         return subscriber;
@@ -167,9 +180,15 @@ public class LiveHub implements ViewListener, SmartLifecycle, DisposableBean {
 
     /** Called by the projection: only enqueues. */
     @Override
+    public void folded(JobEvent event, JobView before, JobView after) {
+        folded(event, after);
+    }
+
+    /** {@code view}: the job after {@code event}, null when it deleted the job. */
     public void folded(JobEvent event, JobView view) {
         if (!folded.offer(new Folded(event, view))) {
             folded.clear();
+            droppedOverloaded.addAndGet(subscribers.size());
             subscribers.forEach(s -> s.closeQuietly("Server overloaded: reconnect and resume with your last seq"));
         }
     }

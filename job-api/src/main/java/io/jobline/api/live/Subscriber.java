@@ -42,6 +42,7 @@ final class Subscriber {
     private boolean sending;
     private boolean closed;
     private final List<Runnable> onClose = new ArrayList<>();
+    private Runnable onTooSlow = () -> { };
 
     Subscriber(String id, Sink sink, Caller caller, Executor sender, int capacity) {
         this.id = id;
@@ -62,6 +63,11 @@ final class Subscriber {
     /** Whether updates of a job of this owner may go to this client. */
     boolean sees(String owner) {
         return JobAccess.sees(caller, owner);
+    }
+
+    /** Runs {@code action} when this subscriber is disconnected for not keeping up (before it closes). */
+    synchronized void onTooSlow(Runnable action) {
+        onTooSlow = action;
     }
 
     /** Runs {@code action} once when this subscriber closes, or at once if it already has. */
@@ -151,6 +157,7 @@ final class Subscriber {
         }
         if (queue.size() >= capacity) {
             log.info("Disconnecting subscriber {}: {} messages waiting, it does not keep up", id, queue.size());
+            onTooSlow.run();
             closeQuietly("Client too slow: more than " + capacity + " messages waiting");
             return;
         }

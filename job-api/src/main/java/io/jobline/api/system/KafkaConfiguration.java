@@ -7,6 +7,9 @@ import java.util.Map;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -14,6 +17,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.jobline.api.live.LiveHub;
+import io.jobline.api.metrics.JobLifecycleMetrics;
 import io.jobline.api.status.RecentSubmissions;
 import io.jobline.core.command.JobCommands;
 import io.jobline.core.command.KafkaCommandSender;
@@ -89,16 +93,16 @@ class KafkaConfiguration {
 
     /** Poison records sent to the dead-letter topic, at /actuator/metrics/jobline.dead.letters. */
     @Bean
-    io.micrometer.core.instrument.binder.MeterBinder deadLetterMetric() {
-        return registry -> io.micrometer.core.instrument.Gauge.builder("jobline.dead.letters", DeadLetters::count)
+    MeterBinder deadLetterMetric() {
+        return registry -> FunctionCounter.builder("jobline.dead.letters", DeadLetters.class, c -> DeadLetters.count())
                 .description("Records sent to " + JobTopics.DEAD_LETTERS + " since this process started")
                 .register(registry);
     }
 
     /** Ticks this process's deciders ignored as stamped ahead of their clock, at /actuator/metrics/jobline.ticks.ignored. */
     @Bean
-    io.micrometer.core.instrument.binder.MeterBinder ignoredTicksMetric() {
-        return registry -> io.micrometer.core.instrument.Gauge.builder("jobline.ticks.ignored", IgnoredTicks::count)
+    MeterBinder ignoredTicksMetric() {
+        return registry -> FunctionCounter.builder("jobline.ticks.ignored", IgnoredTicks.class, c -> IgnoredTicks.count())
                 .description("Ticks on job-commands stamped too far ahead of the decider's clock to be trusted")
                 .register(registry);
     }
@@ -145,13 +149,15 @@ class KafkaConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    JobProjections jobProjections(KafkaSettings settings, JobTopics topics, LiveHub live, RecentSubmissions recent) {
+    JobProjections jobProjections(KafkaSettings settings, JobTopics topics, LiveHub live, RecentSubmissions recent,
+                                  JobLifecycleMetrics metrics) {
         // Once the projection holds a job, the API stops remembering it as just accepted.
-        return JobProjections.start(settings, topics, (event, view) -> {
-            if (view != null) {
+        return JobProjections.start(settings, topics, (event, before, after) -> {
+            if (after != null) {
                 recent.forget(event.getJobId());
             }
-            live.folded(event, view);
+            metrics.folded(event, before, after);
+            live.folded(event, after);
         });
     }
 

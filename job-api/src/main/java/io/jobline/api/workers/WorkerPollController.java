@@ -40,11 +40,13 @@ class WorkerPollController {
     private final JobCommands commands;
     private final HandedOut handedOut;
     private final SecretInputs secrets;
+    private final PollingWorkers polling;
     private final Clock clock = Clock.systemUTC();
 
     WorkerPollController(WorkerDispatch dispatch, KafkaCommandSender sender, JobCommands commands, HandedOut handedOut,
-                         SecretInputs secrets) {
+                         SecretInputs secrets, PollingWorkers polling) {
         this.handedOut = handedOut;
+        this.polling = polling;
         this.secrets = secrets;
         this.dispatch = dispatch;
         this.sender = sender;
@@ -79,6 +81,8 @@ class WorkerPollController {
             throw ApiException.badRequest("'wait_ms' must be from 0 to " + MAX_WAIT.toMillis());
         }
         Taker taker = dispatch.dispatcher().take(workerId, types);
+        polling.started(workerId);
+        taker.job().whenComplete((job, error) -> polling.ended());
         // The servlet container's own timeout comes later: this one answers 204.
         DeferredResult<ResponseEntity<Task>> answer = new DeferredResult<>(waitMs + 10_000);
         taker.job().orTimeout(Math.max(1, waitMs), java.util.concurrent.TimeUnit.MILLISECONDS).whenComplete((job, error) -> {

@@ -33,6 +33,8 @@ class SubscriberTest {
         subscriber.follow("*");
         boolean[] removed = {false};
         subscriber.onClose(() -> removed[0] = true);
+        int[] tooSlow = {0};
+        subscriber.onTooSlow(() -> tooSlow[0]++);
 
         long started = System.nanoTime();
         for (int seq = 1; seq <= 50; seq++) {
@@ -43,6 +45,7 @@ class SubscriberTest {
         assertThat(took).as("delivering never waits for the client").isLessThan(Duration.ofSeconds(1));
         assertThat(subscriber.isClosed()).isTrue();
         assertThat(removed[0]).isTrue();
+        assertThat(tooSlow[0]).as("counted once, for jobline.live.clients.dropped").isEqualTo(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> stalled.closedWith != null);
         assertThat(stalled.closedWith).contains("too slow");
         stalled.release.countDown();

@@ -48,6 +48,11 @@ class SubmitQuotasTest {
         }
 
         @Override
+        public List<io.jobline.projections.stats.ActiveJobs> activeByPriority() {
+            return List.of();
+        }
+
+        @Override
         public List<TypeStats> stats(String owner) {
             return statsByOwner.getOrDefault(owner, List.of());
         }

@@ -52,6 +52,11 @@ public final class KafkaCommandSender implements CommandSender, AutoCloseable {
         return acked;
     }
 
+    /** The Kafka producer, for its metrics (Micrometer's KafkaClientMetrics); not for sending. */
+    public org.apache.kafka.clients.producer.Producer<?, ?> client() {
+        return producer;
+    }
+
     @Override
     public void close() {
         producer.close(java.time.Duration.ofSeconds(10));

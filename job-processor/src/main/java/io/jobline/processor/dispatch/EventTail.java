@@ -52,6 +52,11 @@ public final class EventTail implements AutoCloseable {
         thread.start();
     }
 
+    /** The Kafka consumer, for its metrics (Micrometer's KafkaClientMetrics); only the tail's thread polls it. */
+    public org.apache.kafka.clients.consumer.Consumer<?, ?> client() {
+        return consumer;
+    }
+
     /** Calls {@code watcher} with each new event of the job, on the tail's thread, until the returned handle closes. */
     public AutoCloseable watch(String jobId, Consumer<JobEvent> watcher) {
         watchers.computeIfAbsent(jobId, id -> new CopyOnWriteArrayList<>()).add(watcher);

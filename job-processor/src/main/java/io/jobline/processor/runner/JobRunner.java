@@ -262,6 +262,11 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         log.info("Partition {} closed", partition);
     }
 
+    /** How many jobs this worker runs at most at a time. */
+    public int concurrency() {
+        return concurrency;
+    }
+
     /** Jobs running on this worker now. */
     public synchronized int runningCount() {
         return running.size();

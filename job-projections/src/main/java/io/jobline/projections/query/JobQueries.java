@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import io.jobline.projections.stats.ActiveJobs;
 import io.jobline.projections.stats.TypeStats;
 import io.jobline.projections.view.JobView;
 import io.jobline.schemas.event.JobEvent;
@@ -37,6 +38,9 @@ public interface JobQueries {
 
     /** The same, of one owner's jobs. */
     List<TypeStats> stats(String owner);
+
+    /** Pending and running jobs by type and priority, of the partitions this instance holds. */
+    List<ActiveJobs> activeByPriority();
 
     /** When the job was deleted, for a job submitted with an Idempotency-Key and deleted in the last two days. */
     Optional<Instant> deletedAt(String jobId);

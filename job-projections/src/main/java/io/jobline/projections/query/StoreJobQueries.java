@@ -13,7 +13,9 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
+import io.jobline.core.lifecycle.JobStatus;
 import io.jobline.projections.JobsTopology;
+import io.jobline.projections.stats.ActiveJobs;
 import io.jobline.projections.stats.TypeStats;
 import io.jobline.projections.view.JobView;
 import io.jobline.schemas.event.JobEvent;
@@ -73,6 +75,22 @@ public final class StoreJobQueries implements JobQueries {
             it.forEachRemaining(kv -> byType.merge(kv.value.type(), kv.value, TypeStats::plus));
         }
         return List.copyOf(byType.values());
+    }
+
+    @Override
+    public List<ActiveJobs> activeByPriority() {
+        java.util.Map<String, ActiveJobs> byKey = new java.util.TreeMap<>();
+        String prefix = JobsTopology.PRIORITY_STATS_PREFIX;
+        try (KeyValueIterator<String, TypeStats> it = stats.get().range(prefix, prefix + Character.MAX_VALUE)) {
+            it.forEachRemaining(kv -> byKey.merge(kv.key, new ActiveJobs(kv.value.type(),
+                    JobsTopology.priorityOfStatsKey(kv.key), kv.value.count(JobStatus.PENDING),
+                    kv.value.count(JobStatus.RUNNING)), StoreJobQueries::plus));
+        }
+        return List.copyOf(byKey.values());
+    }
+
+    private static ActiveJobs plus(ActiveJobs a, ActiveJobs b) {
+        return new ActiveJobs(a.type(), a.priority(), a.pending() + b.pending(), a.running() + b.running());
     }
 
     @Override
