@@ -34,6 +34,7 @@ class Attempt:
         self._throttle = ProgressThrottle(interval, time.monotonic())
         self._stage = self.first_stage
         self._ended: AttemptStopped | None = None
+        api.trace(self.job_id, self.number, job.get("traceparent"))
 
     def __repr__(self) -> str:
         return f"job {self.job_id} attempt {self.number}"

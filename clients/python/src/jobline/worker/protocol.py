@@ -30,6 +30,18 @@ class WorkerApi:
         self._retries = retries
         self._http = httpx.Client(base_url=self.base_url, timeout=httpx.Timeout(timeout, connect=10.0),
                                   headers={"User-Agent": USER_AGENT, **(headers or {})})
+        self._traceparents: dict[tuple[str, int], str] = {}
+
+    def trace(self, job_id: str, attempt: int, traceparent: str | None) -> None:
+        """Sends ``traceparent`` (W3C) with the attempt's calls from now on, so that they join the job's trace."""
+        if traceparent:
+            self._traceparents[(job_id, attempt)] = traceparent
+        else:
+            self._traceparents.pop((job_id, attempt), None)
+
+    def _trace_headers(self, job_id: str, attempt: int) -> dict[str, str]:
+        traceparent = self._traceparents.get((job_id, attempt))
+        return {"traceparent": traceparent} if traceparent else {}
 
     def close(self) -> None:
         self._http.close()
@@ -70,7 +82,7 @@ class WorkerApi:
         path = _attempt(job_id, attempt) + "/artifacts/" + quote(name, safe="")
 
         def send() -> Any:
-            headers = {"Content-Type": content_type}
+            headers = {"Content-Type": content_type, **self._trace_headers(job_id, attempt)}
             if isinstance(content, Path):
                 with open(content, "rb") as file:
                     headers["Content-Length"] = str(os.fstat(file.fileno()).st_size)
@@ -95,7 +107,8 @@ class WorkerApi:
 
     def _post(self, job_id: str, attempt: int, suffix: str, body: Mapping[str, Any]) -> dict[str, Any]:
         path = _attempt(job_id, attempt) + suffix
-        return self._retrying(lambda: json_body(self._http.post(path, json=dict(body)), (200,)) or {})
+        return self._retrying(lambda: json_body(
+            self._http.post(path, json=dict(body), headers=self._trace_headers(job_id, attempt)), (200,)) or {})
 
     def _retrying(self, call: Callable[[], T]) -> T:
         delay = 0.2

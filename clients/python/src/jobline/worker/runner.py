@@ -13,6 +13,7 @@ from ..errors import AttemptStopped, FatalError, ProblemError
 from .attempt import Attempt
 from .context import Stage, StageContext
 from .job_type import JobType
+from .tracing import stage_span
 
 log = logging.getLogger("jobline.worker")
 
@@ -34,6 +35,7 @@ def run_attempt(attempt: Attempt, job_type: JobType | None, worker_id: str) -> N
     finally:
         attempt.end(AttemptStopped("done"))
         beats.join(timeout=5)
+        attempt.api.trace(attempt.job_id, attempt.number, None)
 
 
 def _run_stages(attempt: Attempt, job_type: JobType | None, worker_id: str) -> None:
@@ -50,22 +52,23 @@ def _run_stages(attempt: Attempt, job_type: JobType | None, worker_id: str) -> N
                                f"the job was submitted with version {attempt.job.get('type_version')} of the type")
         attempt.check()
         log.debug("%s: stage %d %s", attempt, number, name)
-        ctx = StageContext(attempt, Stage(number, name), checkpoint, worker_id)
-        value = _call_stage(function, ctx)
-        _require_json(value, f"stage {name} returned")
-        next_stages = _declared_next(job_type, ctx, attempt.stages)
-        try:
-            if next_stages is not None:
-                attempt.complete_stage(number, value, next_stages)
-            elif number < len(attempt.stages):
-                attempt.complete_stage(number, value)
-            if number == len(attempt.stages):
-                attempt.complete(value)
-                log.info("%s: completed", attempt)
-        except ProblemError as refused:
-            if refused.status in (400, 413, 422):
-                raise FatalError(f"The server refused what stage {name} returned: {refused}") from refused
-            raise
+        with stage_span(attempt, number, name):
+            ctx = StageContext(attempt, Stage(number, name), checkpoint, worker_id)
+            value = _call_stage(function, ctx)
+            _require_json(value, f"stage {name} returned")
+            next_stages = _declared_next(job_type, ctx, attempt.stages)
+            try:
+                if next_stages is not None:
+                    attempt.complete_stage(number, value, next_stages)
+                elif number < len(attempt.stages):
+                    attempt.complete_stage(number, value)
+                if number == len(attempt.stages):
+                    attempt.complete(value)
+                    log.info("%s: completed", attempt)
+            except ProblemError as refused:
+                if refused.status in (400, 413, 422):
+                    raise FatalError(f"The server refused what stage {name} returned: {refused}") from refused
+                raise
         checkpoint = value
         number += 1
 
