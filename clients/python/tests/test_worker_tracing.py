@@ -5,23 +5,15 @@ from __future__ import annotations
 import json
 
 import httpx
-from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from jobline.worker.attempt import Attempt
 from jobline.worker.job_type import job_type_of
 from jobline.worker.protocol import WorkerApi
 from jobline.worker.runner import run_attempt
+from tests.support.spans import EXPORTER as _exporter
 
 TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 HANDED = f"00-{TRACE}-00f067aa0ba902b7-01"
-
-_exporter = InMemorySpanExporter()
-_provider = TracerProvider()
-_provider.add_span_processor(SimpleSpanProcessor(_exporter))
-trace.set_tracer_provider(_provider)
 
 
 def _recording_api(calls: list[tuple[str, str | None]]) -> WorkerApi:
@@ -41,6 +33,7 @@ def _job(traceparent: str | None) -> dict:
 
 
 def test_each_stage_is_a_span_of_the_jobs_trace_and_the_calls_it_makes_name_it_as_their_parent():
+    _exporter.clear()
     calls: list[tuple[str, str | None]] = []
     api = _recording_api(calls)
     job_type = job_type_of("traced", {"one": lambda ctx: {"n": 1}, "two": lambda ctx: {"n": 2}}, None, {})

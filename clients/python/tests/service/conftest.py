@@ -8,13 +8,27 @@ import httpx
 import pytest
 
 import jobline
+from tests.support.otlp_receiver import OtlpReceiver
 from tests.support.service import Service, find_jar
 
 pytestmark = pytest.mark.service
 
 
 @pytest.fixture(scope="session")
-def service_url(tmp_path_factory) -> Iterator[str]:
+def otlp_receiver() -> Iterator[OtlpReceiver | None]:
+    """Where the service these tests start sends its spans; None for a service of JOBLINE_URL."""
+    if os.environ.get("JOBLINE_URL"):
+        yield None
+        return
+    receiver = OtlpReceiver()
+    try:
+        yield receiver
+    finally:
+        receiver.close()
+
+
+@pytest.fixture(scope="session")
+def service_url(tmp_path_factory, otlp_receiver) -> Iterator[str]:
     url = os.environ.get("JOBLINE_URL")
     if url:
         yield url.rstrip("/")
@@ -25,7 +39,9 @@ def service_url(tmp_path_factory) -> Iterator[str]:
     if jar is None:
         pytest.skip("No service jar (job-api/target/job-api-*-exec.jar) and no JOBLINE_URL: build it with "
                     "./mvnw -q -o package -DskipTests, or point JOBLINE_URL at a running service")
-    service = Service(jar, tmp_path_factory.mktemp("jobline-service")).start()
+    service = Service(jar, tmp_path_factory.mktemp("jobline-service"), env={
+        "OTEL_EXPORTER_OTLP_ENDPOINT": otlp_receiver.endpoint, "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+        "OTEL_BSP_SCHEDULE_DELAY": "100"}).start()
     try:
         yield service.url
     finally:
