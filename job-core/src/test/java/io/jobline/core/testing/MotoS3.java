@@ -20,6 +20,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
 
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
 import io.jobline.core.files.FileStoreSettings;
 
 /**
@@ -102,6 +108,14 @@ public final class MotoS3 implements AutoCloseable {
         properties.put("jobline.files.s3.access-key-id", ACCESS_KEY);
         properties.put("jobline.files.s3.secret-access-key", SECRET_KEY);
         return properties;
+    }
+
+    /** The keys of the objects under {@code prefix} in {@code bucket}, read through the S3 API. */
+    public List<String> keys(String bucket, String prefix) {
+        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.of(REGION)).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).build()) {
+            return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream().map(S3Object::key).toList();
+        }
     }
 
     private boolean answers() {
