@@ -30,8 +30,9 @@ class Service:
     """``java -jar`` the service with ``PORT`` and ``JOBLINE_DATA_DIR`` set (and its embedded broker on any free
     port, so that runs side by side do not collide); ``url`` once ``/actuator/health/readiness`` answers 200."""
 
-    def __init__(self, jar: Path, data_dir: Path):
+    def __init__(self, jar: Path, data_dir: Path, env: dict[str, str] | None = None):
         self.jar = jar
+        self.env = env or {}
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -40,7 +41,7 @@ class Service:
 
     def start(self) -> "Service":
         env = {**os.environ, "PORT": str(self.port), "JOBLINE_DATA_DIR": str(self.data_dir / "data"),
-               "JOBLINE_EMBEDDED_KAFKA_PORT": "0"}
+               "JOBLINE_EMBEDDED_KAFKA_PORT": "0", **self.env}
         log = open(self.log_path, "wb")
         self._process = subprocess.Popen(["java", "-jar", str(self.jar)], env=env, stdout=log,
                                          stderr=subprocess.STDOUT)
