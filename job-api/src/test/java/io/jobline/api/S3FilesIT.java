@@ -18,16 +18,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.jobline.api.support.ChildProcessor;
 import io.jobline.api.support.RunningService;
 import io.jobline.api.support.ServiceClient;
 import io.jobline.api.support.ServiceClient.Response;
+import io.jobline.core.system.KafkaSettings;
 import io.jobline.core.testing.MotoS3;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The service on an S3 file store (moto's server on loopback): uploads land in the bucket, downloads are redirected
- * to presigned URLs (Range included), an external worker fetches its input and stores its artifact by presigned URL,
- * and a deleted job's objects go, by hand or by retention.
+ * The service on an S3 file store (moto's server on loopback), with its processor apart in another JVM (the
+ * deployment a shared store is for: neither reads the other's disk): uploads land in the bucket, the processor runs
+ * csv-report on them, downloads are redirected to presigned URLs (Range included), an external worker fetches its
+ * input and stores its artifact by presigned URL, and a deleted job's objects go, by hand or by retention.
  */
 class S3FilesIT {
 
@@ -39,6 +42,7 @@ class S3FilesIT {
     private static MotoS3 moto;
     private static String bucket;
     private static RunningService service;
+    private static ChildProcessor processor;
     private static ServiceClient client;
     private static final HttpClient plain = HttpClient.newHttpClient();
 
@@ -47,12 +51,22 @@ class S3FilesIT {
         moto = MotoS3.startOrSkip();
         bucket = moto.createBucket();
         Map<String, Object> properties = new HashMap<>(moto.properties(bucket, PREFIX));
+        properties.put("jobline.processor.enabled", false);
         service = RunningService.start(dir.resolve("service"), properties);
         client = service.client();
+        Map<String, String> env = new HashMap<>();
+        moto.properties(bucket, PREFIX).forEach((name, value) ->
+                env.put(name.replace("jobline.files.s3.", "JOBLINE_S3_").replace("jobline.files.", "JOBLINE_FILES_")
+                        .replace('-', '_').toUpperCase(java.util.Locale.ROOT), value));
+        processor = new ChildProcessor(service.bean(KafkaSettings.class).bootstrapServers(), dir.resolve("processor"),
+                dir.resolve("no-local-files"), 3, 2, env).start();
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
+        if (processor != null) {
+            processor.close();
+        }
         if (service != null) {
             service.close();
         }
