@@ -20,9 +20,10 @@ import io.jobline.schemas.topic.JobTopics;
 
 /**
  * The processor on its own (decider and workers), against the cluster in KAFKA_BOOTSTRAP_SERVERS. Its file store must
- * be the API's: the same folder (JOBLINE_FILES_DIR), or the same S3 bucket (JOBLINE_FILES_STORE=s3, JOBLINE_S3_*). A Spring Boot application without a web
- * server or auto-configuration: it binds {@link ProcessorProperties} from jobline-processor.yml and runs until it is
- * stopped, when Spring closes the processor, then the data folder.
+ * be the API's: the same folder (JOBLINE_FILES_DIR), or the same S3 bucket (JOBLINE_FILES_STORE=s3, JOBLINE_S3_*).
+ * A Spring Boot application without a web server or auto-configuration: it binds {@link ProcessorProperties} from
+ * jobline-processor.yml and runs until it is stopped, when Spring closes the processor, the file store, then the
+ * data folder.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ProcessorProperties.class)
