@@ -90,6 +90,42 @@ class S3FileStoreTest {
     }
 
     @Test
+    void shouldStoreAnEmptyFileAndAFileOfExactlyOnePart() throws Exception {
+        long part = 5 * 1024 * 1024;
+        try (FileStore store = store()) {
+            StoredFile empty = store.save("job-6", FileStore.INPUTS + "/r1", "empty.txt", "text/plain", new Generated(0));
+            StoredFile onePart = store.save("job-6", FileStore.INPUTS + "/r1", "one-part.bin", "application/octet-stream",
+                    new Generated(part));
+
+            assertThat(store.list("job-6", FileStore.INPUTS + "/r1")).extracting(StoredFile::name, StoredFile::size)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("empty.txt", 0L),
+                            org.assertj.core.groups.Tuple.tuple("one-part.bin", part));
+            try (InputStream in = store.open(onePart)) {
+                assertThat(sha256(in)).isEqualTo(sha256(new Generated(part)));
+            }
+            assertThat(empty.size()).isZero();
+        }
+    }
+
+    @Test
+    void shouldAbortTheMultipartUploadWhenTheContentFailsHalfWay() throws Exception {
+        long size = 8 * 1024 * 1024;
+        InputStream failing = new java.io.SequenceInputStream(new Generated(size), new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("client went away");
+            }
+        });
+        try (FileStore store = store()) {
+            assertThatThrownBy(() -> store.save("job-7", FileStore.INPUTS + "/r1", "cut.bin", "application/octet-stream", failing))
+                    .isInstanceOf(IOException.class).hasMessageContaining("client went away");
+
+            assertThat(store.list("job-7", FileStore.INPUTS + "/r1")).isEmpty();
+            assertThat(moto.multipartUploads(bucket, "tenant-a/jobs/job-7/")).as("no parts left behind").isZero();
+        }
+    }
+
+    @Test
     void shouldHandOutAPresignedGetThatServesRangesWithTheGivenHeaders() throws Exception {
         try (FileStore store = store()) {
             StoredFile saved = store.save("job-3", FileStore.ARTIFACTS, "report.txt", "text/plain", text("0123456789"));

@@ -112,10 +112,21 @@ public final class MotoS3 implements AutoCloseable {
 
     /** The keys of the objects under {@code prefix} in {@code bucket}, read through the S3 API. */
     public List<String> keys(String bucket, String prefix) {
-        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.of(REGION)).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).build()) {
+        try (S3Client s3 = client()) {
             return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream().map(S3Object::key).toList();
         }
+    }
+
+    /** How many multipart uploads are unfinished under {@code prefix} in {@code bucket}. */
+    public int multipartUploads(String bucket, String prefix) {
+        try (S3Client s3 = client()) {
+            return s3.listMultipartUploads(b -> b.bucket(bucket).prefix(prefix)).uploads().size();
+        }
+    }
+
+    private S3Client client() {
+        return S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.of(REGION)).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).build();
     }
 
     private boolean answers() {
