@@ -92,6 +92,11 @@ class S3FilesIT {
         assertThat(whole.statusCode()).isEqualTo(200);
         assertThat(whole.body()).isEqualTo(CSV);
 
+        HttpResponse<Void> head = plain.send(HttpRequest.newBuilder(URI.create(client.baseUrl() + "/api/jobs/" + id
+                + "/artifacts/sales.csv")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(head.statusCode()).as("HEAD answered by the service: a presigned GET would refuse it").isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Length")).hasValue(Integer.toString(CSV.length()));
+
         JsonNode report = client.get("/api/jobs/" + id + "/result").json();
         assertThat(report.get("result").get("rows").asInt()).as(report.toString()).isEqualTo(2);
         HttpResponse<String> reportFile = followingRedirects().send(HttpRequest.newBuilder(

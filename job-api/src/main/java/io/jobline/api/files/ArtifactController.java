@@ -10,6 +10,7 @@ import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -48,7 +49,7 @@ class ArtifactController {
 
     @GetMapping("/api/jobs/{id}/artifacts/{name}")
     ResponseEntity<Resource> download(@PathVariable String id, @PathVariable String name,
-                                      @AuthenticationPrincipal Caller caller) throws IOException {
+                                      @AuthenticationPrincipal Caller caller, HttpMethod method) throws IOException {
         JobView job = lookup.require(id);
         if (!JobAccess.readsFilesOf(caller, job.owner(), job.type())) {
             throw ApiException.jobNotFound(job.jobId());
@@ -60,6 +61,13 @@ class ArtifactController {
         MediaType type = ServedTypes.of(file.contentType());
         String disposition = ContentDisposition.attachment().filename(file.name()).build().toString();
         Optional<SignedUrl> signed = files.downloadUrl(file, type.toString(), disposition);
+        if (signed.isPresent() && method == HttpMethod.HEAD) {
+            // A presigned GET does not answer HEAD (the method is signed): the view knows what HEAD tells.
+            return ResponseEntity.ok().contentType(type).contentLength(file.size())
+                    .header("X-Content-Type-Options", "nosniff")
+                    .header(HttpHeaders.CONTENT_DISPOSITION, disposition)
+                    .header(HttpHeaders.ACCEPT_RANGES, "bytes").build();
+        }
         if (signed.isPresent()) {
             // 307, not 302: the method stays GET whatever the client; no-store, as the URL expires.
             return ResponseEntity.status(HttpStatus.TEMPORARY_REDIRECT).location(signed.get().url())
