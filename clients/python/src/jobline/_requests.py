@@ -32,9 +32,14 @@ class Request:
     files: list[tuple[str, tuple]] | None = None
     headers: dict[str, str] = field(default_factory=dict)
     cleanup: ExitStack = field(default_factory=ExitStack)
+    follow_redirects: bool = False
 
     def send_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"headers": self.headers}
+        if self.follow_redirects:
+            # An S3 file store answers downloads with a redirect to a presigned URL; httpx drops the
+            # Authorization header when the redirect leaves the service's origin, as it must.
+            kwargs["follow_redirects"] = True
         if self.params:
             kwargs["params"] = self.params
         if self.files is not None:
@@ -131,7 +136,7 @@ def artifact(job_id: str, name: str) -> Request:
         if response.status_code != 200:
             raise problem_from(response)
         return response.content
-    return Request("GET", _job(job_id) + "/artifacts/" + quote(name, safe=""), decode)
+    return Request("GET", _job(job_id) + "/artifacts/" + quote(name, safe=""), decode, follow_redirects=True)
 
 
 def declare_type(name: str, body: Mapping[str, Any]) -> Request:

@@ -32,7 +32,7 @@ class Service:
 
     def __init__(self, jar: Path, data_dir: Path, env: dict[str, str] | None = None):
         self.jar = jar
-        self._env = dict(env or {})
+        self.env = env or {}
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -41,7 +41,7 @@ class Service:
 
     def start(self) -> "Service":
         env = {**os.environ, "PORT": str(self.port), "JOBLINE_DATA_DIR": str(self.data_dir / "data"),
-               "JOBLINE_EMBEDDED_KAFKA_PORT": "0", **self._env}
+               "JOBLINE_EMBEDDED_KAFKA_PORT": "0", **self.env}
         log = open(self.log_path, "wb")
         self._process = subprocess.Popen(["java", "-jar", str(self.jar)], env=env, stdout=log,
                                          stderr=subprocess.STDOUT)

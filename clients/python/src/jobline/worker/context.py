@@ -26,23 +26,24 @@ class InputFile:
     content_type: str | None
     url: str
     _attempt: Attempt
+    download_url: str | None = None  # presigned, from an S3 file store
 
     def read(self) -> bytes:
-        return self._attempt.api.download(self.url)  # type: ignore[return-value]
+        return self._attempt.api.download(self.url, None, self.download_url)  # type: ignore[return-value]
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Downloads the file to ``path`` (a folder: into it under its own name) and answers where it went."""
         target = Path(path)
         if target.is_dir():
             target = target / Path(self.name).name
-        return self._attempt.api.download(self.url, target)  # type: ignore[return-value]
+        return self._attempt.api.download(self.url, target, self.download_url)  # type: ignore[return-value]
 
 
 class InputFiles:
     """The job's uploaded files: iterate them, or pick one by name (``ctx.files["x.mp4"]``)."""
 
     def __init__(self, attempt: Attempt):
-        self._files = [InputFile(f["name"], f.get("size"), f.get("content_type"), f["url"], attempt)
+        self._files = [InputFile(f["name"], f.get("size"), f.get("content_type"), f["url"], attempt, f.get("download_url"))
                        for f in attempt.job.get("files") or []]
 
     def __iter__(self) -> Iterator[InputFile]:

@@ -30,6 +30,10 @@ class WorkerApi:
         self._retries = retries
         self._http = httpx.Client(base_url=self.base_url, timeout=httpx.Timeout(timeout, connect=10.0),
                                   headers={"User-Agent": USER_AGENT, **(headers or {})})
+        # Presigned URLs of the file store carry their own signature: never the service's key.
+        self._bare = httpx.Client(timeout=httpx.Timeout(timeout, connect=10.0), headers={"User-Agent": USER_AGENT})
+        # Whether the service hands out presigned uploads (an S3 file store); None: not asked yet.
+        self._presigned_uploads: bool | None = None
         self._traceparents: dict[tuple[str, int], str] = {}
 
     def trace(self, job_id: str, attempt: int, traceparent: str | None) -> None:
@@ -45,6 +49,7 @@ class WorkerApi:
 
     def close(self) -> None:
         self._http.close()
+        self._bare.close()
 
     def declare(self, name: str, body: Mapping[str, Any]) -> dict[str, Any]:
         return self._retrying(lambda: json_body(
@@ -79,7 +84,13 @@ class WorkerApi:
         return self._post(job_id, attempt, "/release", {"reason": reason})
 
     def upload(self, job_id: str, attempt: int, name: str, content: bytes | Path, content_type: str) -> dict[str, Any]:
+        """Stores an artifact of the attempt: straight into the file store by presigned PUT when the service offers
+        one (an S3 store), else through the service."""
         path = _attempt(job_id, attempt) + "/artifacts/" + quote(name, safe="")
+        if self._presigned_uploads is not False:
+            target = self._upload_target(path, content_type, self._trace_headers(job_id, attempt))
+            if target is not None and target.get("presigned"):
+                return self._put_presigned(job_id, name, target, content, content_type)
 
         def send() -> Any:
             headers = {"Content-Type": content_type, **self._trace_headers(job_id, attempt)}
@@ -90,10 +101,54 @@ class WorkerApi:
             return json_body(self._http.put(path, content=content, headers=headers), (200, 201))
         return self._retrying(send)
 
-    def download(self, url: str, destination: Path | None = None) -> bytes | Path:
-        """A job's input file (its ``url`` from the poll): its bytes, or streamed into ``destination``."""
+    def _upload_target(self, path: str, content_type: str, headers: dict[str, str]) -> dict[str, Any] | None:
+        """Where to PUT the artifact (POST .../upload-url); None from a service without the call."""
+        try:
+            target = self._retrying(lambda: json_body(
+                self._http.post(path + "/upload-url", json={"content_type": content_type}, headers=headers), (200,)))
+        except ProblemError as error:
+            if error.status not in (404, 405):
+                raise
+            # 404 is also the answer for a job that is gone: ask again next time, the upload itself will tell.
+            return None
+        self._presigned_uploads = bool(target and target.get("presigned"))
+        return target
+
+    def _put_presigned(self, job_id: str, name: str, target: Mapping[str, Any], content: bytes | Path,
+                       content_type: str) -> dict[str, Any]:
+        headers = dict(target.get("headers") or {})
+
+        def send() -> None:
+            if isinstance(content, Path):
+                with open(content, "rb") as file:
+                    size = os.fstat(file.fileno()).st_size
+                    response = self._bare.request(target["method"], target["url"], content=_chunks(file),
+                                                  headers={**headers, "Content-Length": str(size)})
+            else:
+                response = self._bare.request(target["method"], target["url"], content=content, headers=headers)
+            if response.status_code >= 500:
+                raise httpx.TransportError(f"the file store answered {response.status_code}")
+            response.raise_for_status()
+        self._retrying(send)
+        size = content.stat().st_size if isinstance(content, Path) else len(content)
+        return {"name": name, "size": size, "content_type": content_type,
+                "url": f"/api/jobs/{quote(job_id, safe='')}/artifacts/{quote(name, safe='')}"}
+
+    def download(self, url: str, destination: Path | None = None, presigned_url: str | None = None) -> bytes | Path:
+        """A job's input file: its bytes, or streamed into ``destination``. From ``presigned_url`` (the poll's
+        ``download_url``, an S3 store) without the service's key while it is valid, else from the service's ``url``
+        (which an S3 store answers with a redirect to a fresh presigned URL)."""
+        if presigned_url:
+            try:
+                return self._fetch(self._bare, presigned_url, destination)
+            except ProblemError as error:
+                if error.status not in (400, 403):  # expired: ask the service for a fresh one
+                    raise
+        return self._fetch(self._http, url, destination)
+
+    def _fetch(self, http: httpx.Client, url: str, destination: Path | None) -> bytes | Path:
         def fetch() -> bytes | Path:
-            with self._http.stream("GET", url) as response:
+            with http.stream("GET", url, follow_redirects=True) as response:
                 if response.status_code != 200:
                     response.read()
                     raise problem_from(response)

@@ -73,7 +73,10 @@ class ExternalWorkerIT {
         assertThat(stale.json().get("reason").asString()).isEqualTo("superseded");
 
         String attempt2 = "/api/jobs/" + id + "/attempts/2";
-        assertThat(client.send(attempt2 + "/artifacts/report.txt", "PUT", "text/plain", "hello").status()).isEqualTo(201);
+        JsonNode target = client.postJson(attempt2 + "/artifacts/report.txt/upload-url", "{\"content_type\": \"text/plain\"}").json();
+        assertThat(target.get("presigned").asBoolean()).as("the local store: upload through the service").isFalse();
+        assertThat(target.get("url").asString()).isEqualTo(attempt2 + "/artifacts/report.txt");
+        assertThat(client.send(target.get("url").asString(), target.get("method").asString(), "text/plain", "hello").status()).isEqualTo(201);
         assertThat(client.postJson(attempt2 + "/complete", "{\"result\": {\"score\": 0.9}}").status()).isEqualTo(200);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> client.job(id).get("status").asString().equals("completed"));

@@ -1,5 +1,6 @@
 package io.jobline.processor;
 
+import java.io.IOException;
 import java.util.List;
 
 import org.springframework.boot.SpringApplication;
@@ -9,7 +10,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.core.env.Environment;
 
-import io.jobline.core.files.LocalFileStore;
+import io.jobline.core.files.FileStore;
 import io.jobline.core.jobtype.JobTypes;
 import io.jobline.core.system.DataDirectory;
 import io.jobline.core.system.EnsureTopicsTask;
@@ -21,10 +22,11 @@ import io.jobline.schemas.registry.SchemaRegistry;
 import io.jobline.schemas.topic.JobTopics;
 
 /**
- * The processor on its own (decider and workers), against the cluster in KAFKA_BOOTSTRAP_SERVERS. Its file store
- * (JOBLINE_FILES_DIR) must be the same folder the API stores uploads in. A Spring Boot application without a web
- * server or auto-configuration: it binds {@link ProcessorProperties} from jobline-processor.yml and runs until it is
- * stopped, when Spring closes the processor, then the data folder.
+ * The processor on its own (decider and workers), against the cluster in KAFKA_BOOTSTRAP_SERVERS. Its file store must
+ * be the API's: the same folder (JOBLINE_FILES_DIR), or the same S3 bucket (JOBLINE_FILES_STORE=s3, JOBLINE_S3_*).
+ * A Spring Boot application without a web server or auto-configuration: it binds {@link ProcessorProperties} from
+ * jobline-processor.yml and runs until it is stopped, when Spring closes the processor, the file store, then the
+ * data folder.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ProcessorProperties.class)
@@ -61,12 +63,17 @@ public class JobProcessorMain {
     }
 
     @Bean(destroyMethod = "close")
+    FileStore fileStore(ProcessorProperties properties, DataDirectory data) throws IOException {
+        return properties.files().open(properties.filesDir(data), data.root().resolve("files-cache"));
+    }
+
+    @Bean(destroyMethod = "close")
     @DependsOn("tracing")
-    JobProcessor jobProcessor(ProcessorProperties properties, KafkaSettings kafka, DataDirectory data) {
+    JobProcessor jobProcessor(ProcessorProperties properties, KafkaSettings kafka, DataDirectory data, FileStore files) {
         JobTopics topics = new JobTopics(SchemaRegistry.forUrl(kafka.schemaRegistryUrl(), kafka.client().registry()));
         JobTypes types = JobTypes.discover(JobProcessorMain.class.getClassLoader(), properties.jobTypes().path(),
                 List.of(new CsvReportJobType(properties.csv().limits())));
-        return JobProcessor.start(kafka, topics, types, new LocalFileStore(properties.filesDir(data)), properties.secrets().inputs(),
+        return JobProcessor.start(kafka, topics, types, files, properties.secrets().inputs(),
                 properties.processor().workerId(data), properties.processor().concurrency());
     }
 }

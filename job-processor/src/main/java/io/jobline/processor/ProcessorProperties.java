@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import io.jobline.core.files.FileStoreSettings;
 import io.jobline.core.secrets.SecretInputs;
 import io.jobline.core.secrets.SecretKeys;
 import io.jobline.core.system.DataDirectory;
@@ -16,11 +17,16 @@ import io.jobline.processor.jobtype.csv.CsvLimits;
  * variables and defaults, less what only the API uses.
  *
  * @param dataDir  where Streams state is kept; one process per folder (it is locked)
- * @param filesDir the file store the API writes uploads to; unset: {@code files} under dataDir
+ * @param filesDir the local file store the API writes uploads to; unset: {@code files} under dataDir
+ * @param files    the file store: local (in filesDir) or the API's S3 bucket
  */
 @ConfigurationProperties("jobline")
 public record ProcessorProperties(Path dataDir, Path filesDir, ExternalKafka kafka, Processor processor,
-                                  JobTypeJars jobTypes, Csv csv, Secrets secrets) {
+                                  JobTypeJars jobTypes, Csv csv, Secrets secrets, FileStoreSettings files) {
+
+    public ProcessorProperties {
+        files = files == null ? FileStoreSettings.LOCAL : files;
+    }
 
     public Path filesDir(DataDirectory data) {
         return filesDir == null ? data.root().resolve("files") : filesDir;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.util.unit.DataSize;
 
+import io.jobline.core.files.FileStoreSettings;
 import io.jobline.core.system.DataDirectory;
 import io.jobline.core.system.KafkaSettings;
 import io.jobline.processor.jobtype.csv.CsvLimits;
@@ -30,6 +33,7 @@ class ProcessorPropertiesTest {
         assertThat(properties.processor().concurrency()).isEqualTo(4);
         assertThat(properties.jobTypes().path()).isEmpty();
         assertThat(properties.csv().limits()).isEqualTo(CsvLimits.DEFAULTS);
+        assertThat(properties.files().store()).isEqualTo(FileStoreSettings.Kind.LOCAL);
         try (DataDirectory data = DataDirectory.open(dir)) {
             assertThat(properties.filesDir(data)).isEqualTo(data.root().resolve("files"));
             assertThat(properties.processor().workerId(data)).isEqualTo(data.instanceId());
@@ -58,12 +62,28 @@ class ProcessorPropertiesTest {
                 Map.entry("JOBLINE_JOB_TYPES_PATH", "/opt/types/a.jar, /opt/more-types"),
                 Map.entry("JOBLINE_CSV_MAX_COLUMNS", "10"),
                 Map.entry("JOBLINE_CSV_MAX_RECORD_CHARS", "500"),
-                Map.entry("JOBLINE_CSV_MAX_KEPT_CHARS", "9000")));
+                Map.entry("JOBLINE_CSV_MAX_KEPT_CHARS", "9000"),
+                Map.entry("JOBLINE_FILES_STORE", "s3"),
+                Map.entry("JOBLINE_FILES_CACHE_MAX_SIZE", "1GB"),
+                Map.entry("JOBLINE_S3_BUCKET", "jobs"),
+                Map.entry("JOBLINE_S3_PREFIX", "/prod"),
+                Map.entry("JOBLINE_S3_ENDPOINT", "http://minio:9000"),
+                Map.entry("JOBLINE_S3_PUBLIC_ENDPOINT", "https://files.example.com"),
+                Map.entry("JOBLINE_S3_REGION", "eu-west-1"),
+                Map.entry("JOBLINE_S3_PATH_STYLE", "true"),
+                Map.entry("JOBLINE_S3_ACCESS_KEY_ID", "id"),
+                Map.entry("JOBLINE_S3_SECRET_ACCESS_KEY", "secret"),
+                Map.entry("JOBLINE_S3_PART_SIZE", "16MB"),
+                Map.entry("JOBLINE_S3_PRESIGN_EXPIRY", "1h")));
 
         assertThat(properties.dataDir()).isEqualTo(dataDir);
         assertThat(properties.processor().concurrency()).isEqualTo(8);
         assertThat(properties.jobTypes().path()).containsExactly(Path.of("/opt/types/a.jar"), Path.of("/opt/more-types"));
         assertThat(properties.csv().limits()).isEqualTo(new CsvLimits(10, 500, 500, 9000));
+        assertThat(properties.files()).isEqualTo(new FileStoreSettings(FileStoreSettings.Kind.S3, new FileStoreSettings.S3(
+                "jobs", "prod/", "http://minio:9000", "https://files.example.com", "eu-west-1", true, "id", "secret",
+                DataSize.ofMegabytes(16), Duration.ofHours(1)), DataSize.ofGigabytes(1)));
+        assertThat(properties.files().s3().toString()).doesNotContain("secret");
         try (DataDirectory data = DataDirectory.open(properties.dataDir())) {
             assertThat(properties.filesDir(data)).isEqualTo(Path.of("/shared/files"));
             assertThat(properties.processor().workerId(data)).isEqualTo("worker-7");

@@ -1,6 +1,5 @@
 package io.jobline.api.status;
 
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -144,7 +143,7 @@ class JobStatusController {
         }
         for (StoredFile artifact : job.artifacts()) {
             if (artifact.name().equals("result.json")) {
-                try (var in = Files.newInputStream(files.path(artifact))) {
+                try (var in = files.open(artifact)) {
                     return Json.MAPPER.readTree(in);
                 }
             }

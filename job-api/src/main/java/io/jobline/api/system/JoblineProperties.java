@@ -8,20 +8,23 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import io.jobline.core.files.FileStoreSettings;
 import io.jobline.processor.jobtype.csv.CsvLimits;
 
 /**
  * The service's settings ({@code jobline.*} in application.yml, each with an environment variable).
  *
- * @param dataDir where the embedded broker, Streams state and the file store keep their data
+ * @param dataDir where the embedded broker, Streams state and the local file store keep their data
+ * @param files   where uploads and artifacts are kept: the local folder (default) or an S3 bucket
  */
 @ConfigurationProperties("jobline")
 public record JoblineProperties(Path dataDir, Kafka kafka, Processor processor, Submit submit, Live live,
                                 Retention retention, Csv csv, JobTypeJars jobTypes, Secrets secrets, Quotas quotas,
-                                Access access) {
+                                Access access, FileStoreSettings files) {
 
     public JoblineProperties {
         access = access == null ? new Access(null, null, null, null, null) : access;
+        files = files == null ? FileStoreSettings.LOCAL : files;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.jobline.api.system;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -22,7 +23,6 @@ import io.jobline.api.status.RecentSubmissions;
 import io.jobline.core.command.JobCommands;
 import io.jobline.core.command.KafkaCommandSender;
 import io.jobline.core.files.FileStore;
-import io.jobline.core.files.LocalFileStore;
 import io.jobline.core.jobtype.JobTypes;
 import io.jobline.core.secrets.SecretInputs;
 import io.jobline.core.secrets.SecretKeys;
@@ -81,9 +81,10 @@ class KafkaConfiguration {
         return new JobTopics(registry);
     }
 
-    @Bean
-    FileStore fileStore(DataDirectory data) {
-        return new LocalFileStore(data.root().resolve("files"));
+    /** The local folder {@code files/} of the data folder, or the configured S3 bucket (local copies in {@code files-cache/}). */
+    @Bean(destroyMethod = "close")
+    FileStore fileStore(JoblineProperties properties, DataDirectory data) throws IOException {
+        return properties.files().open(data.root().resolve("files"), data.root().resolve("files-cache"));
     }
 
     @Bean

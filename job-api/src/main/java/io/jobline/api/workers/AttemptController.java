@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriUtils;
 
 import io.jobline.api.command.CommandAppender;
 import io.jobline.api.problem.ApiException;
@@ -175,6 +176,35 @@ class AttemptController {
         StoredFile stored = files.save(id, artifactFolder(attempt), safe,
                 contentType == null ? "application/octet-stream" : contentType, content);
         return ResponseEntity.status(HttpStatus.CREATED).body(FileResponse.of(id, List.of(stored)).get(0));
+    }
+
+    record UploadUrlRequest(String contentType) {
+    }
+
+    /**
+     * Where to PUT artifact {@code name}: {@code presigned}, a URL of the object store to send the bytes to without
+     * the worker's key, with exactly {@code headers}, until {@code expires_at}; else this service's own upload call
+     * (the local store). Either way the file is one of the attempt's artifacts, taken when the attempt completes.
+     */
+    record UploadUrlAnswer(String method, String url, Map<String, String> headers, boolean presigned, Instant expiresAt) {
+    }
+
+    @PostMapping("/artifacts/{name}/upload-url")
+    UploadUrlAnswer uploadUrl(@PathVariable String id, @PathVariable int attempt, @PathVariable String name,
+                              @RequestBody(required = false) UploadUrlRequest body) {
+        fence.check(id, attempt);
+        String safe;
+        try {
+            safe = FileNames.safe(name);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        String contentType = body == null || body.contentType() == null || body.contentType().isBlank()
+                ? "application/octet-stream" : body.contentType();
+        return files.uploadUrl(id, artifactFolder(attempt), safe, contentType)
+                .map(signed -> new UploadUrlAnswer(signed.method(), signed.url().toString(), signed.headers(), true, signed.expiresAt()))
+                .orElseGet(() -> new UploadUrlAnswer("PUT", "/api/jobs/" + id + "/attempts/" + attempt + "/artifacts/"
+                        + UriUtils.encodePathSegment(safe, StandardCharsets.UTF_8), Map.of("Content-Type", contentType), false, null));
     }
 
     /** Completes the job (and its last stage) with its result and the artifacts uploaded in this attempt. */

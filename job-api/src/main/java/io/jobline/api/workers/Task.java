@@ -4,10 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import io.jobline.api.status.JobResponse.FileResponse;
 import io.jobline.api.submit.SubmitOptions;
 import io.jobline.processor.dispatch.OfferedJob;
 import io.jobline.core.files.FileRefs;
+import io.jobline.core.files.FileStore;
 import io.jobline.core.policy.Policy;
 import io.jobline.core.secrets.SecretInputs;
 import io.jobline.core.secrets.SecretKeys;
@@ -30,20 +30,20 @@ record Task(
         List<String> stages,
         int firstStage,
         JsonNode checkpoint,
-        List<FileResponse> files,
+        List<TaskFile> files,
         Map<String, Object> options,
         long heartbeatIntervalMs,
         Instant leaseExpiresAt,
         String traceparent) {
 
     /** @throws SecretKeys.SecretException when a secret of the input does not open with this process's keys */
-    static Task of(OfferedJob job, Instant now, SecretInputs secrets) {
+    static Task of(OfferedJob job, Instant now, SecretInputs secrets, FileStore store) {
         JobOffer offer = job.offer();
         Policy policy = Policy.of(offer.getPolicy());
         return new Task(offer.getJobId(), offer.getType(), offer.getTypeVersion(), job.attempt(), offer.getPriority(),
                 secrets.open(offer.getJobId(), Json.parse(offer.getInput())), List.copyOf(offer.getStages()), offer.getFirstStage(),
                 offer.getCheckpoint() == null ? null : Json.parse(offer.getCheckpoint()),
-                FileResponse.of(offer.getJobId(), FileRefs.toStored(offer.getFiles())), SubmitOptions.describe(policy),
+                TaskFile.of(offer.getJobId(), FileRefs.toStored(offer.getFiles()), store), SubmitOptions.describe(policy),
                 Lease.heartbeatInterval(policy.heartbeatTimeoutMs()).toMillis(), Lease.expiry(now, policy.heartbeatTimeoutMs()),
                 job.traceParent());
     }

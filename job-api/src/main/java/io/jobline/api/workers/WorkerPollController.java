@@ -18,6 +18,7 @@ import io.jobline.api.access.Caller;
 import io.jobline.api.problem.ApiException;
 import io.jobline.core.command.JobCommands;
 import io.jobline.core.command.KafkaCommandSender;
+import io.jobline.core.files.FileStore;
 import io.jobline.core.secrets.SecretInputs;
 import io.jobline.core.secrets.SecretKeys;
 import io.jobline.processor.dispatch.OfferedJob;
@@ -41,13 +42,15 @@ class WorkerPollController {
     private final HandedOut handedOut;
     private final SecretInputs secrets;
     private final PollingWorkers polling;
+    private final FileStore files;
     private final Clock clock = Clock.systemUTC();
 
     WorkerPollController(WorkerDispatch dispatch, KafkaCommandSender sender, JobCommands commands, HandedOut handedOut,
-                         SecretInputs secrets, PollingWorkers polling) {
+                         SecretInputs secrets, PollingWorkers polling, FileStore files) {
         this.handedOut = handedOut;
         this.polling = polling;
         this.secrets = secrets;
+        this.files = files;
         this.dispatch = dispatch;
         this.sender = sender;
         this.commands = commands;
@@ -89,7 +92,7 @@ class WorkerPollController {
             if (job != null) {
                 Task task;
                 try {
-                    task = Task.of(job, clock.instant(), secrets);
+                    task = Task.of(job, clock.instant(), secrets, files);
                 } catch (SecretKeys.SecretException e) {
                     // No worker can run it with the keys this deployment has: the job fails, saying why.
                     sender.send(commands.fail(job.jobId(), job.workerId(), job.attempt(), e.getMessage(),

@@ -20,7 +20,7 @@ class CommandAppenderTest {
 
     private final JobCommands commands = new JobCommands(Clock.systemUTC());
     private final JoblineProperties properties = new JoblineProperties(null, null, null,
-            new JoblineProperties.Submit(Duration.ofMillis(200), null), null, null, null, null, null, null, null);
+            new JoblineProperties.Submit(Duration.ofMillis(200), null), null, null, null, null, null, null, null, null);
     private final AtomicInteger discarded = new AtomicInteger();
 
     @Test

@@ -121,7 +121,7 @@ class LiveHubTest {
 
     private LiveHub hub() {
         LiveHub hub = new LiveHub(new LiveMessages(JsonMapper.builder().build()),
-                new JoblineProperties(null, null, null, null, new JoblineProperties.Live(10, 100, 10, Duration.ofSeconds(5)), null, null, null, null, null, null), nanos::get);
+                new JoblineProperties(null, null, null, null, new JoblineProperties.Live(10, 100, 10, Duration.ofSeconds(5)), null, null, null, null, null, null, null), nanos::get);
         hub.start();
         return hub;
     }
@@ -151,7 +151,7 @@ class LiveHubTest {
     @Test
     void shouldCloseEveryPushConnectionWhenStopped() throws Exception {
         LiveHub hub = new LiveHub(new LiveMessages(JsonMapper.builder().build()),
-                new JoblineProperties(null, null, null, null, new JoblineProperties.Live(10, 100, 10, Duration.ofSeconds(5)), null, null, null, null, null, null));
+                new JoblineProperties(null, null, null, null, new JoblineProperties.Live(10, 100, 10, Duration.ofSeconds(5)), null, null, null, null, null, null, null));
         try {
             hub.start();
             ClosingSink stream = new ClosingSink();

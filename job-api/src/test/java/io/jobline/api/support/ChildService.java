@@ -22,10 +22,15 @@ public final class ChildService implements AutoCloseable {
 
     /** {@code properties}: more settings, as Spring Boot command-line arguments without the leading dashes. */
     public ChildService(Path dir, Map<String, String> properties) {
+        this(dir, properties, "-Xmx768m");
+    }
+
+    /** {@code maxHeap}: the child's -Xmx option, e.g. {@code -Xmx256m}. */
+    public ChildService(Path dir, Map<String, String> properties, String maxHeap) {
         int httpPort = ChildJvm.freePort();
         this.kafkaPort = ChildJvm.freePort();
         this.client = new ServiceClient("http://127.0.0.1:" + httpPort);
-        List<String> command = new ArrayList<>(ChildJvm.command(dir, JoblineApplication.class, "-Xmx768m", "-XX:+UseSerialGC"));
+        List<String> command = new ArrayList<>(ChildJvm.command(dir, JoblineApplication.class, maxHeap, "-XX:+UseSerialGC"));
         command.addAll(List.of("--server.port=" + httpPort, "--jobline.data-dir=" + dir.resolve("data"),
                 "--jobline.kafka.embedded-port=" + kafkaPort, "--logging.config=" + dir.resolve("logback.xml")));
         properties.forEach((name, value) -> command.add("--" + name + "=" + value));
