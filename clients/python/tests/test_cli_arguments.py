@@ -130,3 +130,15 @@ def test_the_config_file_is_toml_found_by_environment(tmp_path):
     path.write_text("url = ")
     with pytest.raises(CliError, match="not valid TOML"):
         config.load_file(path)
+
+
+def test_a_problem_reads_as_title_and_detail_with_its_violations_and_a_hint_for_a_missing_key():
+    from jobline import ProblemError
+    from jobline.cli.app import problem_text
+
+    invalid = ProblemError(400, "Invalid job input", "The input does not match",
+                           extra={"errors": ["input/stages: string found, integer expected"]})
+    assert problem_text(invalid, "http://x") == ("jobline: Invalid job input: The input does not match (400)\n"
+                                                 "  - input/stages: string found, integer expected\n")
+    unauthorized = problem_text(ProblemError(401, "Unauthorized", None), "http://x")
+    assert unauthorized.startswith("jobline: Unauthorized (401)\n") and "JOBLINE_API_KEY" in unauthorized

@@ -30,6 +30,9 @@ def submit(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def follow_job(ctx: Context, args: argparse.Namespace) -> int:
+    # A GET first: an unknown id or a refused key is answered as a problem at once, where the WebSocket's
+    # handshake would only be retried until the follow gave up.
+    ctx.client.get(args.job_id)
     return _follow(ctx, args.job_id, args.quiet)
 
 
