@@ -126,6 +126,20 @@ def delete(job_id: str) -> Request:
     return Request("DELETE", _job(job_id), _ok(200, 202, 204))
 
 
+def cleanup(days: int) -> Request:
+    return Request("POST", "/api/jobs/cleanup", _ok(200), params={"days": days})
+
+
+def stats() -> Request:
+    return Request("GET", "/api/jobs/stats", _ok(200))
+
+
+def metric(name: str, tags: Mapping[str, str] | None) -> Request:
+    """``/actuator/metrics/{name}``, narrowed by ``tag=key:value`` for each tag."""
+    params = {"tag": [f"{key}:{value}" for key, value in (tags or {}).items()]} if tags else None
+    return Request("GET", "/actuator/metrics/" + quote(name, safe=""), _ok(200), params=params)
+
+
 def events(job_id: str, after: int | None, limit: int | None) -> Request:
     params = {k: v for k, v in {"after": after, "limit": limit}.items() if v is not None}
     return Request("GET", _job(job_id) + "/events", _ok(200), params=params)

@@ -71,6 +71,15 @@ class AsyncClient:
     async def delete(self, job_id: str) -> Json | None:
         return await self._send(api.delete(job_id))
 
+    async def cleanup(self, days: int) -> Json:
+        return await self._send(api.cleanup(days))
+
+    async def stats(self) -> Json:
+        return await self._send(api.stats())
+
+    async def metric(self, name: str, **tags: str) -> Json:
+        return await self._send(api.metric(name, tags))
+
     async def events(self, job_id: str, after: int | None = None, limit: int | None = None) -> Json:
         return await self._send(api.events(job_id, after, limit))
 

@@ -78,6 +78,18 @@ class Client:
     def delete(self, job_id: str) -> Json | None:
         return self._send(api.delete(job_id))
 
+    def cleanup(self, days: int) -> Json:
+        """``POST /api/jobs/cleanup``: deletes every job that finished more than ``days`` days ago (admin)."""
+        return self._send(api.cleanup(days))
+
+    def stats(self) -> Json:
+        """Counts per status, and per type its success rate and average duration."""
+        return self._send(api.stats())
+
+    def metric(self, name: str, **tags: str) -> Json:
+        """One metric of the instance that answers (``/actuator/metrics/{name}``, admin), narrowed by its tags."""
+        return self._send(api.metric(name, tags))
+
     def events(self, job_id: str, after: int | None = None, limit: int | None = None) -> Json:
         """One page of the job's event history: events with a sequence above ``after``."""
         return self._send(api.events(job_id, after, limit))
