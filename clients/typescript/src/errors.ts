@@ -31,7 +31,7 @@ export class ProblemError extends JoblineError {
   readonly status: number;
   readonly title?: string;
   readonly detail?: string;
-  readonly type?: string;
+  readonly type: string;
   readonly instance?: string;
   readonly reason?: string;
   readonly extra: Record<string, unknown>;
@@ -43,7 +43,8 @@ export class ProblemError extends JoblineError {
     this.status = problem.status;
     this.title = problem.title;
     this.detail = problem.detail;
-    this.type = problem.type;
+    // RFC 9457, 3.1.1: an absent type is "about:blank" (the status code says it all).
+    this.type = problem.type ?? "about:blank";
     this.instance = problem.instance;
     this.reason = problem.reason;
     this.retryAfter = retryAfter;
