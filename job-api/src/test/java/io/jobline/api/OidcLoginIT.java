@@ -13,10 +13,12 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.jobline.api.support.FakeIdentityProvider;
 import io.jobline.api.support.RunningService;
+import io.jobline.api.support.SharedService;
 import io.jobline.core.support.Json;
 
 /**
@@ -25,6 +27,7 @@ import io.jobline.core.support.Json;
  * service exchanges that for an access token that becomes the session cookie. An answer with another state, or
  * without the flow's cookie, or a token the service would not take as a bearer, signs nobody in.
  */
+@ExtendWith(SharedService.class)
 class OidcLoginIT {
 
     private static final String CLIENT = "jobline-dashboard";
@@ -92,11 +95,9 @@ class OidcLoginIT {
 
     @Test
     void shouldAnswer404WhereNoIdentityProviderSignInIsConfigured() throws Exception {
-        try (RunningService service = RunningService.start(dir, Map.of())) {
-            String base = service.client().baseUrl();
-            assertThat(Json.parse(get(base + "/api/session", Map.of()).body()).get("oidc_login").isNull()).isTrue();
-            assertProblem(get(base + "/api/session/oidc", Map.of()), 404, "JOBLINE_OIDC_CLIENT_ID");
-        }
+        String base = SharedService.service().client().baseUrl();
+        assertThat(Json.parse(get(base + "/api/session", Map.of()).body()).get("oidc_login").isNull()).isTrue();
+        assertProblem(get(base + "/api/session/oidc", Map.of()), 404, "JOBLINE_OIDC_CLIENT_ID");
     }
 
     private static void assertProblem(HttpResponse<String> response, int status, String detail) {

@@ -28,13 +28,17 @@ class PriorityIT {
     void shouldStartAHighPriorityJobNextAheadOfFiftyLowOnesThatCameFirst() {
         try (RunningService service = RunningService.start(dir, Map.of("jobline.processor.concurrency", 1))) {
             ServiceClient client = service.client();
-            String busy = client.submit("demo", "{\"stages\": 1, \"stage_ms\": 3000}");
+            // Busy until every other job is waiting, however slow this machine is: then cancelled, to free the slot.
+            String busy = client.submit("demo", "{\"stages\": 1, \"stage_ms\": 120000}");
             await().atMost(Duration.ofSeconds(20)).until(() -> client.job(busy).get("status").asString().equals("running"));
             List<String> low = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 low.add(client.submit("noop", "{}", "{\"priority\": -10}"));
             }
             String high = client.submit("noop", "{}", "{\"priority\": 50}");
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    client.get("/api/jobs?type=noop&status=pending&limit=1").json().get("count").asInt() == 51);
+            assertThat(client.post("/api/jobs/" + busy + "/cancel").status()).isEqualTo(202);
 
             await().atMost(Duration.ofSeconds(60)).until(() ->
                     client.get("/api/jobs?type=noop&status=completed&limit=1").json().get("count").asInt() == 51);

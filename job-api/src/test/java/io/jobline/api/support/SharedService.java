@@ -9,8 +9,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One running service (and so one broker) for all integration test classes of a run: started by the first class
- * that needs it, stopped when the run ends.
+ * One running service (and so one broker) for all integration test classes a test JVM runs: started by the first
+ * class that needs it, stopped when the JVM ends.
  */
 public final class SharedService implements BeforeAllCallback {
 
@@ -25,8 +25,9 @@ public final class SharedService implements BeforeAllCallback {
                         "jobline.submit.max-body-size", "64KB",
                         "spring.servlet.multipart.max-file-size", "256KB",
                         "spring.servlet.multipart.max-request-size", "512KB"));
-                context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                        .put(SharedService.class.getName(), (AutoCloseable) started::close);
+                // Stopped when the test JVM ends, not with JUnit's root context: a fork that runs the classes of a
+                // shared queue one at a time ends a root context after each class.
+                Runtime.getRuntime().addShutdownHook(new Thread(started::close, "shared-service-stop"));
                 service = started;
             }
         }

@@ -63,6 +63,10 @@ public final class OfferDispatcher implements AutoCloseable {
         return taker;
     }
 
+    public boolean isClosed() {
+        return closed;
+    }
+
     public StartOutcomes outcomes() {
         return outcomes;
     }

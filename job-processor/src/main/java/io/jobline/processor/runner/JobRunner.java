@@ -313,7 +313,9 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
 
     /** Waits for an offered job with the slots left free once this instance's own due jobs have theirs. */
     private void takeOffers() {
-        if (dispatcher == null || taker != null || running.size() + requested.size() >= concurrency || types.names().isEmpty()) {
+        if (dispatcher == null || dispatcher.isClosed() || taker != null || running.size() + requested.size() >= concurrency
+                || types.names().isEmpty()) {
+            // A closed dispatcher: the process is stopping while partitions are still being assigned.
             return;
         }
         Instant now = clock.instant();
