@@ -167,15 +167,18 @@ class AttemptController {
                                                 @RequestHeader(value = "Content-Type", required = false) String contentType,
                                                 InputStream content) throws IOException {
         fence.check(id, attempt);
-        String safe;
-        try {
-            safe = FileNames.safe(name);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage());
-        }
+        String safe = safeName(name);
         StoredFile stored = files.save(id, artifactFolder(attempt), safe,
                 contentType == null ? "application/octet-stream" : contentType, content);
         return ResponseEntity.status(HttpStatus.CREATED).body(FileResponse.of(id, List.of(stored)).get(0));
+    }
+
+    private static String safeName(String name) {
+        try {
+            return FileNames.safe(name);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
     }
 
     record UploadUrlRequest(String contentType) {
@@ -193,12 +196,7 @@ class AttemptController {
     UploadUrlAnswer uploadUrl(@PathVariable String id, @PathVariable int attempt, @PathVariable String name,
                               @RequestBody(required = false) UploadUrlRequest body) {
         fence.check(id, attempt);
-        String safe;
-        try {
-            safe = FileNames.safe(name);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage());
-        }
+        String safe = safeName(name);
         String contentType = body == null || body.contentType() == null || body.contentType().isBlank()
                 ? "application/octet-stream" : body.contentType();
         return files.uploadUrl(id, artifactFolder(attempt), safe, contentType)
