@@ -52,9 +52,9 @@ public final class BenchmarkHarness {
         static Settings of(Map<String, String> options) {
             boolean quick = options.containsKey("quick");
             int runs = Integer.parseInt(options.getOrDefault("runs", quick ? "1" : "3"));
-            int jobs = Integer.parseInt(options.getOrDefault("jobs", quick ? "200" : "10000"));
-            int backlog = Integer.parseInt(options.getOrDefault("backlog", quick ? "200" : "100000"));
-            return new Settings(runs, jobs, quick ? 200 : 20_000, backlog, quick ? 2_000 : 300_000, quick ? 1 : 8,
+            int jobs = Integer.parseInt(options.getOrDefault("jobs", quick ? "500" : "10000"));
+            int backlog = Integer.parseInt(options.getOrDefault("backlog", quick ? "500" : "100000"));
+            return new Settings(runs, jobs, quick ? 500 : 20_000, backlog, quick ? 5_000 : 300_000, quick ? 1 : 8,
                     quick ? 10 : 20, quick ? 50 : 500,
                     options.containsKey("push") ? PushLoad.list(options.get("push"))
                             : quick ? List.of(new PushLoad(1, 1), new PushLoad(5, 1))

@@ -43,7 +43,7 @@ class BenchmarkHarnessSmokeIT {
         JsonNode facts = results.get("facts");
         assertThat(facts.get("records_per_job").asDouble()).isGreaterThan(10);
         assertThat(facts.get("efficiency").asDouble()).isPositive();
-        assertThat(facts.get("backlog_completed").asLong()).isEqualTo(200);
+        assertThat(facts.get("backlog_completed").asLong()).isEqualTo(500);
         assertThat(facts.get("backlog_failed").asLong()).isZero();
         assertThat(facts.get("throughput_runs_failed_jobs").asLong()).isZero();
         assertThat(Files.readString(out.resolve("results.md"))).contains("| No-op jobs/s end to end (exactly-once) |");
