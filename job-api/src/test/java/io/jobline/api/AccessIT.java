@@ -206,7 +206,7 @@ class AccessIT {
                 assertThat(refused.status()).isEqualTo(401);
                 assertThat(refused.json().get("detail").asString()).contains("unknown or was revoked");
             }
-            assertThat(socket.closed().get(10, TimeUnit.SECONDS)).as("the revoked key's WebSocket is closed").isNotNull();
+            assertThat(socket.closed().get(30, TimeUnit.SECONDS)).as("the revoked key's WebSocket is closed").isNotNull();
         }
         assertThat(admin.delete("/api/keys/" + made.get("id").asString()).status()).isEqualTo(404);
         assertThat(admin.get("/api/keys").text()).doesNotContain(made.get("id").asString());
