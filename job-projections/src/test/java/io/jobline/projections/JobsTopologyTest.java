@@ -227,8 +227,8 @@ class JobsTopologyTest {
 
     @Test
     void shouldHoldADedupKeyOnlyWhileItsJobIsPendingOrRunning() {
-        pipe(EventLog.of("j1").raw(new JobSubmitted("demo", "alice", "{}", List.of(), List.of("s"), null, null, null, "nightly", 0, null, null, false), 0, 1));
-        pipe(EventLog.of("j2").raw(new JobSubmitted("demo", "alice", "{}", List.of(), List.of("s"), null, null, null, null, 0, null, null, false), 0, 1));
+        pipe(EventLog.of("j1").raw(new JobSubmitted("demo", "alice", "{}", List.of(), List.of("s"), null, null, null, "nightly", 0, null, null, false, null), 0, 1));
+        pipe(EventLog.of("j2").raw(new JobSubmitted("demo", "alice", "{}", List.of(), List.of("s"), null, null, null, null, 0, null, null, false, null), 0, 1));
 
         assertThat(queries.activeJobWithDedupKey("demo", "nightly")).contains("j1");
         assertThat(queries.activeJobWithDedupKey("csv-report", "nightly")).isEmpty();
@@ -505,7 +505,7 @@ class JobsTopologyTest {
 
     private static JobSubmitted submittedWithPriority(String type, int priority) {
         return new JobSubmitted(type, "anonymous", "{}", List.of(), List.of("only"), null, null, null, null, priority,
-                null, null, false);
+                null, null, false, null);
     }
 
     @Test

@@ -57,7 +57,7 @@ class AcceptedJobs {
                 .setPayload(new JobSubmitted(submit.getType(), submit.getOwner(), submit.getInput(), submit.getFiles(),
                         submit.getStages(), submit.getPolicy(), submit.getIdempotencyKey(), submit.getRequestHash(),
                         submit.getDedupKey(), submit.getPriority(), submit.getTypeVersion(), submit.getConcurrencyLimit(),
-                        submit.getDynamicStages()))
+                        submit.getDynamicStages(), submit.getNotify()))
                 .build();
     }
 }

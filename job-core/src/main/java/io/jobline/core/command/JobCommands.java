@@ -19,6 +19,7 @@ import io.jobline.schemas.command.RetryJob;
 import io.jobline.schemas.command.StartJob;
 import io.jobline.schemas.command.StartStage;
 import io.jobline.schemas.command.SubmitJob;
+import io.jobline.schemas.common.Notify;
 import io.jobline.worker.StoredFile;
 
 /** Builds command envelopes: a fresh command id, the time, and who issued it. */
@@ -38,7 +39,7 @@ public final class JobCommands {
                              List<String> stages, SubmitOptions options) {
         return envelope(jobId, owner, new SubmitJob(type, owner, input, FileRefs.toRefs(files), stages,
                 options.policy().toAvro(), options.idempotencyKey(), options.requestHash(), options.dedupKey(),
-                options.priority(), options.typeVersion(), options.concurrencyLimit(), options.dynamicStages()));
+                options.priority(), options.typeVersion(), options.concurrencyLimit(), options.dynamicStages(), options.webhook()));
     }
 
     public JobCommand cancel(String jobId, String issuedBy, String reason) {
@@ -106,9 +107,11 @@ public final class JobCommands {
      * @param typeVersion    the version of a declared job type, or null for a built-in one
      * @param concurrencyLimit most jobs of the type running at once across the cluster, or null
      * @param dynamicStages  whether the job's worker may change the rest of its plan as it goes
+     * @param webhook        the job's own webhook, or null
      */
     public record SubmitOptions(Policy policy, String idempotencyKey, String requestHash, String dedupKey,
-                                int priority, Integer typeVersion, Integer concurrencyLimit, boolean dynamicStages) {
+                                int priority, Integer typeVersion, Integer concurrencyLimit, boolean dynamicStages,
+                                Notify webhook) {
         public static final SubmitOptions NONE = new SubmitOptions(Policy.SINGLE_ATTEMPT, null, null, null);
 
         public SubmitOptions(Policy policy, String idempotencyKey, String requestHash, String dedupKey) {
@@ -119,6 +122,11 @@ public final class JobCommands {
         public SubmitOptions(Policy policy, String idempotencyKey, String requestHash, String dedupKey,
                              int priority, Integer typeVersion, Integer concurrencyLimit) {
             this(policy, idempotencyKey, requestHash, dedupKey, priority, typeVersion, concurrencyLimit, false);
+        }
+
+        public SubmitOptions(Policy policy, String idempotencyKey, String requestHash, String dedupKey,
+                             int priority, Integer typeVersion, Integer concurrencyLimit, boolean dynamicStages) {
+            this(policy, idempotencyKey, requestHash, dedupKey, priority, typeVersion, concurrencyLimit, dynamicStages, null);
         }
     }
 

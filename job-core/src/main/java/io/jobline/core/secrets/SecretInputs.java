@@ -26,6 +26,11 @@ public final class SecretInputs {
     }
 
     /** The input as JSON text, each value at one of {@code paths} (JSON Pointers) sealed for this job. */
+    /** A secret for {@code purpose} derived from the sealing key: see {@link SecretKeys#derive}. */
+    public byte[] derive(String purpose) {
+        return keys.derive(purpose);
+    }
+
     public String seal(String jobId, JsonNode input, List<String> paths) {
         if (paths.isEmpty()) {
             return Json.write(input);

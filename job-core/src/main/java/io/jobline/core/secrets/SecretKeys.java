@@ -149,6 +149,23 @@ public final class SecretKeys {
     }
 
     /** A secret value could not be opened; says nothing of the value. */
+    /**
+     * A 32-byte secret for {@code purpose}, derived from the sealing key (HMAC-SHA256): the same on every instance that
+     * shares the keys, nothing to store, and it changes when the sealing key is rotated.
+     */
+    public byte[] derive(String purpose) {
+        if (sealingId == null) {
+            throw new SecretException("No key to derive a secret from: set JOBLINE_SECRETS_KEYS");
+        }
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(keys.get(sealingId).getEncoded(), "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static final class SecretException extends RuntimeException {
         SecretException(String message) {
             super(message);

@@ -67,7 +67,7 @@ class JobTransitionsTest {
     @EnumSource(JobStatus.class)
     void shouldMapEveryStatusChangingEventThroughTheTable(JobStatus from) {
         Map<Object, JobStatus> events = Map.of(
-                new JobSubmitted("t", "o", "{}", List.of(), List.of("s"), null, null, null, null, 0, null, null, false), PENDING,
+                new JobSubmitted("t", "o", "{}", List.of(), List.of("s"), null, null, null, null, 0, null, null, false, null), PENDING,
                 new JobStarted("w", 1, null), RUNNING,
                 new JobCompleted(null, List.of()), COMPLETED,
                 new JobFailed("e", null, false), FAILED,

@@ -48,28 +48,28 @@ public final class EventLog {
     public EventLog submitted(String type, String owner, Policy policy, String... stageNames) {
         stages.addAll(Arrays.asList(stageNames));
         return add(new JobSubmitted(type, owner, "{}", List.of(), List.copyOf(stages),
-                policy == null ? null : policy.toAvro(), null, null, null, 0, null, null, false), attempt);
+                policy == null ? null : policy.toAvro(), null, null, null, 0, null, null, false, null), attempt);
     }
 
     /** Submitted with uploaded files. */
     public EventLog submittedWithFiles(String type, String owner, List<FileRef> files, String... stageNames) {
         stages.addAll(Arrays.asList(stageNames));
         return add(new JobSubmitted(type, owner, "{}", List.copyOf(files), List.copyOf(stages), null, null, null, null, 0,
-                null, null, false), attempt);
+                null, null, false, null), attempt);
     }
 
     /** Submitted as a job of a type with dynamic stages: {@code stageNames} is its initial plan. */
     public EventLog submittedDynamic(String type, Policy policy, String... stageNames) {
         stages.addAll(Arrays.asList(stageNames));
         return add(new JobSubmitted(type, "anonymous", "{}", List.of(), List.copyOf(stages),
-                policy == null ? null : policy.toAvro(), null, null, null, 0, null, null, true), attempt);
+                policy == null ? null : policy.toAvro(), null, null, null, 0, null, null, true, null), attempt);
     }
 
     /** Submitted with an Idempotency-Key (and the hash of its request). */
     public EventLog submittedWithKey(String type, String owner, String idempotencyKey, String requestHash, String... stageNames) {
         stages.addAll(Arrays.asList(stageNames));
         return add(new JobSubmitted(type, owner, "{}", List.of(), List.copyOf(stages), null, idempotencyKey, requestHash,
-                null, 0, null, null, false), attempt);
+                null, 0, null, null, false, null), attempt);
     }
 
     public EventLog submittedDemo(int stageCount) {

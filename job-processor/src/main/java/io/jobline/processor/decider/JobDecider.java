@@ -208,7 +208,7 @@ public final class JobDecider {
         decided.add(new JobSubmitted(submit.getType(), submit.getOwner(), submit.getInput(), submit.getFiles(),
                 submit.getStages(), submit.getPolicy(), submit.getIdempotencyKey(), submit.getRequestHash(),
                 submit.getDedupKey(), submit.getPriority(), submit.getTypeVersion(), submit.getConcurrencyLimit(),
-                submit.getDynamicStages()));
+                submit.getDynamicStages(), submit.getNotify()));
         return null;
     }
 

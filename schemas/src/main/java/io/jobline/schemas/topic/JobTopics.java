@@ -13,6 +13,8 @@ import io.jobline.schemas.jobtype.JobTypeEvent;
 import io.jobline.schemas.offer.JobOffer;
 import io.jobline.schemas.registry.SchemaRegistry;
 import io.jobline.schemas.serde.ConfluentAvroSerde;
+import io.jobline.schemas.webhook.WebhookAttempt;
+import io.jobline.schemas.webhook.WebhookSubscriptionEvent;
 
 /**
  * The service's topics. Keys are job ids as UTF-8 strings; values are Avro in the Confluent wire format, subject
@@ -41,6 +43,16 @@ public final class JobTopics {
      * ({@code __streams.errors.exception}, {@code .message}, {@code .stacktrace}, {@code .topic}, {@code .partition},
      * {@code .offset}).
      */
+    /**
+     * Owners' webhook subscriptions, keyed by subscription id: one partition, compacted (the last record of each
+     * stays), folded by every instance.
+     */
+    public static final String WEBHOOK_SUBSCRIPTIONS = "webhook-subscriptions";
+    /**
+     * Every try to deliver a webhook, keyed by job id and partitioned as job-events: what the webhook deliveries
+     * fold together with the events that asked for them.
+     */
+    public static final String WEBHOOK_ATTEMPTS = "webhook-attempts";
     public static final String DEAD_LETTERS = "jobline-dead-letters";
 
     private final Topic<String, JobCommand> commands;
@@ -48,6 +60,8 @@ public final class JobTopics {
     private final Topic<String, JobOffer> offers;
     private final Topic<String, JobTypeEvent> jobTypes;
     private final Topic<String, ApiKeyEvent> apiKeys;
+    private final Topic<String, WebhookSubscriptionEvent> webhookSubscriptions;
+    private final Topic<String, WebhookAttempt> webhookAttempts;
 
     public JobTopics(SchemaRegistry registry) {
         this.commands = new Topic<>(COMMANDS, Serdes.String(), ConfluentAvroSerde.forValues(registry, JobCommand.getClassSchema()));
@@ -55,6 +69,10 @@ public final class JobTopics {
         this.offers = new Topic<>(OFFERS, Serdes.String(), ConfluentAvroSerde.forValues(registry, JobOffer.getClassSchema()));
         this.jobTypes = new Topic<>(JOB_TYPES, Serdes.String(), ConfluentAvroSerde.forValues(registry, JobTypeEvent.getClassSchema()));
         this.apiKeys = new Topic<>(API_KEYS, Serdes.String(), ConfluentAvroSerde.forValues(registry, ApiKeyEvent.getClassSchema()));
+        this.webhookSubscriptions = new Topic<>(WEBHOOK_SUBSCRIPTIONS, Serdes.String(),
+                ConfluentAvroSerde.forValues(registry, WebhookSubscriptionEvent.getClassSchema()));
+        this.webhookAttempts = new Topic<>(WEBHOOK_ATTEMPTS, Serdes.String(),
+                ConfluentAvroSerde.forValues(registry, WebhookAttempt.getClassSchema()));
     }
 
     public Topic<String, JobCommand> commands() {
@@ -77,6 +95,14 @@ public final class JobTopics {
         return apiKeys;
     }
 
+    public Topic<String, WebhookSubscriptionEvent> webhookSubscriptions() {
+        return webhookSubscriptions;
+    }
+
+    public Topic<String, WebhookAttempt> webhookAttempts() {
+        return webhookAttempts;
+    }
+
     /** The value schema the code writes to each topic, by subject. */
     public static Map<String, Schema> valueSchemasBySubject() {
         Map<String, Schema> schemas = new LinkedHashMap<>();
@@ -85,6 +111,8 @@ public final class JobTopics {
         schemas.put(OFFERS + "-value", JobOffer.getClassSchema());
         schemas.put(JOB_TYPES + "-value", JobTypeEvent.getClassSchema());
         schemas.put(API_KEYS + "-value", ApiKeyEvent.getClassSchema());
+        schemas.put(WEBHOOK_SUBSCRIPTIONS + "-value", WebhookSubscriptionEvent.getClassSchema());
+        schemas.put(WEBHOOK_ATTEMPTS + "-value", WebhookAttempt.getClassSchema());
         return schemas;
     }
 }
