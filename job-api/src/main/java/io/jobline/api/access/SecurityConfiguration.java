@@ -79,6 +79,7 @@ class SecurityConfiguration {
                                 "/api/jobs/*/retry").access(Needs.anyOf(JOBS_WRITE))
                         .requestMatchers(HttpMethod.DELETE, "/api/jobs/*").access(Needs.anyOf(JOBS_WRITE))
                         .requestMatchers(HttpMethod.GET, "/api/jobs", "/api/jobs/**").access(Needs.anyOf(JOBS_READ))
+                        .requestMatchers("/api/webhooks", "/api/webhooks/**").access(Needs.anyOf(JOBS_WRITE))
                         .requestMatchers(HttpMethod.POST, "/api/ws-tickets").access(Needs.anyOf(JOBS_READ))
                         .requestMatchers("/ws").access(Needs.anyOf(JOBS_READ))
                         .anyRequest().access(Needs.anyCaller()));

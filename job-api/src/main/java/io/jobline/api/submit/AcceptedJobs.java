@@ -36,7 +36,7 @@ class AcceptedJobs {
         return commands.submit(jobId, request.owner(), plan.type(), secrets.seal(jobId, request.input(), plan.secretPaths()), stored,
                 plan.stages(), new JobCommands.SubmitOptions(plan.policy(), request.idempotencyKey(), requestHash,
                         plan.dedupKey(), SubmitOptions.priority(request.options()), plan.typeVersion(), plan.concurrencyLimit(),
-                        plan.dynamicStages()));
+                        plan.dynamicStages(), plan.webhook()));
     }
 
     /** Call once the command is acknowledged. */

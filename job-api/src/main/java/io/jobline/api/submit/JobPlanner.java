@@ -13,6 +13,10 @@ import org.springframework.stereotype.Component;
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.jobtypes.DeclaredJobType;
 import io.jobline.api.jobtypes.DeclaredTypes;
+import io.jobline.api.webhooks.Destinations;
+import io.jobline.api.webhooks.WebhookEvents;
+import io.jobline.schemas.common.Notify;
+import tools.jackson.databind.JsonNode;
 import io.jobline.core.files.FileNames;
 import io.jobline.core.jobtype.InputSchema;
 import io.jobline.core.jobtype.JobTypes;
@@ -26,10 +30,12 @@ class JobPlanner {
 
     private final JobTypes types;
     private final DeclaredTypes declared;
+    private final Destinations destinations;
 
-    JobPlanner(JobTypes types, DeclaredTypes declared) {
+    JobPlanner(JobTypes types, DeclaredTypes declared, Destinations destinations) {
         this.types = types;
         this.declared = declared;
+        this.destinations = destinations;
     }
 
     JobPlan plan(SubmitRequest request) {
@@ -41,9 +47,11 @@ class JobPlanner {
         check(type.name(), type.inputSchema(), request.input());
         Policy policy = SubmitOptions.policy(type.policy(), request.options());
         List<StoredFile> described = describe(request.uploads());
-        String hash = RequestHash.of(type.name(), request.input(), request.options(), described);
+        Notify notify = notify(request.webhook());
+        String hash = RequestHash.of(type.name(), request.input(), request.options(), request.webhook(), described);
         return new JobPlan(type.name(), type.version(), type.concurrencyLimit(), policy, type.stages(),
-                type.dynamicStages(), type.dedupKeyOf(request.input()), hash, described, type.inputSchema().secretPaths());
+                type.dynamicStages(), type.dedupKeyOf(request.input()), hash, described, type.inputSchema().secretPaths(),
+                notify);
     }
 
     private JobPlan planBuiltIn(JobType type, SubmitRequest request) {
@@ -52,9 +60,49 @@ class JobPlanner {
         Policy policy = SubmitOptions.policy(Policy.of(type.policy()), request.options());
         List<StoredFile> described = describe(request.uploads());
         List<String> stages = type.plan(request.input(), described);
-        String hash = RequestHash.of(type.name(), request.input(), request.options(), described);
+        Notify notify = notify(request.webhook());
+        String hash = RequestHash.of(type.name(), request.input(), request.options(), request.webhook(), described);
         return new JobPlan(type.name(), null, null, policy, stages, false, type.dedupKey(request.input()), hash, described,
-                schema.secretPaths());
+                schema.secretPaths(), notify);
+    }
+
+    /** {@code {"url": "https://...", "events": ["terminal", "stage", "progress"]}}; events default to terminal. */
+    private Notify notify(JsonNode notify) {
+        if (notify == null || notify.isNull()) {
+            return null;
+        }
+        if (!notify.isObject()) {
+            throw ApiException.badRequest("'notify' must be an object like {\"url\": \"https://example.com/hooks/jobs\", "
+                    + "\"events\": [\"terminal\"]}");
+        }
+        for (String field : notify.propertyNames()) {
+            if (!field.equals("url") && !field.equals("events")) {
+                throw ApiException.badRequest("Unknown field 'notify." + field + "'; a webhook has 'url' and 'events'");
+            }
+        }
+        JsonNode url = notify.get("url");
+        JsonNode events = notify.get("events");
+        if (url == null || !url.isString()) {
+            throw ApiException.badRequest("'notify.url' is required and must be a string");
+        }
+        List<String> kinds = new ArrayList<>();
+        if (events != null && !events.isNull()) {
+            if (!events.isArray()) {
+                throw ApiException.badRequest("'notify.events' must be an array of terminal, stage, progress");
+            }
+            for (JsonNode kind : events) {
+                if (!kind.isString()) {
+                    throw ApiException.badRequest("'notify.events' must be an array of terminal, stage, progress");
+                }
+                kinds.add(kind.asString());
+            }
+        }
+        try {
+            destinations.check(url.asString());
+            return new Notify(url.asString(), WebhookEvents.kinds(kinds));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("'notify': " + e.getMessage());
+        }
     }
 
     private ApiException unknown(String name) {

@@ -14,7 +14,7 @@ import io.jobline.worker.StoredFile;
 import tools.jackson.databind.JsonNode;
 
 /**
- * SHA-256 of what makes two submits the same request: type, input, options and the files' names, sizes and content
+ * SHA-256 of what makes two submits the same request: type, input, options, notify and the files' names, sizes and content
  * types, with JSON object keys sorted at every level so key order does not change it. A replayed Idempotency-Key
  * with another hash is a different request.
  */
@@ -23,11 +23,14 @@ final class RequestHash {
     private RequestHash() {
     }
 
-    static String of(String type, JsonNode input, JsonNode options, List<StoredFile> files) {
+    static String of(String type, JsonNode input, JsonNode options, JsonNode notify, List<StoredFile> files) {
         Map<String, Object> canonical = new TreeMap<>();
         canonical.put("type", type);
         canonical.put("input", canonical(input));
         canonical.put("options", canonical(options));
+        if (notify != null && !notify.isNull()) {
+            canonical.put("notify", canonical(notify)); // only when given: hashes of requests without one stay as they were
+        }
         canonical.put("files", files.stream().map(f -> f.name() + ":" + f.size() + ":" + f.contentType()).toList());
         return sha256(Json.MAPPER.writeValueAsString(canonical));
     }

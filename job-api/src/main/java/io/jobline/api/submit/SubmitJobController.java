@@ -34,7 +34,7 @@ class SubmitJobController {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     static final int MAX_BATCH = 1000;
-    private static final Set<String> FIELDS = Set.of("type", "input", "options");
+    private static final Set<String> FIELDS = Set.of("type", "input", "options", "notify");
 
     private final JobSubmitter submitter;
     private final BatchSubmitter batches;
@@ -57,15 +57,15 @@ class SubmitJobController {
         }
         for (String field : body.propertyNames()) {
             if (!FIELDS.contains(field)) {
-                throw ApiException.badRequest("Unknown field '" + field + "'; a job has 'type', 'input' and 'options'");
+                throw ApiException.badRequest("Unknown field '" + field + "'; a job has 'type', 'input', 'options' and 'notify'");
             }
         }
         JsonNode type = body.get("type");
         if (type == null || !type.isString() || type.asString().isBlank()) {
             throw ApiException.badRequest("'type' is required and must be a non-empty string");
         }
-        return new SubmitRequest(type.asString(), input(body.get("input")), body.get("options"), List.of(),
-                owner, idempotencyKey);
+        return new SubmitRequest(type.asString(), input(body.get("input")), body.get("options"), body.get("notify"),
+                List.of(), owner, idempotencyKey);
     }
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -78,13 +78,14 @@ class SubmitJobController {
         }
         JsonNode input = input(formJson(request, "input"));
         JsonNode options = formJson(request, "options");
+        JsonNode notify = formJson(request, "notify");
         List<Upload> uploads = new ArrayList<>();
         request.getMultiFileMap().values().forEach(parts -> parts.forEach(part -> uploads.add(upload(part))));
-        return answer(submitter.submit(new SubmitRequest(type, input, options, uploads, caller.owner(), idempotencyKey)));
+        return answer(submitter.submit(new SubmitRequest(type, input, options, notify, uploads, caller.owner(), idempotencyKey)));
     }
 
     /**
-     * POST /api/jobs/batch: {"jobs": [{"type", "input", "options"}, ...]}, up to {@value #MAX_BATCH} jobs, each
+     * POST /api/jobs/batch: {"jobs": [{"type", "input", "options", "notify"}, ...]}, up to {@value #MAX_BATCH} jobs, each
      * answered on its own. 202 when every job was accepted (200 when an Idempotency-Key replay made none), 207 when
      * Kafka confirmed only some in time, 503 when it confirmed none; the body lists every job either way.
      */

@@ -4,6 +4,7 @@ import java.util.List;
 
 import tools.jackson.databind.JsonNode;
 
-/** What a client asked for; {@code options} and {@code idempotencyKey} may be null. */
-record SubmitRequest(String type, JsonNode input, JsonNode options, List<Upload> uploads, String owner, String idempotencyKey) {
+/** What a client asked for; {@code options}, {@code webhook} (the job's notify) and {@code idempotencyKey} may be null. */
+record SubmitRequest(String type, JsonNode input, JsonNode options, JsonNode webhook, List<Upload> uploads, String owner,
+                     String idempotencyKey) {
 }

@@ -28,7 +28,9 @@ import io.jobline.schemas.topic.JobTopics;
  * and keeps a day: an offer not taken by then was offered again long before (the decider offers a job again after 5 minutes pending).
  * job-types (declared job types, a few records per change) has one partition, so one order, and is kept forever.
  * api-keys (hashes of API keys) has one partition and is compacted: a key's last record (its creation, or its
- * revocation) is kept forever, older ones go. The replication factor, unless configured, follows the cluster: see
+ * revocation) is kept forever, older ones go. webhook-subscriptions (owners' webhooks) is the same. webhook-attempts (one
+ * record per try to deliver a webhook) has job-events' partition count, as it is keyed by job id and read beside
+ * job-events, and keeps 7 days (longer than a delivery is tried). The replication factor, unless configured, follows the cluster: see
  * {@link TopicReplication}.
  */
 public final class EnsureTopicsTask {
@@ -37,8 +39,10 @@ public final class EnsureTopicsTask {
     static final long COMMAND_RETENTION_MS = TimeUnit.DAYS.toMillis(7);
     static final long DEAD_LETTER_RETENTION_MS = TimeUnit.DAYS.toMillis(30);
     static final long OFFER_RETENTION_MS = TimeUnit.DAYS.toMillis(1);
+    static final long WEBHOOK_ATTEMPT_RETENTION_MS = TimeUnit.DAYS.toMillis(7);
     private static final List<String> TOPICS = List.of(JobTopics.COMMANDS, JobTopics.EVENTS, JobTopics.OFFERS,
-            JobTopics.JOB_TYPES, JobTopics.API_KEYS, JobTopics.DEAD_LETTERS);
+            JobTopics.JOB_TYPES, JobTopics.API_KEYS, JobTopics.WEBHOOK_SUBSCRIPTIONS, JobTopics.WEBHOOK_ATTEMPTS,
+            JobTopics.DEAD_LETTERS);
 
     private EnsureTopicsTask() {
     }
@@ -75,6 +79,16 @@ public final class EnsureTopicsTask {
             if (!existing.contains(JobTopics.API_KEYS)) {
                 missing.add(new NewTopic(JobTopics.API_KEYS, 1, factor)
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
+            }
+            if (!existing.contains(JobTopics.WEBHOOK_SUBSCRIPTIONS)) {
+                missing.add(new NewTopic(JobTopics.WEBHOOK_SUBSCRIPTIONS, 1, factor)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
+            }
+            if (!existing.contains(JobTopics.WEBHOOK_ATTEMPTS)) {
+                missing.add(new NewTopic(JobTopics.WEBHOOK_ATTEMPTS, settings.partitions(), factor)
+                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(WEBHOOK_ATTEMPT_RETENTION_MS),
                                 TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
             }
             if (!existing.contains(JobTopics.DEAD_LETTERS)) {

@@ -1,0 +1,78 @@
+package io.jobline.api.webhooks;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.jobline.core.system.KafkaSettings;
+import io.jobline.core.system.StreamsConfigs;
+import io.jobline.schemas.topic.JobTopics;
+
+/**
+ * The running webhook deliverer: {@link DeliveryTopology} on Kafka Streams, started once the subscriptions are read
+ * (a job submitted meanwhile would otherwise be taken for one nobody subscribed to), and the sender it hands tries to.
+ */
+public final class Webhooks implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
+    static final Duration CATALOG_WAIT = Duration.ofSeconds(30);
+
+    private final KafkaStreams streams;
+    private final WebhookSender sender;
+
+    private Webhooks(KafkaStreams streams, WebhookSender sender) {
+        this.streams = streams;
+        this.sender = sender;
+    }
+
+    static Webhooks start(KafkaSettings kafka, JobTopics topics, WebhookSubscriptions subscriptions,
+                          Destinations destinations, WebhookSigning signing, WebhookProperties properties) {
+        try {
+            if (!subscriptions.awaitCaughtUp(CATALOG_WAIT)) {
+                log.warn("The webhook subscriptions were not read within {} s; deliveries start anyway", CATALOG_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading the webhook subscriptions", e);
+        }
+        WebhookSender sender = new WebhookSender(kafka, topics, destinations, signing, properties.timeout());
+        DeliveryTopology.Schedule schedule = new DeliveryTopology.Schedule(properties.retryDelays(), properties.lifetime(),
+                properties.timeout().multipliedBy(2).plusSeconds(60));
+        KafkaStreams streams = new KafkaStreams(DeliveryTopology.build(topics, subscriptions, sender, schedule),
+                StreamsConfigs.forApplication(kafka, DeliveryTopology.APPLICATION_ID, kafka.projectionCommitIntervalMs()));
+        StreamsConfigs.replaceFailedThreads(streams, DeliveryTopology.APPLICATION_ID);
+        streams.start();
+        return new Webhooks(streams, sender);
+    }
+
+    /**
+     * The job's deliveries as this instance holds them, oldest first; empty when it has none (or its partition is
+     * held by another instance).
+     */
+    Optional<WebhookJob> deliveries(String jobId) {
+        try {
+            ReadOnlyKeyValueStore<String, WebhookJob> store = streams.store(StoreQueryParameters.fromNameAndType(
+                    DeliveryTopology.JOBS_STORE, QueryableStoreTypes.<String, WebhookJob>keyValueStore()).enableStaleStores());
+            return Optional.ofNullable(store.get(jobId));
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    boolean isRunning() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        streams.close(Duration.ofSeconds(30));
+        sender.close();
+    }
+}
