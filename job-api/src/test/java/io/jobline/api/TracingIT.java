@@ -22,7 +22,7 @@ import io.jobline.core.tracing.JobTracing;
 
 /**
  * With an OTLP endpoint configured, a job's work is one trace, the one its submit came with (W3C traceparent):
- * the submit request, each decision, the in-process attempt and its stages; and for an external worker, the task it
+ * the submit request, each decision, the in-process attempt and its stages, the job's webhook; and for an external worker, the task it
  * is handed names the trace, and its reports, sent with it, join it.
  */
 class TracingIT {
@@ -36,19 +36,22 @@ class TracingIT {
     @Test
     void shouldTraceAJobFromItsSubmitThroughEveryDecisionAndStageAndAnExternalWorkersReports() throws Exception {
         try (OtlpReceiver receiver = OtlpReceiver.start();
+             WebhookIT.Receiver hooks = new WebhookIT.Receiver();
              RunningService service = RunningService.start(dir, Map.of(
                      "otel.exporter.otlp.endpoint", receiver.endpoint(),
                      "otel.exporter.otlp.protocol", "http/protobuf",
-                     "otel.bsp.schedule.delay", "100"))) {
+                     "otel.bsp.schedule.delay", "100",
+                     "jobline.webhooks.allowed-hosts", "127.0.0.1"))) {
             ServiceClient client = service.client();
             Map<String, String> traced = Map.of("traceparent", "00-" + TRACE + "-" + CALLER_SPAN + "-01");
 
-            String id = client.postJson("/api/jobs", "{\"type\": \"demo\", \"input\": {\"stages\": 2, \"stage_ms\": 0}}", traced)
-                    .json().get("job_id").asString();
+            String id = client.postJson("/api/jobs", "{\"type\": \"demo\", \"input\": {\"stages\": 2, \"stage_ms\": 0}, "
+                    + "\"notify\": {\"url\": \"" + hooks.url("/ok") + "\"}}", traced).json().get("job_id").asString();
             await().atMost(Duration.ofSeconds(60)).until(() -> client.job(id).get("status").asString().equals("completed"));
 
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(names(receiver.trace(TRACE)))
-                    .contains("POST /api/jobs", "decide SubmitJob", "decide StartJob", "run demo", "decide CompleteJob")
+                    .contains("POST /api/jobs", "decide SubmitJob", "decide StartJob", "run demo", "decide CompleteJob",
+                            "webhook job.completed")
                     .anyMatch(name -> name.startsWith("stage ")));
             List<ReceivedSpan> spans = receiver.trace(TRACE);
             ReceivedSpan submit = only(spans, "POST /api/jobs");
@@ -58,6 +61,10 @@ class TracingIT {
             ids.add(CALLER_SPAN);
             assertThat(spans).as("one tree: every parent is a span of the trace").allSatisfy(span ->
                     assertThat(ids).contains(span.parentSpanId()));
+            // The webhook's receiver is handed the trace too, as the webhook span's child.
+            ReceivedSpan webhook = only(spans, "webhook job.completed");
+            assertThat(hooks.at("/ok")).singleElement().satisfies(hook -> assertThat(hook.headers().get("traceparent"))
+                    .isEqualTo("00-" + TRACE + "-" + webhook.spanId() + "-01"));
 
             // An external worker: the task names the trace, and a report sent with it joins it.
             assertThat(client.send("/api/job-types/traced", "PUT", "application/json", "{\"stages\": [\"only\"]}").status())
