@@ -60,7 +60,8 @@ class AccessIT {
 
     @BeforeAll
     static void start() throws Exception {
-        service = RunningService.start(Files.createTempDirectory("jobline-access-"), Map.of("jobline.access.admin-key", ADMIN_KEY));
+        service = RunningService.start(Files.createTempDirectory("jobline-access-"), Map.of("jobline.access.admin-key", ADMIN_KEY,
+                "jobline.webhooks.allowed-hosts", "hooks.example.test"));
         anonymous = service.client();
         admin = anonymous.withKey(ADMIN_KEY);
         assertThat(admin.send("/api/job-types/" + DECLARED, "PUT", "application/json", "{\"stages\": [\"only\"]}").status()).isEqualTo(201);
@@ -89,8 +90,17 @@ class AccessIT {
         String a = "/api/jobs/" + report;
         String s = "/api/jobs/" + slow;
 
+        Response subscribed = alice.postJson("/api/webhooks", "{\"url\": \"https://hooks.example.test/alice\"}");
+        assertThat(subscribed.status()).as(subscribed.toString()).isEqualTo(201);
+        String hook = "/api/webhooks/" + subscribed.json().get("id").asString();
+
         SoftAssertions rows = new SoftAssertions();
         row(rows, "alice reads her job", alice, "GET", a, 200);
+        row(rows, "alice's deliveries", alice, "GET", a + "/deliveries", 200);
+        row(rows, "bob on alice's deliveries", bob, "GET", a + "/deliveries", 404);
+        row(rows, "a reader key lists webhooks", aliceReader, "GET", "/api/webhooks", 403);
+        row(rows, "a worker key reads a webhook secret", worker, "GET", "/api/webhooks/secret", 403);
+        row(rows, "bob deletes alice's webhook", bob, "DELETE", hook, 404);
         row(rows, "bob reads alice's job", bob, "GET", a, 404);
         row(rows, "an admin reads alice's job", admin, "GET", a, 200);
         row(rows, "alice's reader key reads her job", aliceReader, "GET", a, 200);
@@ -143,6 +153,13 @@ class AccessIT {
         rows.assertThat(stream(bobKey, a + "/stream")).as("bob follows alice's job (SSE)").isEqualTo(404);
         rows.assertThat(stream(aliceKey, a + "/stream")).as("alice follows her job (SSE)").isEqualTo(200);
         rows.assertAll();
+
+        assertThat(bob.get("/api/webhooks").json().get("count").asInt()).as("bob lists webhooks").isZero();
+        assertThat(admin.get("/api/webhooks").json().get("webhooks")).as("an admin lists everyone's")
+                .extracting(w -> w.get("owner").asString()).contains("alice");
+        assertThat(alice.get("/api/webhooks/secret").json().get("secret").asString())
+                .isNotEqualTo(bob.get("/api/webhooks/secret").json().get("secret").asString());
+        assertThat(alice.delete(hook).status()).as("alice deletes her webhook").isEqualTo(204);
 
         assertThat(ids(alice.get("/api/jobs"))).contains(report).doesNotContain(bobs);
         List<String> bobsJobs = ids(bob.get("/api/jobs"));

@@ -47,6 +47,13 @@ class BadRequestIT {
             "null|400|must be a JSON object",
             "`\"demo\"`|400|must be a JSON object",
             "{\"type\": \"demo\", \"extra\": 1}|400|Unknown field 'extra'",
+            "{\"type\": \"demo\", \"notify\": \"https://example.com\"}|400|'notify' must be an object",
+            "{\"type\": \"demo\", \"notify\": {}}|400|'notify.url' is required",
+            "{\"type\": \"demo\", \"notify\": {\"url\": 5}}|400|'notify.url' is required",
+            "{\"type\": \"demo\", \"notify\": {\"url\": \"http://127.0.0.1:9/x\"}}|400|internal address",
+            "{\"type\": \"demo\", \"notify\": {\"url\": \"file:///etc/passwd\"}}|400|http:// or https://",
+            "{\"type\": \"demo\", \"notify\": {\"url\": \"http://127.0.0.1/x\", \"secret\": 1}}|400|Unknown field 'notify.secret'",
+            "{\"type\": \"demo\", \"notify\": {\"url\": \"http://127.0.0.1/x\", \"events\": \"terminal\"}}|400|'notify.events' must be an array",
             "{\"type\": \"csv-report\"}|400|exactly one uploaded CSV file",
             "{\"type\": \"demo\"|400|not valid JSON",
             "[]|400|must be a JSON object"})
@@ -61,6 +68,26 @@ class BadRequestIT {
         assertThat(response.json().get("title").asString()).isNotBlank();
         assertThat(response.json().path("detail").asString()).contains(detail);
         assertThat(appended()).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "{}|400|webhook needs a 'url'",
+            "null|400|must be a JSON object",
+            "{\"url\": \"http://10.0.0.7/x\"}|400|internal address",
+            "{\"url\": \"https://user:pw@example.com/x\"}|400|credentials",
+            "{\"url\": \"http://8.8.8.8/x\", \"events\": [\"all\"]}|400|Unknown webhook event kind 'all'",
+            "{\"url\": \"http://8.8.8.8/x\", \"job_types\": [\"a b\"]}|400|'job_types' must hold job type names",
+            "{\"url\": [1]}|400|``",
+            "{\"url\": |400|``"})
+    void shouldRejectABadWebhookSubscriptionWithAProblem(String body, int status, String detail) {
+        Response response = client.postJson("/api/webhooks", body);
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(status);
+        assertThat(response.header("Content-Type")).contains("application/problem+json");
+        assertThat(response.json().path("detail").asString()).contains(detail);
+        assertThat(client.get("/api/webhooks").json().get("count").asInt()).isZero();
+        assertThat(client.delete("/api/webhooks/whsub_unknown").status()).isEqualTo(404);
     }
 
     @Test
