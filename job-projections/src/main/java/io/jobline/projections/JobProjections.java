@@ -71,10 +71,21 @@ public final class JobProjections implements AutoCloseable {
 
     /** Notes where job-events ends, then starts folding it; {@link #isCaughtUp()} says when it got there. */
     public static JobProjections start(KafkaSettings kafka, JobTopics topics, ViewListener listener) {
+        return start(kafka, topics, listener, null);
+    }
+
+    /**
+     * {@code applicationServer}: this instance's {@code host:port} as the other instances reach its API (Streams'
+     * {@code application.server}, so any instance can tell which one holds a job); null when it is not reachable.
+     */
+    public static JobProjections start(KafkaSettings kafka, JobTopics topics, ViewListener listener, String applicationServer) {
         EventLogEnd atStart = EventLogEnd.read(kafka.clientConfig(), topics.events().name(), APPLICATION_ID);
         FoldProgress progress = new FoldProgress();
-        KafkaStreams streams = new KafkaStreams(JobsTopology.build(topics, listener, progress),
-                StreamsConfigs.forApplication(kafka, APPLICATION_ID, kafka.projectionCommitIntervalMs()));
+        java.util.Properties config = StreamsConfigs.forApplication(kafka, APPLICATION_ID, kafka.projectionCommitIntervalMs());
+        if (applicationServer != null) {
+            config.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+        }
+        KafkaStreams streams = new KafkaStreams(JobsTopology.build(topics, listener, progress), config);
         StreamsConfigs.replaceFailedThreads(streams, APPLICATION_ID);
         streams.start();
         return new JobProjections(streams, atStart, progress);

@@ -64,6 +64,8 @@ class SecurityConfiguration {
                         // Async (streams, long polls) and error dispatches of a request that was let in already.
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        // Another instance's question (the peer token is checked by PeerController).
+                        .requestMatchers(HttpMethod.POST, "/internal/projections").permitAll()
                         .requestMatchers("/api/session", OidcLoginController.START, OidcLoginController.CALLBACK).permitAll()
                         // The dashboard's own files: a browser loads them to sign in.
                         .requestMatchers(HttpMethod.GET, "/", "/index.html", "/app.js", "/app.css").permitAll()

@@ -19,22 +19,29 @@ import io.jobline.projections.view.JobView;
 @Component
 public class JobLookup {
 
+    /** How long a miss waits to read the commands appended until then (a submit through another instance). */
+    static final java.time.Duration TAIL_WAIT = java.time.Duration.ofSeconds(2);
+
     private final JobQueries queries;
     private final RecentSubmissions recent;
     private final JobProjections projections;
+    private final Optional<SubmitTail> tail;
 
-    JobLookup(JobQueries queries, RecentSubmissions recent, JobProjections projections) {
+    JobLookup(JobQueries queries, RecentSubmissions recent, JobProjections projections,
+              org.springframework.beans.factory.ObjectProvider<SubmitTail> tail) {
         this.queries = queries;
         this.recent = recent;
         this.projections = projections;
+        this.tail = Optional.ofNullable(tail.getIfAvailable());
     }
 
     public Optional<JobView> find(String jobId) {
         Optional<JobView> projected;
         try {
             projected = queries.find(jobId);
-        } catch (InvalidStateStoreException e) {
-            Optional<JobView> accepted = recent.find(jobId);
+        } catch (InvalidStateStoreException | ApiException e) {
+            // The stores that hold the job (here, or at another instance) cannot answer now.
+            Optional<JobView> accepted = justSubmitted(jobId);
             if (accepted.isPresent()) {
                 return accepted;
             }
@@ -44,7 +51,16 @@ public class JobLookup {
             recent.forget(jobId);
             return projected;
         }
-        return recent.find(jobId);
+        return justSubmitted(jobId);
+    }
+
+    /** Accepted here moments ago, or (in a cluster) through another instance. */
+    private Optional<JobView> justSubmitted(String jobId) {
+        Optional<JobView> here = recent.find(jobId);
+        if (here.isPresent() || tail.isEmpty()) {
+            return here;
+        }
+        return tail.get().find(jobId, TAIL_WAIT);
     }
 
     /**

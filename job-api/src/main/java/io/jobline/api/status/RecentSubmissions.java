@@ -1,5 +1,11 @@
 package io.jobline.api.status;
 
+import io.jobline.projections.view.JobViewFold;
+import io.jobline.schemas.command.JobCommand;
+import io.jobline.schemas.command.SubmitJob;
+import io.jobline.schemas.event.JobEvent;
+import io.jobline.schemas.event.JobSubmitted;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +30,22 @@ public class RecentSubmissions {
 
     private final Map<String, JobView> jobs = new ConcurrentHashMap<>();
     private final Clock clock = Clock.systemUTC();
+
+    /** The job as the decider's JobSubmitted for this SubmitJob command will show it. */
+    public static JobView viewOf(JobCommand command) {
+        SubmitJob submit = (SubmitJob) command.getPayload();
+        return JobViewFold.apply(null, JobEvent.newBuilder()
+                .setEventId(command.getCommandId())
+                .setJobId(command.getJobId())
+                .setTimestamp(command.getTimestamp())
+                .setAttempt(0)
+                .setSequence(1)
+                .setPayload(new JobSubmitted(submit.getType(), submit.getOwner(), submit.getInput(), submit.getFiles(),
+                        submit.getStages(), submit.getPolicy(), submit.getIdempotencyKey(), submit.getRequestHash(),
+                        submit.getDedupKey(), submit.getPriority(), submit.getTypeVersion(), submit.getConcurrencyLimit(),
+                        submit.getDynamicStages(), submit.getNotify()))
+                .build());
+    }
 
     public void remember(JobView job) {
         if (jobs.size() >= MAX_ENTRIES) {

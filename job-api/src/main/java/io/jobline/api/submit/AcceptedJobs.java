@@ -41,23 +41,7 @@ class AcceptedJobs {
 
     /** Call once the command is acknowledged. */
     SubmittedJob accepted(JobCommand command) {
-        recent.remember(JobViewFold.apply(null, asSubmittedEvent(command)));
+        recent.remember(RecentSubmissions.viewOf(command));
         return SubmittedJob.pending(command.getJobId());
-    }
-
-    /** The event the decider will append for this command. */
-    private static JobEvent asSubmittedEvent(JobCommand command) {
-        SubmitJob submit = (SubmitJob) command.getPayload();
-        return JobEvent.newBuilder()
-                .setEventId(command.getCommandId())
-                .setJobId(command.getJobId())
-                .setTimestamp(command.getTimestamp())
-                .setAttempt(0)
-                .setSequence(1)
-                .setPayload(new JobSubmitted(submit.getType(), submit.getOwner(), submit.getInput(), submit.getFiles(),
-                        submit.getStages(), submit.getPolicy(), submit.getIdempotencyKey(), submit.getRequestHash(),
-                        submit.getDedupKey(), submit.getPriority(), submit.getTypeVersion(), submit.getConcurrencyLimit(),
-                        submit.getDynamicStages(), submit.getNotify()))
-                .build();
     }
 }

@@ -13,13 +13,18 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.jobline.api.cluster.ClusterJobQueries;
+import io.jobline.api.cluster.ClusterProperties;
+import io.jobline.api.cluster.Peers;
 import io.jobline.api.live.LiveHub;
 import io.jobline.api.metrics.JobLifecycleMetrics;
 import io.jobline.api.status.RecentSubmissions;
+import io.jobline.api.status.SubmitTail;
 import io.jobline.core.command.JobCommands;
 import io.jobline.core.command.KafkaCommandSender;
 import io.jobline.core.files.FileStore;
@@ -151,7 +156,7 @@ class KafkaConfiguration {
 
     @Bean(destroyMethod = "close")
     JobProjections jobProjections(KafkaSettings settings, JobTopics topics, LiveHub live, RecentSubmissions recent,
-                                  JobLifecycleMetrics metrics) {
+                                  JobLifecycleMetrics metrics, ClusterProperties cluster) {
         // Once the projection holds a job, the API stops remembering it as just accepted.
         return JobProjections.start(settings, topics, (event, before, after) -> {
             if (after != null) {
@@ -159,12 +164,25 @@ class KafkaConfiguration {
             }
             metrics.folded(event, before, after);
             live.folded(event, after);
-        });
+        }, Peers.advertised(cluster).map(h -> h.host() + ":" + h.port()).orElse(null));
     }
 
     @Bean
-    JobQueries jobQueries(JobProjections projections) {
-        return projections.queries();
+    Peers peers(JobProjections projections, ClusterProperties cluster, SecretInputs secrets) {
+        return new Peers(projections.streams(), Peers.advertised(cluster).orElse(null), secrets);
+    }
+
+    /** In a cluster, the jobs submitted through every instance, for a read right after another instance's 202. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnExpression("!'${jobline.cluster.advertised-url:}'.isBlank()")
+    SubmitTail submitTail(KafkaSettings settings, JobTopics topics) {
+        return new SubmitTail(settings, topics);
+    }
+
+    /** Any instance answers for every job: reads go to the instance whose stores hold the job's partition. */
+    @Bean
+    JobQueries jobQueries(JobProjections projections, Peers peers, JobTopics topics) {
+        return new ClusterJobQueries(projections.queries(), peers, topics.events().valueSerde(), projections::isCaughtUp);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.jobline.api.webhooks;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -10,7 +9,6 @@ import io.jobline.schemas.topic.JobTopics;
 
 /** Webhook deliveries run in the service unless {@code jobline.webhooks.enabled=false} (then another instance sends them). */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(WebhookProperties.class)
 class WebhookConfiguration {
 
     @Bean(destroyMethod = "close")

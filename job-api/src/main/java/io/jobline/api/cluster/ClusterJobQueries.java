@@ -1,0 +1,183 @@
+package io.jobline.api.cluster;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.state.HostInfo;
+
+import io.jobline.api.problem.ApiException;
+import io.jobline.projections.JobsTopology;
+import io.jobline.projections.query.JobFilter;
+import io.jobline.projections.query.JobPage;
+import io.jobline.projections.query.JobQueries;
+import io.jobline.projections.stats.ActiveJobs;
+import io.jobline.projections.stats.TypeStats;
+import io.jobline.projections.view.JobView;
+import io.jobline.schemas.event.JobEvent;
+import io.jobline.schemas.topic.JobTopics;
+
+/**
+ * The projections of the whole cluster, read from any instance: a job's reads go to the instance whose stores hold
+ * its partition (this one, or another over HTTP); listings and stats merge every instance's part. Alone, or on a
+ * random port, it is this instance's {@code local} queries.
+ */
+public final class ClusterJobQueries implements JobQueries {
+
+    private final JobQueries local;
+    private final Peers peers;
+    private final Serde<JobEvent> events;
+    private final BooleanSupplier localCaughtUp;
+
+    public ClusterJobQueries(JobQueries local, Peers peers, Serde<JobEvent> events, BooleanSupplier localCaughtUp) {
+        this.local = local;
+        this.peers = peers;
+        this.events = events;
+        this.localCaughtUp = localCaughtUp;
+    }
+
+    @Override
+    public Optional<JobView> find(String jobId) {
+        Optional<HostInfo> owner = peers.ownerOf(jobId);
+        if (owner.isEmpty()) {
+            return local.find(jobId);
+        }
+        PeerMessages.Answer answer = peers.ask(owner.get(), PeerMessages.Query.job(PeerMessages.Op.FIND, jobId));
+        if (answer.job() == null && !answer.caughtUp()) {
+            throw ApiException.catchingUp("job " + jobId);
+        }
+        return Optional.ofNullable(answer.job());
+    }
+
+    @Override
+    public List<JobEvent> history(String jobId, long afterSequence, int limit) {
+        Optional<HostInfo> owner = peers.ownerOf(jobId);
+        if (owner.isEmpty()) {
+            return local.history(jobId, afterSequence, limit);
+        }
+        PeerMessages.Answer answer = peers.ask(owner.get(), new PeerMessages.Query(PeerMessages.Op.HISTORY, jobId,
+                afterSequence, limit, 0, null, null, null, null, null));
+        return answer.events() == null ? List.of()
+                : answer.events().stream().map(bytes -> events.deserializer().deserialize(JobTopics.EVENTS, bytes)).toList();
+    }
+
+    @Override
+    public Optional<Instant> deletedAt(String jobId) {
+        Optional<HostInfo> owner = peers.ownerOf(jobId);
+        if (owner.isEmpty()) {
+            return local.deletedAt(jobId);
+        }
+        Long at = peers.ask(owner.get(), PeerMessages.Query.job(PeerMessages.Op.DELETED_AT, jobId)).deletedAt();
+        return Optional.ofNullable(at).map(Instant::ofEpochMilli);
+    }
+
+    /**
+     * Each instance's page of its own partitions (as long as offset and limit together), merged in the listing's
+     * order: the same cursor pages through the cluster, and the count is the sum.
+     */
+    @Override
+    public JobPage list(JobFilter filter, int limit, int offset, String after) {
+        List<HostInfo> others = peers.others();
+        if (others.isEmpty()) {
+            return local.list(filter, limit, offset, after);
+        }
+        int wanted = (int) Math.min(Integer.MAX_VALUE, (long) limit + offset);
+        List<JobPage> parts = new ArrayList<>();
+        parts.add(local.list(filter, wanted, 0, after));
+        for (HostInfo peer : others) {
+            parts.add(peers.ask(peer, new PeerMessages.Query(PeerMessages.Op.LIST, null, 0, wanted, 0, after, filter,
+                    null, null, null)).page());
+        }
+        List<JobView> merged = new ArrayList<>();
+        long count = 0;
+        for (JobPage part : parts) {
+            merged.addAll(part.jobs());
+            count += part.count();
+        }
+        merged.sort(Comparator.comparing(JobsTopology::indexKey));
+        List<JobView> page = merged.subList(Math.min(offset, merged.size()), Math.min(merged.size(), wanted));
+        String next = page.size() == limit && limit > 0 ? JobsTopology.indexKey(page.get(page.size() - 1)) : null;
+        return new JobPage(List.copyOf(page), count, next);
+    }
+
+    @Override
+    public List<TypeStats> stats() {
+        List<TypeStats> all = new ArrayList<>(local.stats());
+        peers.others().forEach(peer -> all.addAll(peers.ask(peer, PeerMessages.Query.of(PeerMessages.Op.STATS)).stats()));
+        return sum(all);
+    }
+
+    @Override
+    public List<TypeStats> stats(String owner) {
+        List<TypeStats> all = new ArrayList<>(local.stats(owner));
+        peers.others().forEach(peer -> all.addAll(peers.ask(peer, new PeerMessages.Query(PeerMessages.Op.OWNER_STATS, null,
+                0, 0, 0, null, null, owner, null, null)).stats()));
+        return sum(all);
+    }
+
+    /** This instance's own partitions: what its gauges report (a sum over instances is the cluster's). */
+    @Override
+    public List<ActiveJobs> activeByPriority() {
+        return local.activeByPriority();
+    }
+
+    @Override
+    public Optional<String> activeJobWithDedupKey(String type, String dedupKey) {
+        Optional<String> here = local.activeJobWithDedupKey(type, dedupKey);
+        if (here.isPresent()) {
+            return here;
+        }
+        for (HostInfo peer : peers.others()) {
+            String found = peers.ask(peer, new PeerMessages.Query(PeerMessages.Op.DEDUP, null, 0, 0, 0, null, null, null,
+                    type, dedupKey)).dedupJob();
+            if (found != null) {
+                return Optional.of(found);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The answer to another instance's question, from this instance's own stores. */
+    PeerMessages.Answer answer(PeerMessages.Query query) {
+        boolean caughtUp = localCaughtUp.getAsBoolean();
+        PeerMessages.Answer none = PeerMessages.Answer.empty(caughtUp);
+        switch (query.op()) {
+            case FIND:
+                return new PeerMessages.Answer(local.find(query.jobId()).orElse(null), null, null, null, null, null, caughtUp);
+            case HISTORY:
+                return new PeerMessages.Answer(null, local.history(query.jobId(), query.afterSequence(), query.limit()).stream()
+                        .map(this::bytes).toList(), null, null, null, null, caughtUp);
+            case DELETED_AT:
+                return new PeerMessages.Answer(null, null, null, null, local.deletedAt(query.jobId())
+                        .map(Instant::toEpochMilli).orElse(null), null, caughtUp);
+            case LIST:
+                return new PeerMessages.Answer(null, null, local.list(query.filter() == null ? JobFilter.ALL : query.filter(),
+                        query.limit(), query.offset(), query.cursor()), null, null, null, caughtUp);
+            case STATS:
+                return new PeerMessages.Answer(null, null, null, local.stats(), null, null, caughtUp);
+            case OWNER_STATS:
+                return new PeerMessages.Answer(null, null, null, local.stats(query.owner()), null, null, caughtUp);
+            case DEDUP:
+                return new PeerMessages.Answer(null, null, null, null, null,
+                        local.activeJobWithDedupKey(query.type(), query.dedupKey()).orElse(null), caughtUp);
+            default:
+                return none;
+        }
+    }
+
+    private byte[] bytes(JobEvent event) {
+        return events.serializer().serialize(JobTopics.EVENTS, event);
+    }
+
+    private static List<TypeStats> sum(List<TypeStats> all) {
+        Map<String, TypeStats> byType = new TreeMap<>();
+        all.forEach(s -> byType.merge(s.type(), s, TypeStats::plus));
+        return List.copyOf(byType.values());
+    }
+}

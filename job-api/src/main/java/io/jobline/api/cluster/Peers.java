@@ -1,0 +1,134 @@
+package io.jobline.api.cluster;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+
+import io.jobline.api.problem.ApiException;
+import io.jobline.core.secrets.SecretInputs;
+import io.jobline.core.support.StateSerde;
+import io.jobline.projections.JobsTopology;
+
+/**
+ * The other instances of the service, as Kafka Streams' metadata of the projections names them (each instance
+ * advertises its URL as {@code application.server}): which one holds a job's partition, and asking it. Instances
+ * prove they belong to the cluster with a token derived from the shared sealing key (JOBLINE_SECRETS_KEYS).
+ */
+public final class Peers {
+
+    static final String TOKEN_HEADER = "X-Jobline-Peer-Token";
+    static final String PATH = "/internal/projections";
+    static final String SMILE = "application/x-jackson-smile";
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final String token;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(TIMEOUT).build();
+    private final StateSerde<PeerMessages.Query> queries = new StateSerde<>(PeerMessages.Query.class);
+    private final StateSerde<PeerMessages.Answer> answers = new StateSerde<>(PeerMessages.Answer.class);
+
+    /** {@code self}: this instance as the others reach it; null when it is not reachable (then every read is local). */
+    public Peers(KafkaStreams streams, HostInfo self, SecretInputs secrets) {
+        this.streams = streams;
+        this.self = self;
+        this.token = Base64.getUrlEncoder().withoutPadding().encodeToString(secrets.derive("jobline-cluster-peers"));
+    }
+
+    /**
+     * This instance's {@code host:port} for {@code application.server}, from the configured URL; empty when none is
+     * configured: the instance runs alone, and reads only its own stores.
+     */
+    public static Optional<HostInfo> advertised(ClusterProperties properties) {
+        if (properties == null || properties.advertisedUrl() == null || properties.advertisedUrl().isBlank()) {
+            return Optional.empty();
+        }
+        URI uri = URI.create(properties.advertisedUrl().trim());
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("jobline.cluster.advertised-url must be a URL like http://api-1:8080; got "
+                    + properties.advertisedUrl());
+        }
+        int port = uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+        return Optional.of(new HostInfo(uri.getHost(), port));
+    }
+
+    public boolean isClustered() {
+        return self != null;
+    }
+
+    /**
+     * The other instance whose projection holds {@code jobId}'s partition; empty when it is this one (or this
+     * instance is alone). While partitions are being assigned, 503 (never a wrong 404).
+     */
+    Optional<HostInfo> ownerOf(String jobId) {
+        if (self == null) {
+            return Optional.empty();
+        }
+        KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(JobsTopology.JOBS_STORE, jobId, Serdes.String().serializer());
+        } catch (RuntimeException e) {
+            throw ApiException.catchingUp("job " + jobId);
+        }
+        if (metadata == null || metadata == KeyQueryMetadata.NOT_AVAILABLE || metadata.activeHost() == null
+                || metadata.activeHost().equals(HostInfo.unavailable())) {
+            throw ApiException.catchingUp("job " + jobId);
+        }
+        return metadata.activeHost().equals(self) ? Optional.empty() : Optional.of(metadata.activeHost());
+    }
+
+    /** Every other instance that holds partitions of the projection. */
+    public List<HostInfo> others() {
+        if (self == null) {
+            return List.of();
+        }
+        return streams.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo)
+                .filter(host -> !host.equals(self) && !host.equals(HostInfo.unavailable()))
+                .distinct().toList();
+    }
+
+    PeerMessages.Answer ask(HostInfo peer, PeerMessages.Query query) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + peer.host() + ":" + peer.port() + PATH))
+                .timeout(TIMEOUT).header(TOKEN_HEADER, token).header("Content-Type", SMILE)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(queries.serializer().serialize(null, query))).build();
+        try {
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw ApiException.unavailable("The instance at " + peer.host() + ":" + peer.port() + " that holds this "
+                        + "part of the jobs answered " + response.statusCode()
+                        + (response.statusCode() == 401 ? " (do the instances share JOBLINE_SECRETS_KEYS?)" : ""));
+            }
+            return answers.deserializer().deserialize(null, response.body());
+        } catch (java.io.IOException e) {
+            throw ApiException.unavailable("The instance at " + peer.host() + ":" + peer.port() + " that holds this part "
+                    + "of the jobs cannot be reached: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("Interrupted while asking another instance");
+        }
+    }
+
+    boolean isPeer(String presented) {
+        return presented != null && java.security.MessageDigest.isEqual(presented.getBytes(), token.getBytes());
+    }
+
+    byte[] write(PeerMessages.Answer answer) {
+        return answers.serializer().serialize(null, answer);
+    }
+
+    PeerMessages.Query read(byte[] body) {
+        return queries.deserializer().deserialize(null, body);
+    }
+}

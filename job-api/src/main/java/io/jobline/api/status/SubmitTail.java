@@ -1,0 +1,145 @@
+package io.jobline.api.status;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.jobline.core.system.KafkaSettings;
+import io.jobline.projections.view.JobView;
+import io.jobline.schemas.command.JobCommand;
+import io.jobline.schemas.command.SubmitJob;
+import io.jobline.schemas.topic.JobTopics;
+
+/**
+ * Read-your-writes across instances: every instance tails job-commands (every partition, from its end, no group)
+ * and keeps the jobs submitted through any instance for a minute, so a GET on instance B right after instance A
+ * answered 202 finds the job before its JobSubmitted is decided and folded. Consulted only when a job is found
+ * nowhere else: then it first reads up to where job-commands ended when the request came, so a submit acknowledged
+ * before the GET was sent is always seen.
+ */
+public final class SubmitTail implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SubmitTail.class);
+    static final Duration KEEP = Duration.ofMinutes(1);
+    static final int MAX_ENTRIES = 200_000;
+
+    private final KafkaConsumer<String, JobCommand> consumer;
+    private final Admin admin;
+    private final List<TopicPartition> partitions;
+    private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
+    private final Map<String, Seen> submitted = new ConcurrentHashMap<>();
+    private final Clock clock = Clock.systemUTC();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    private record Seen(JobView job, Instant at) {
+    }
+
+    public SubmitTail(KafkaSettings kafka, JobTopics topics) {
+        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
+        this.consumer = new KafkaConsumer<>(config, topics.commands().keySerde().deserializer(),
+                topics.commands().valueSerde().deserializer());
+        this.admin = Admin.create(kafka.clientConfig());
+        List<PartitionInfo> infos = consumer.partitionsFor(topics.commands().name(), Duration.ofSeconds(30));
+        this.partitions = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(p -> positions.put(p, consumer.position(p)));
+        this.thread = new Thread(this::run, "submit-tail");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * A job submitted through any instance in the last minute, as its JobSubmitted will show it; reads the commands
+     * appended until now first (at most {@code wait}).
+     */
+    public Optional<JobView> find(String jobId, Duration wait) {
+        Seen seen = submitted.get(jobId);
+        if (seen == null && awaitEndOfNow(wait)) {
+            seen = submitted.get(jobId);
+        }
+        return Optional.ofNullable(seen).map(Seen::job);
+    }
+
+    private boolean awaitEndOfNow(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        try {
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(partitions.stream()
+                    .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all()
+                    .get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            while (System.nanoTime() < deadline) {
+                if (ends.entrySet().stream().allMatch(e -> positions.getOrDefault(e.getKey(), 0L) >= e.getValue().offset())) {
+                    return true;
+                }
+                Thread.sleep(2);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.debug("Could not read where job-commands ends: {}", e.toString());
+        }
+        return false;
+    }
+
+    private void run() {
+        try {
+            while (!closed) {
+                for (ConsumerRecord<String, JobCommand> record : consumer.poll(Duration.ofMillis(200))) {
+                    JobCommand command = record.value();
+                    if (command != null && command.getPayload() instanceof SubmitJob) {
+                        remember(RecentSubmissions.viewOf(command));
+                    }
+                }
+                partitions.forEach(p -> positions.put(p, consumer.position(p)));
+            }
+        } catch (WakeupException e) {
+            if (!closed) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            log.error("The tail of job-commands stopped: {}", e.toString(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void remember(JobView job) {
+        Instant now = clock.instant();
+        if (submitted.size() >= MAX_ENTRIES) {
+            submitted.values().removeIf(seen -> seen.at().plus(KEEP).isBefore(now));
+        }
+        if (submitted.size() < MAX_ENTRIES) {
+            submitted.put(job.jobId(), new Seen(job, now));
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        closed = true;
+        consumer.wakeup();
+        thread.join(10_000);
+        admin.close(Duration.ofSeconds(5));
+    }
+}

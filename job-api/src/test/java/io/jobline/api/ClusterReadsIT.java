@@ -1,0 +1,131 @@
+package io.jobline.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.jobline.api.cluster.Peers;
+import io.jobline.api.support.RunningService;
+import io.jobline.api.support.ServiceClient;
+import io.jobline.core.system.KafkaSettings;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Two instances on one broker, each advertising its URL: every job is answered by both, whichever holds its
+ * partition, also right after the other one accepted it (never a 404 for a job that exists); listings, their
+ * cursors and the stats are the cluster's, the same on both.
+ */
+class ClusterReadsIT {
+
+    private static final int JOBS = 30;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldAnswerForEveryJobOnEveryInstance() {
+        String keys = "k1:" + Base64.getEncoder().encodeToString(new byte[32]).replace('A', 'c');
+        int portA = freePort();
+        try (RunningService a = RunningService.start(dir.resolve("a"), settings(portA, keys, Map.of()))) {
+            String bootstrap = a.bean(KafkaSettings.class).bootstrapServers();
+            int portB = freePort();
+            try (RunningService b = RunningService.start(dir.resolve("b"), settings(portB, keys,
+                    Map.of("jobline.kafka.bootstrap-servers", bootstrap)))) {
+                await("each instance knows the other").atMost(Duration.ofSeconds(60)).until(() ->
+                        !a.bean(Peers.class).others().isEmpty() && !b.bean(Peers.class).others().isEmpty());
+                ServiceClient[] clients = {a.client(), b.client()};
+
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < JOBS; i++) {
+                    ServiceClient submitTo = clients[i % 2];
+                    ServiceClient other = clients[(i + 1) % 2];
+                    String id = submitTo.submit("demo", "{\"stages\": 1, \"stage_ms\": 0}");
+                    ServiceClient.Response read = other.get("/api/jobs/" + id);
+                    assertThat(read.status()).as("job %d read on the other instance right after its 202: %s", i, read)
+                            .isEqualTo(200);
+                    ids.add(id);
+                }
+
+                await("every job completed").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> ids.stream().allMatch(id -> "completed".equals(clients[0].job(id).get("status").asString())));
+                for (String id : ids) {
+                    for (ServiceClient client : clients) {
+                        assertThat(client.job(id).get("status").asString()).isEqualTo("completed");
+                        ServiceClient.Response answer = client.get("/api/jobs/" + id + "/events");
+                        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+                        JsonNode events = answer.json();
+                        assertThat(events.get("count").asInt()).as("events of %s", id).isGreaterThanOrEqualTo(4);
+                        assertThat(events.get("events").get(0).get("type").asString()).isEqualTo("JobSubmitted");
+                    }
+                }
+
+                for (ServiceClient client : clients) {
+                    JsonNode listing = client.get("/api/jobs?limit=100").json();
+                    assertThat(listing.get("count").asLong()).isEqualTo(JOBS);
+                    assertThat(ids(listing)).containsExactlyInAnyOrderElementsOf(ids);
+                    assertThat(paged(client, 7)).as("paging by cursor through both instances' jobs")
+                            .containsExactlyElementsOf(ids(listing));
+                    assertThat(client.get("/api/jobs?limit=5&offset=10").json().get("jobs")).extracting(j -> j.get("job_id").asString())
+                            .containsExactlyElementsOf(ids(listing).subList(10, 15));
+                    JsonNode stats = client.get("/api/jobs/stats").json();
+                    assertThat(stats.get("counts").get("completed").asLong()).isEqualTo(JOBS);
+                }
+                assertThat(clients[0].get("/api/jobs/00000000-0000-0000-0000-000000000000").status()).isEqualTo(404);
+                assertThat(clients[1].get("/api/jobs/00000000-0000-0000-0000-000000000000").status()).isEqualTo(404);
+            }
+        }
+    }
+
+    private static Map<String, Object> settings(int port, String keys, Map<String, Object> more) {
+        Map<String, Object> settings = new LinkedHashMap<>(more);
+        settings.put("server.port", port);
+        settings.put("jobline.cluster.advertised-url", "http://127.0.0.1:" + port);
+        settings.put("jobline.secrets.keys", keys);
+        settings.put("jobline.kafka.partitions", 6);
+        return settings;
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> ids(JsonNode listing) {
+        List<String> ids = new ArrayList<>();
+        listing.get("jobs").forEach(job -> ids.add(job.get("job_id").asString()));
+        return ids;
+    }
+
+    private static List<String> paged(ServiceClient client, int limit) {
+        List<String> all = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        String after = null;
+        for (int page = 0; page < 20; page++) {
+            JsonNode listing = client.get("/api/jobs?limit=" + limit + (after == null ? "" : "&after=" + after)).json();
+            for (String id : ids(listing)) {
+                assertThat(seen.add(id)).as("%s listed twice", id).isTrue();
+                all.add(id);
+            }
+            after = listing.get("next_after").isNull() ? null : listing.get("next_after").asString();
+            if (after == null) {
+                break;
+            }
+        }
+        return all;
+    }
+}
