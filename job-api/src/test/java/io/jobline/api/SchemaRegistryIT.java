@@ -43,7 +43,7 @@ class SchemaRegistryIT {
         assertThat(subjects.header("Content-Type")).startsWith(MEDIA_TYPE);
         assertThat(subjects.json().valueStream().map(n -> n.asString()).toList())
                 .containsExactly("api-keys-value", "job-commands-value", "job-events-value", "job-offers-value", "job-types-value",
-                "webhook-attempts-value", "webhook-subscriptions-value");
+                "webhook-attempts-value", "webhook-subscriptions-value", "workers-value");
 
         assertThat(client.get(REGISTRY + "/subjects/job-events-value/versions").text()).isEqualTo("[1,2,3,4,5,6,7,8]");
 

@@ -28,7 +28,9 @@ import io.jobline.schemas.topic.JobTopics;
  * and keeps a day: an offer not taken by then was offered again long before (the decider offers a job again after 5 minutes pending).
  * job-types (declared job types, a few records per change) has one partition, so one order, and is kept forever.
  * api-keys (hashes of API keys) has one partition and is compacted: a key's last record (its creation, or its
- * revocation) is kept forever, older ones go. The replication factor, unless configured, follows the cluster: see
+ * revocation) is kept forever, older ones go. workers (the worker registry's announcements) has one partition and is
+ * compacted, with hour-long segments: a worker is announced every few seconds, and compaction only cleans closed
+ * segments, so a new instance reads about an hour of announcements at most. The replication factor, unless configured, follows the cluster: see
  * {@link TopicReplication}.
  */
 public final class EnsureTopicsTask {
@@ -37,8 +39,9 @@ public final class EnsureTopicsTask {
     static final long COMMAND_RETENTION_MS = TimeUnit.DAYS.toMillis(7);
     static final long DEAD_LETTER_RETENTION_MS = TimeUnit.DAYS.toMillis(30);
     static final long OFFER_RETENTION_MS = TimeUnit.DAYS.toMillis(1);
+    static final long WORKER_SEGMENT_MS = TimeUnit.HOURS.toMillis(1);
     private static final List<String> TOPICS = List.of(JobTopics.COMMANDS, JobTopics.EVENTS, JobTopics.OFFERS,
-            JobTopics.JOB_TYPES, JobTopics.API_KEYS, JobTopics.DEAD_LETTERS);
+            JobTopics.JOB_TYPES, JobTopics.API_KEYS, JobTopics.WORKERS, JobTopics.DEAD_LETTERS);
 
     private EnsureTopicsTask() {
     }
@@ -75,6 +78,12 @@ public final class EnsureTopicsTask {
             if (!existing.contains(JobTopics.API_KEYS)) {
                 missing.add(new NewTopic(JobTopics.API_KEYS, 1, factor)
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
+            }
+            if (!existing.contains(JobTopics.WORKERS)) {
+                missing.add(new NewTopic(JobTopics.WORKERS, 1, factor)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                                TopicConfig.SEGMENT_MS_CONFIG, Long.toString(WORKER_SEGMENT_MS),
                                 TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
             }
             if (!existing.contains(JobTopics.DEAD_LETTERS)) {
