@@ -17,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.jobline.api.activity.RecentFinishes;
 import io.jobline.api.live.LiveHub;
 import io.jobline.api.metrics.JobLifecycleMetrics;
 import io.jobline.api.status.RecentSubmissions;
@@ -151,13 +152,14 @@ class KafkaConfiguration {
 
     @Bean(destroyMethod = "close")
     JobProjections jobProjections(KafkaSettings settings, JobTopics topics, LiveHub live, RecentSubmissions recent,
-                                  JobLifecycleMetrics metrics) {
+                                  JobLifecycleMetrics metrics, RecentFinishes finishes) {
         // Once the projection holds a job, the API stops remembering it as just accepted.
         return JobProjections.start(settings, topics, (event, before, after) -> {
             if (after != null) {
                 recent.forget(event.getJobId());
             }
             metrics.folded(event, before, after);
+            finishes.folded(event, before, after);
             live.folded(event, after);
         });
     }
