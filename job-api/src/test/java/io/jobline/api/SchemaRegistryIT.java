@@ -49,7 +49,7 @@ class SchemaRegistryIT {
 
         Response version = client.get(REGISTRY + "/subjects/job-events-value/versions/8");
         assertThat(version.json().get("subject").asString()).isEqualTo("job-events-value");
-        assertThat(version.json().get("version").asInt()).isEqualTo(7);
+        assertThat(version.json().get("version").asInt()).isEqualTo(8);
         int id = version.json().get("id").asInt();
         Schema schema = new Schema.Parser().parse(version.json().get("schema").asString());
         assertThat(schema.getFullName()).isEqualTo("io.jobline.schemas.event.JobEvent");
