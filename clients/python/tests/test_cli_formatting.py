@@ -103,3 +103,34 @@ def test_get_describes_the_job_with_its_stages_and_failed_attempts():
     assert "1  stage-1  01:31:12.000  1.5s" in shown
     assert "report.json  2.0 KiB  application/json" in shown
     assert "1        2      2026-12-02 01:31:14 UTC  boom" in shown
+
+
+def test_the_workers_table_shows_kind_status_types_slots_jobs_and_the_last_heartbeats_age():
+    from jobline.cli.service import workers_table
+    now = datetime(2026, 12, 2, 1, 32, 0, tzinfo=timezone.utc)
+    listed = [
+        {"worker_id": "host-1a2b3c4d", "kind": "in-process", "status": "idle", "instances": ["host-1a2b3c4d"],
+         "types": ["demo", "noop"], "slots_total": 4, "slots_in_use": 0, "jobs": [],
+         "started_at": "2026-12-02T01:00:00Z", "last_seen_at": "2026-12-02T01:31:58Z"},
+        {"worker_id": "gpu-box-1/4711", "kind": "external", "status": "lost", "instances": ["host-1a2b3c4d"],
+         "types": ["transcode"], "slots_total": None, "slots_in_use": 1,
+         "jobs": [{"job_id": "7d1e0000-aaaa-bbbb-cccc-000000000000", "attempt": 3}],
+         "started_at": "2026-12-02T01:00:00Z", "last_seen_at": "2026-12-02T01:30:00Z"},
+    ]
+
+    lines = workers_table(listed, now=now).splitlines()
+
+    assert lines[0].split() == ["WORKER", "KIND", "STATUS", "TYPES", "SLOTS", "JOBS", "SEEN", "INSTANCE"]
+    assert lines[1].split() == ["host-1a2b3c4d", "in-process", "idle", "demo,noop", "0/4", "-", "2.0s", "ago",
+                                "host-1a2b3c4d"]
+    assert lines[2].split() == ["gpu-box-1/4711", "external", "lost", "transcode", "1/-", "7d1e0000#3", "2m00s", "ago",
+                                "host-1a2b3c4d"]
+
+
+def test_the_workers_table_says_dash_where_a_non_admin_sees_no_job_ids():
+    from jobline.cli.service import workers_table
+    line = workers_table([{"worker_id": "w", "kind": "external", "status": "active", "types": ["t"],
+                           "slots_total": 1, "slots_in_use": 1, "jobs": None, "last_seen_at": None,
+                           "instances": ["i"]}]).splitlines()[1]
+
+    assert line.split()[4:6] == ["1/1", "-"]

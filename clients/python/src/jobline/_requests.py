@@ -134,6 +134,11 @@ def stats() -> Request:
     return Request("GET", "/api/jobs/stats", _ok(200))
 
 
+def workers() -> Request:
+    """Every worker any instance announced (``GET /api/workers``)."""
+    return Request("GET", "/api/workers", _ok(200))
+
+
 def metric(name: str, tags: Mapping[str, str] | None) -> Request:
     """``/actuator/metrics/{name}``, narrowed by ``tag=key:value`` for each tag."""
     params = {"tag": [f"{key}:{value}" for key, value in (tags or {}).items()]} if tags else None

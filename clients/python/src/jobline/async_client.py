@@ -77,6 +77,9 @@ class AsyncClient:
     async def stats(self) -> Json:
         return await self._send(api.stats())
 
+    async def workers(self) -> Json:
+        return await self._send(api.workers())
+
     async def metric(self, name: str, **tags: str) -> Json:
         return await self._send(api.metric(name, tags))
 

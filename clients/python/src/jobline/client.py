@@ -86,6 +86,10 @@ class Client:
         """Counts per status, and per type its success rate and average duration."""
         return self._send(api.stats())
 
+    def workers(self) -> Json:
+        """Every worker of the deployment: in-process and external, with status, types, slots and jobs."""
+        return self._send(api.workers())
+
     def metric(self, name: str, **tags: str) -> Json:
         """One metric of the instance that answers (``/actuator/metrics/{name}``, admin), narrowed by its tags."""
         return self._send(api.metric(name, tags))

@@ -112,7 +112,18 @@ def test_rm_deletes_and_ls_shows_a_table(env):
                message="the deleted job is gone")  # deletion is decided asynchronously
 
 
-def test_workers_reads_what_the_service_has_its_metrics(env):
-    ran = cli.run(env, "workers", "--json")
-    assert ran.code == 0, ran.err
-    assert ran.json()["in_process"]["connected"] == 1
+def test_workers_lists_the_services_in_process_worker_from_the_registry(env):
+    def listed():
+        ran = cli.run(env, "workers", "--json")
+        assert ran.code == 0, ran.err
+        return [w for w in ran.json()["workers"] if w["kind"] == "in-process"]
+    wait_until(lambda: len(listed()) == 1, message="the in-process worker is announced")  # within a heartbeat
+    worker = listed()[0]
+    assert worker["status"] in ("idle", "active")
+    assert "demo" in worker["types"]
+    assert worker["slots_total"] >= 1
+
+    table = cli.run(env, "workers")
+    assert table.code == 0, table.err
+    assert table.out.splitlines()[0].split()[:3] == ["WORKER", "KIND", "STATUS"]
+    assert worker["worker_id"] in table.out

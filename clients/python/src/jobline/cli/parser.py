@@ -169,7 +169,7 @@ def build() -> Parser:
     types = command("types", "the job types that can be submitted")
     types.add_argument("name", nargs="?", help="show this type in full, with its input schema")
 
-    command("workers", "the workers of the instance that answers (from its metrics; admin)")
+    command("workers", "every worker of the deployment: in-process and external, its types, slots and last heartbeat")
     command("stats", "job counts per status, success rate and average duration per type")
     command("config", "the URL and key in use, and where each comes from")
     return parser

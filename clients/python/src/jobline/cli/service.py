@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from typing import Any
 
-from ..errors import ProblemError
 from . import text
 from .context import Context
 from .exits import Exit
@@ -58,52 +58,27 @@ def _describe_type(job_type: dict[str, Any]) -> str:
     return "\n\n".join(blocks)
 
 
-# The service lists no workers (there is no GET /api/workers): what it has are these gauges of the instance that
-# answers, as /actuator/metrics serves them to an admin.
-_WORKER_METRICS = (
-    ("in_process", "connected", "jobline.workers.connected", {"kind": "in-process"}),
-    ("in_process", "slots_busy", "jobline.workers.slots", {"state": "busy"}),
-    ("in_process", "slots_free", "jobline.workers.slots", {"state": "free"}),
-    ("external", "connected", "jobline.workers.connected", {"kind": "external"}),
-    ("external", "polls_waiting", "jobline.workers.polls.waiting", {}),
-)
-
-
 def workers(ctx: Context, args: argparse.Namespace) -> int:
-    summary: dict[str, Any] = {"instance": ctx.settings.url, "in_process": {}, "external": {}}
-    for group, key, name, tags in _WORKER_METRICS:
-        try:
-            answer = ctx.client.metric(name, **tags)
-        except ProblemError as error:
-            if error.status == 404:  # an instance without an in-process worker has no slots gauge
-                continue
-            raise
-        summary[group][key] = _value(answer)
+    answer = ctx.client.workers()
     if ctx.json:
-        ctx.print_json(summary)
+        ctx.print_json(answer)
         return Exit.OK
-    local, external = summary["in_process"], summary["external"]
-    slots = (f"slots: {_int(local.get('slots_busy'))} busy, {_int(local.get('slots_free'))} free"
-             if "slots_busy" in local else "")
-    ctx.say(text.table(("KIND", "CONNECTED", "DETAIL"), [
-        ("in-process", _int(local.get("connected")), slots),
-        ("external", _int(external.get("connected")),
-         f"polled in the last minute; long polls waiting now: {_int(external.get('polls_waiting'))}"),
-    ]))
-    ctx.note(f"From the metrics of the instance at {ctx.settings.url}; the service keeps no list of workers, "
-             "and other instances have their own.")
+    listed = answer.get("workers") or []
+    if not listed:
+        ctx.say("No workers announced.")
+        return Exit.OK
+    ctx.say(workers_table(listed, width=ctx.width()))
     return Exit.OK
 
 
-def _value(metric: dict[str, Any]) -> float | None:
-    for measurement in metric.get("measurements") or []:
-        if measurement.get("statistic") == "VALUE":
-            return measurement.get("value")
-    return None
-
-
-def _int(value: float | None) -> str:
-    return "-" if value is None else str(int(value))
+def workers_table(listed: list[dict[str, Any]], now: datetime | None = None, width: int | None = None) -> str:
+    """One line per worker: what ``GET /api/workers`` says of it, its last heartbeat as an age."""
+    return text.table(("WORKER", "KIND", "STATUS", "TYPES", "SLOTS", "JOBS", "SEEN", "INSTANCE"), (
+        (w.get("worker_id"), w.get("kind"), w.get("status"), ",".join(w.get("types") or []) or "-",
+         f"{w.get('slots_in_use', 0)}/{'-' if w.get('slots_total') is None else w['slots_total']}",
+         "-" if w.get("jobs") is None else (",".join(f"{j['job_id'][:8]}#{j['attempt']}" for j in w["jobs"]) or "-"),
+         text.age(w.get("last_seen_at"), now) + " ago", ",".join(w.get("instances") or []))
+        for w in listed), width)
 
 
 def stats(ctx: Context, args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ const state = {
   jobs: new Map(),      // job id -> job object as GET /api/jobs/{id} returns it
   order: [],            // job ids shown in the table, in order
   openJob: null,        // id of the job whose page is shown
+  page: 'jobs',         // jobs, job, activity or workers
 };
 
 // ---------- HTTP ----------
@@ -256,6 +257,9 @@ async function loadStats() {
     const stats = await request('GET', '/api/jobs/stats');
     $('counts').replaceChildren(...Object.entries(stats.counts).map(([status, n]) =>
       el('span', { class: `count count-${status}`, 'data-status': status, text: `${status} ${n}` })));
+    const activityType = $('activity-type');
+    const known = new Set([...activityType.options].map((o) => o.value));
+    stats.types.filter((t) => !known.has(t.type)).forEach((t) => activityType.append(el('option', { value: t.type, text: t.type })));
     $('types').replaceChildren(...stats.types.map((t) => el('span', { class: 'type-stat', 'data-type': t.type,
       text: `${t.type}: ${t.total} jobs · success ${t.success_rate === null ? '–' : Math.round(t.success_rate * 100) + '%'}`
         + ` · avg ${t.average_duration_seconds === null ? '–' : seconds(t.average_duration_seconds)}` })));
@@ -406,6 +410,7 @@ async function loadTimeline(jobId) {
   try {
     const history = await request('GET', `/api/jobs/${jobId}/events`);
     if (state.openJob !== jobId) return;
+    renderGantt(attemptsOf(history.events), Date.now());
     $('job-timeline').replaceChildren(...history.events.map((event) => el('li', { 'data-type': event.type },
       el('span', { class: 'when', text: when(event.timestamp) }),
       `${event.type} #${event.sequence}${event.attempt ? ' (attempt ' + event.attempt + ')' : ''}${describe(event)}`)));
@@ -424,23 +429,252 @@ function describe(event) {
   return '';
 }
 
+
+// ---------- charts (SVG drawn here: a few shapes need no library, and the CSP stays 'self' only) ----------
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svg(tag, attrs, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined) continue;
+    if (key === 'text') node.textContent = value;
+    else node.setAttribute(key, String(value));
+  }
+  children.filter(Boolean).forEach((child) => node.append(child));
+  return node;
+}
+
+function clock(iso) {
+  return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+// Completed (below) and failed (stacked on top) per minute, one bar each; every bar carries its numbers.
+function renderThroughput(activity) {
+  const width = 720; const height = 200; const left = 34; const bottom = 22; const top = 8;
+  const max = Math.max(1, ...activity.minutes.map((m) => m.completed + m.failed));
+  const step = (width - left) / activity.minutes.length;
+  const scale = (n) => (n / max) * (height - bottom - top);
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img',
+    'aria-label': `${activity.completed} completed and ${activity.failed} failed in the last hour` });
+  chart.append(svg('line', { class: 'axis', x1: left, y1: height - bottom, x2: width, y2: height - bottom }),
+    svg('text', { x: 0, y: top + 8, text: String(max) }), svg('text', { x: 0, y: height - bottom, text: '0' }));
+  activity.minutes.forEach((m, i) => {
+    const x = left + i * step + 1;
+    const done = scale(m.completed); const failed = scale(m.failed);
+    const bar = svg('g', { class: 'minute', 'data-minute': m.minute, 'data-completed': m.completed, 'data-failed': m.failed },
+      svg('title', { text: `${clock(m.minute)}: ${m.completed} completed, ${m.failed} failed` }));
+    if (m.completed > 0) {
+      bar.append(svg('rect', { class: 'completed', x, width: step - 2, y: height - bottom - done, height: done, 'data-count': m.completed }));
+    }
+    if (m.failed > 0) {
+      bar.append(svg('rect', { class: 'failed', x, width: step - 2, y: height - bottom - done - failed, height: failed, 'data-count': m.failed }));
+    }
+    chart.append(bar);
+    if (i % 15 === 0 || i === activity.minutes.length - 1) {
+      chart.append(svg('text', { x, y: height - 6, text: clock(m.minute) }));
+    }
+  });
+  $('chart-throughput').replaceChildren(chart);
+  const total = $('throughput-total');
+  total.textContent = `${activity.completed} completed · ${activity.failed} failed since ${clock(activity.from)}`;
+  total.dataset.completed = activity.completed;
+  total.dataset.failed = activity.failed;
+}
+
+// One row per type: the p95 bar behind the p50 bar, on one scale for all types.
+function renderDurations(activity) {
+  const rows = activity.durations;
+  if (rows.length === 0) {
+    $('chart-durations').replaceChildren(el('p', { class: 'message', text: 'No job ran to its end in the last hour.' }));
+    return;
+  }
+  const width = 720; const left = 140; const right = 150; const rowHeight = 26;
+  const max = Math.max(...rows.map((r) => r.p95_seconds), 0.001);
+  const scale = (s) => (s / max) * (width - left - right);
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${rows.length * rowHeight + 4}`, role: 'img', 'aria-label': 'Run time per type' });
+  rows.forEach((r, i) => {
+    const y = i * rowHeight + 4;
+    chart.append(svg('g', { class: 'duration-row', 'data-type': r.type, 'data-count': r.count,
+      'data-p50': r.p50_seconds, 'data-p95': r.p95_seconds },
+    svg('text', { x: 0, y: y + 15, text: r.type }),
+    svg('rect', { class: 'p95', x: left, y, height: rowHeight - 8, width: Math.max(1, scale(r.p95_seconds)) }),
+    svg('rect', { class: 'p50', x: left, y: y + 4, height: rowHeight - 16, width: Math.max(1, scale(r.p50_seconds)) }),
+    svg('text', { class: 'duration-label', x: left + scale(r.p95_seconds) + 6, y: y + 15,
+      text: `p50 ${seconds(r.p50_seconds)} · p95 ${seconds(r.p95_seconds)} · ${r.count} jobs` })));
+  });
+  $('chart-durations').replaceChildren(chart);
+}
+
+function renderQueues(queues) {
+  const max = Math.max(1, ...queues.map((q) => q.pending));
+  $('queue-rows').replaceChildren(...queues.map((q) => {
+    const bar = el('div', { class: 'queue-bar' });
+    bar.style.width = `${Math.round((q.pending / max) * 100)}%`;
+    return el('tr', { 'data-type': q.type, 'data-priority': String(q.priority) },
+      el('td', { 'data-label': 'Type', text: q.type }),
+      el('td', { 'data-label': 'Priority', text: String(q.priority) }),
+      el('td', { 'data-label': 'Pending', class: 'pending', text: String(q.pending) }),
+      el('td', { 'data-label': 'Running', class: 'running', text: String(q.running) }),
+      el('td', { class: 'progress-cell' }, bar));
+  }));
+  if (queues.length === 0) {
+    $('queue-rows').append(el('tr', {}, el('td', { colspan: '5', class: 'message', text: 'No job waits or runs.' })));
+  }
+}
+
+async function loadActivity() {
+  const type = $('activity-type').value;
+  try {
+    const [activity, queues] = await Promise.all([
+      request('GET', `/api/jobs/activity${type ? '?type=' + encodeURIComponent(type) : ''}`),
+      request('GET', '/api/jobs/queues')]);
+    if (state.page !== 'activity') return;
+    renderThroughput(activity);
+    renderDurations(activity);
+    renderQueues(queues.queues);
+  } catch (error) {
+    $('throughput-total').textContent = `Could not load the activity: ${error.message}`;
+  }
+}
+
+// The attempts of a job from its events: per attempt, its stages with when each started and ended, and how.
+function attemptsOf(events) {
+  const attempts = new Map();
+  const open = (n, at) => {
+    if (!attempts.has(n)) attempts.set(n, { attempt: n, start: at, end: null, worker: null, stages: [] });
+    return attempts.get(n);
+  };
+  const closeRunning = (a, at, how) => a.stages.filter((s) => !s.end).forEach((s) => { s.end = at; s.state = how; });
+  for (const event of events) {
+    const at = Date.parse(event.timestamp);
+    const data = event.data || {};
+    if (event.type === 'JobStarted') {
+      // A new attempt ends whatever an earlier one left running (its worker was gone).
+      attempts.forEach((a) => { if (!a.end) { closeRunning(a, at, 'failed'); a.end = at; } });
+      open(event.attempt, at).worker = data.worker_id;
+    } else if (!event.attempt || !attempts.has(event.attempt)) {
+      continue;
+    } else if (event.type === 'StageStarted') {
+      attempts.get(event.attempt).stages.push({ name: data.name, start: at, end: null, state: 'running' });
+    } else if (event.type === 'StageCompleted') {
+      const stage = attempts.get(event.attempt).stages.find((s) => s.name === data.name && !s.end);
+      if (stage) { stage.end = at; stage.state = 'done'; }
+    } else if (['AttemptFailed', 'JobFailed', 'JobCancelled', 'JobReleased', 'JobCompleted'].includes(event.type)) {
+      const a = attempts.get(event.attempt);
+      closeRunning(a, at, event.type === 'JobCompleted' ? 'done' : 'failed');
+      a.end = a.end || at;
+    }
+  }
+  return [...attempts.values()].sort((a, b) => a.attempt - b.attempt);
+}
+
+// One row per attempt, one bar per stage, on one time axis from the first start.
+function renderGantt(attempts, now) {
+  const target = $('job-gantt');
+  if (attempts.length === 0) {
+    target.replaceChildren(el('p', { class: 'message', text: 'Not started yet.' }));
+    return;
+  }
+  const width = 720; const left = 150; const rowHeight = 30;
+  const start = Math.min(...attempts.map((a) => a.start));
+  const end = Math.max(start + 1, ...attempts.flatMap((a) => [a.end || now, ...a.stages.map((s) => s.end || now)]));
+  const x = (t) => left + ((t - start) / (end - start)) * (width - left - 10);
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${attempts.length * rowHeight + 20}`, role: 'img', 'aria-label': 'Stages per attempt' });
+  attempts.forEach((a, i) => {
+    const y = i * rowHeight + 4;
+    const row = svg('g', { class: 'gantt-row', 'data-attempt': a.attempt },
+      svg('text', { x: 0, y: y + 16, text: `Attempt ${a.attempt}${a.worker ? ' · ' + a.worker : ''}`.slice(0, 26) }));
+    a.stages.forEach((stage) => {
+      const from = x(stage.start); const to = x(stage.end || now);
+      row.append(svg('g', { class: 'gantt-bar', 'data-stage': stage.name, 'data-state': stage.state },
+        svg('title', { text: `${stage.name}: ${stage.state}, ${seconds(((stage.end || now) - stage.start) / 1000)}` }),
+        svg('rect', { class: stage.state, x: from, y, width: Math.max(2, to - from), height: rowHeight - 10 }),
+        svg('text', { x: from + 3, y: y + 14, text: stage.name })));
+    });
+    chart.append(row);
+  });
+  chart.append(svg('text', { x: left, y: attempts.length * rowHeight + 16, text: when(new Date(start).toISOString()) }),
+    svg('text', { x: width - 70, y: attempts.length * rowHeight + 16, text: `+${seconds((end - start) / 1000)}` }));
+  target.replaceChildren(chart);
+}
+
+// ---------- workers ----------
+
+async function loadWorkers() {
+  try {
+    const answer = await request('GET', '/api/workers');
+    if (state.page !== 'workers') return;
+    const now = Date.now();
+    $('worker-rows').replaceChildren(...answer.workers.map((w) => {
+      const slots = el('div', { class: 'slots' });
+      if (w.slots_total) {
+        const bar = el('div', { class: 'bar' }); const fill = el('div');
+        fill.style.width = `${Math.round((w.slots_in_use / w.slots_total) * 100)}%`;
+        bar.append(fill);
+        slots.append(bar);
+      }
+      slots.append(el('span', { class: 'slot-count', text: `${w.slots_in_use}/${w.slots_total === null ? '–' : w.slots_total}` }));
+      const jobs = el('td', { 'data-label': 'Jobs', class: 'worker-jobs' });
+      if (w.jobs === null) jobs.textContent = '–';
+      else w.jobs.forEach((j) => jobs.append(el('a', { href: `#/jobs/${j.job_id}`, text: `${j.job_id.slice(0, 8)} #${j.attempt}` }), ' '));
+      return el('tr', { 'data-worker': w.worker_id, 'data-kind': w.kind },
+        el('td', { 'data-label': 'Worker', text: w.worker_id, title: w.instances.join(', ') }),
+        el('td', { 'data-label': 'Kind', class: 'kind', text: w.kind }),
+        el('td', { 'data-label': 'Status', class: 'status-cell' }, statusBadge(w.status)),
+        el('td', { 'data-label': 'Types', class: 'types-cell', text: w.types.join(', ') }),
+        el('td', { 'data-label': 'Slots' }, slots),
+        jobs,
+        el('td', { 'data-label': 'Last heartbeat', class: 'seen', text: `${seconds((now - Date.parse(w.last_seen_at)) / 1000)} ago` }));
+    }));
+    $('workers-note').textContent = answer.workers.length === 0 ? 'No worker announced.' : '';
+  } catch (error) {
+    $('workers-note').textContent = `Could not load the workers: ${error.message}`;
+  }
+}
+
 // ---------- routing ----------
+
+const VIEWS = { jobs: 'list-view', job: 'job-view', activity: 'activity-view', workers: 'workers-view' };
+
+function show(page) {
+  state.page = page;
+  Object.entries(VIEWS).forEach(([name, id]) => { $(id).hidden = name !== page; });
+  document.querySelectorAll('.nav a').forEach((a) => a.classList.toggle('current', a.dataset.page === page));
+}
 
 function route() {
   const match = location.hash.match(/^#\/jobs\/([0-9a-f-]{36})$/);
   if (match) {
+    show('job');
     openJob(match[1]);
+    return;
+  }
+  state.openJob = null;
+  if (location.hash === '#/activity') {
+    show('activity');
+    loadActivity();
+  } else if (location.hash === '#/workers') {
+    show('workers');
+    loadWorkers();
   } else {
-    state.openJob = null;
-    $('job-view').hidden = true;
-    $('list-view').hidden = false;
+    show('jobs');
     loadJobs();
   }
 }
 
+// The activity and workers pages have no live stream of their own: they read again while shown.
+function refreshPage() {
+  if (document.hidden) return;
+  if (state.page === 'activity') loadActivity();
+  if (state.page === 'workers') loadWorkers();
+}
+
 function refreshAll() {
   loadStats();
-  if (state.openJob) openJob(state.openJob); else loadJobs();
+  if (state.openJob) openJob(state.openJob);
+  else if (state.page === 'jobs') loadJobs();
+  else refreshPage();
 }
 
 function setupSignIn() {
@@ -473,6 +707,8 @@ async function start() {
   window.addEventListener('hashchange', route);
   document.addEventListener('visibilitychange', () => { if (!document.hidden) refreshAll(); });
   setInterval(tick, 1000);
+  setInterval(refreshPage, 2000);
+  $('activity-type').addEventListener('change', loadActivity);
   connectLive();
   loadStats();
   route();

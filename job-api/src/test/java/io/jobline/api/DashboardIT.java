@@ -35,6 +35,7 @@ import org.openqa.selenium.support.ui.Select;
 
 import io.jobline.api.support.ServiceClient;
 import io.jobline.api.support.SharedService;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The dashboard in headless Chromium from Debian (chromium, chromium-driver), as a person would use it. Outside CI,
@@ -195,6 +196,141 @@ class DashboardIT {
         long overflow = (Long) js.executeScript("return document.documentElement.scrollWidth - window.innerWidth;");
         assertThat(overflow).as("horizontal overflow in px").isLessThanOrEqualTo(0);
         assertThat(browser.findElement(By.cssSelector(".notice")).getText()).contains("keep running");
+    }
+
+    @Test
+    void shouldChartTheFinishedJobsPerMinuteTheirRunTimesAndTheQueues() {
+        String type = declare("chart", "[\"only\"]", "{\"max_attempts\": 1}");
+        String worker = "chart-worker-" + type;
+        for (int i = 0; i < 3; i++) {
+            client.submit(type, "{}");
+        }
+        for (int i = 0; i < 3; i++) {
+            JsonNode task = poll(worker, type);
+            String attempt = "/api/jobs/" + task.get("job_id").asString() + "/attempts/" + task.get("attempt").asInt();
+            var done = i < 2 ? client.postJson(attempt + "/complete", "{\"result\": {}}")
+                    : client.postJson(attempt + "/fail", "{\"error\": \"broken input\", \"retryable\": false}");
+            assertThat(done.status()).as(done.text()).isEqualTo(200);
+        }
+        String waiting1 = client.submit(type, "{}", "{\"priority\": 7}");
+        String waiting2 = client.submit(type, "{}", "{\"priority\": 7}");
+        String waiting3 = client.submit(type, "{}", "{\"priority\": -3}");
+
+        browser.get(client.baseUrl() + "/#/activity");
+        eventually().until(() -> new Select(browser.findElement(By.id("activity-type"))).getOptions().stream()
+                .anyMatch(o -> type.equals(o.getAttribute("value"))));
+        new Select(browser.findElement(By.id("activity-type"))).selectByValue(type);
+
+        eventually().untilAsserted(() -> {
+            WebElement total = browser.findElement(By.id("throughput-total"));
+            assertThat(total.getAttribute("data-completed")).isEqualTo("2");
+            assertThat(total.getAttribute("data-failed")).isEqualTo("1");
+            assertThat(sumOf(By.cssSelector("#chart-throughput rect.completed"))).as("the completed bars add up").isEqualTo(2);
+            assertThat(sumOf(By.cssSelector("#chart-throughput rect.failed"))).as("the failed bars add up").isEqualTo(1);
+            assertThat(browser.findElements(By.cssSelector("#chart-throughput g.minute"))).hasSize(60);
+        });
+        eventually().untilAsserted(() -> {
+            List<WebElement> rows = browser.findElements(By.cssSelector("#chart-durations g.duration-row"));
+            assertThat(rows).extracting(r -> r.getAttribute("data-type")).containsExactly(type);
+            WebElement row = rows.get(0);
+            assertThat(row.getAttribute("data-count")).isEqualTo("3");
+            double p50 = Double.parseDouble(row.getAttribute("data-p50"));
+            double p95 = Double.parseDouble(row.getAttribute("data-p95"));
+            assertThat(p95).isGreaterThanOrEqualTo(p50).isGreaterThanOrEqualTo(0);
+            assertThat(row.findElement(By.cssSelector("text.duration-label")).getText()).contains("p50", "p95", "3 jobs");
+        });
+        eventually().untilAsserted(() -> {
+            assertThat(browser.findElement(By.cssSelector("#queue-rows tr[data-type='" + type + "'][data-priority='7'] .pending"))
+                    .getText()).isEqualTo("2");
+            assertThat(browser.findElement(By.cssSelector("#queue-rows tr[data-type='" + type + "'][data-priority='-3'] .pending"))
+                    .getText()).isEqualTo("1");
+        });
+        for (String id : List.of(waiting1, waiting2, waiting3)) {
+            client.postJson("/api/jobs/" + id + "/cancel", "");
+        }
+    }
+
+    @Test
+    void shouldDrawOneGanttRowPerAttemptWithItsStages() {
+        String type = declare("gantt", "[\"fetch\", \"encode\"]", "{\"max_attempts\": 2, \"backoff_ms\": 0}");
+        String id = client.submit(type, "{}");
+        JsonNode first = poll("gantt-worker-" + type, type);
+        String attempt1 = "/api/jobs/" + id + "/attempts/1";
+        assertThat(client.postJson(attempt1 + "/stages/1/complete", "{}").status()).isEqualTo(200);
+        assertThat(client.postJson(attempt1 + "/fail", "{\"error\": \"encoder crashed\"}").status()).isEqualTo(200);
+        JsonNode second = poll("gantt-worker-" + type, type);
+        assertThat(second.get("attempt").asInt()).isEqualTo(2);
+        assertThat(second.get("first_stage").asInt()).isEqualTo(2);
+        assertThat(client.postJson("/api/jobs/" + id + "/attempts/2/complete", "{\"result\": {}}").status()).isEqualTo(200);
+        eventually().until(() -> client.job(id).get("status").asString().equals("completed"));
+        assertThat(first.get("attempt").asInt()).isEqualTo(1);
+
+        browser.get(client.baseUrl() + "/#/jobs/" + id);
+
+        eventually().untilAsserted(() -> {
+            List<WebElement> rows = browser.findElements(By.cssSelector("#job-gantt g.gantt-row"));
+            assertThat(rows).extracting(r -> r.getAttribute("data-attempt")).containsExactly("1", "2");
+            assertThat(bars(rows.get(0))).containsExactly("fetch:done", "encode:failed");
+            assertThat(bars(rows.get(1))).containsExactly("encode:done");
+            assertThat(rows.get(0).findElement(By.cssSelector("text")).getText()).startsWith("Attempt 1");
+        });
+    }
+
+    @Test
+    void shouldListTheWorkersWithTheirTypesSlotsAndJobs() {
+        String type = declare("workers", "[\"only\"]", "{\"max_attempts\": 1}");
+        String worker = "dash-worker-" + type;
+        String id = client.submit(type, "{}");
+        JsonNode task = poll(worker, type);
+        String attempt = "/api/jobs/" + id + "/attempts/" + task.get("attempt").asInt();
+
+        browser.get(client.baseUrl() + "/#/workers");
+
+        By row = By.cssSelector("#worker-rows tr[data-worker='" + worker + "']");
+        eventually().untilAsserted(() -> {
+            assertThat(client.postJson(attempt + "/heartbeat", "{}").status()).isEqualTo(200);
+            List<WebElement> found = browser.findElements(row);
+            assertThat(found).as("the worker's row").isNotEmpty();
+            WebElement external = found.get(0);
+            assertThat(external.findElement(By.cssSelector(".kind")).getText()).isEqualTo("external");
+            assertThat(external.findElement(By.cssSelector(".status")).getText()).isEqualTo("active");
+            assertThat(external.findElement(By.cssSelector(".types-cell")).getText()).isEqualTo(type);
+            assertThat(external.findElement(By.cssSelector(".slot-count")).getText()).isEqualTo("1/1");
+            assertThat(external.findElement(By.cssSelector(".worker-jobs a")).getAttribute("href")).endsWith("#/jobs/" + id);
+            assertThat(external.findElement(By.cssSelector(".seen")).getText()).endsWith("ago");
+        });
+        WebElement inProcess = browser.findElement(By.cssSelector("#worker-rows tr[data-kind='in-process']"));
+        assertThat(inProcess.findElement(By.cssSelector(".slot-count")).getText()).endsWith("/4");
+        assertThat(inProcess.findElement(By.cssSelector(".types-cell")).getText()).contains("demo");
+
+        assertThat(client.postJson(attempt + "/complete", "{\"result\": {}}").status()).isEqualTo(200);
+        eventually().untilAsserted(() ->
+                assertThat(browser.findElement(row).findElement(By.cssSelector(".status")).getText()).isEqualTo("idle"));
+    }
+
+    /** A job type of this test's own, run by the test as its external worker: nothing else counts its jobs. */
+    private String declare(String prefix, String stagesJson, String optionsJson) {
+        String type = prefix + "-" + Long.toHexString(System.nanoTime());
+        var declared = client.send("/api/job-types/" + type, "PUT", "application/json",
+                "{\"stages\": " + stagesJson + ", \"options\": " + optionsJson + "}");
+        assertThat(declared.status()).as(declared.text()).isIn(200, 201);
+        return type;
+    }
+
+    private JsonNode poll(String worker, String type) {
+        var answer = client.postJson("/api/workers/poll",
+                "{\"worker_id\": \"" + worker + "\", \"types\": [\"" + type + "\"], \"wait_ms\": 20000}");
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+        return answer.json();
+    }
+
+    private int sumOf(By bars) {
+        return browser.findElements(bars).stream().mapToInt(b -> Integer.parseInt(b.getAttribute("data-count"))).sum();
+    }
+
+    private static List<String> bars(WebElement row) {
+        return row.findElements(By.cssSelector("g.gantt-bar")).stream()
+                .map(b -> b.getAttribute("data-stage") + ":" + b.getAttribute("data-state")).toList();
     }
 
     /** Rows are replaced on every live update, so an element found a moment ago may be gone: look again. */

@@ -43,13 +43,13 @@ class SchemaRegistryIT {
         assertThat(subjects.header("Content-Type")).startsWith(MEDIA_TYPE);
         assertThat(subjects.json().valueStream().map(n -> n.asString()).toList())
                 .containsExactly("api-keys-value", "job-commands-value", "job-events-value", "job-offers-value", "job-types-value",
-                "webhook-attempts-value", "webhook-subscriptions-value");
+                "webhook-attempts-value", "webhook-subscriptions-value", "workers-value");
 
         assertThat(client.get(REGISTRY + "/subjects/job-events-value/versions").text()).isEqualTo("[1,2,3,4,5,6,7,8]");
 
         Response version = client.get(REGISTRY + "/subjects/job-events-value/versions/8");
         assertThat(version.json().get("subject").asString()).isEqualTo("job-events-value");
-        assertThat(version.json().get("version").asInt()).isEqualTo(7);
+        assertThat(version.json().get("version").asInt()).isEqualTo(8);
         int id = version.json().get("id").asInt();
         Schema schema = new Schema.Parser().parse(version.json().get("schema").asString());
         assertThat(schema.getFullName()).isEqualTo("io.jobline.schemas.event.JobEvent");

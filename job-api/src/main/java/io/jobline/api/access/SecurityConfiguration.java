@@ -75,6 +75,7 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, "/api/job-types", "/api/job-types/*").access(Needs.anyCaller())
                         .requestMatchers("/api/job-types", "/api/job-types/**").access(Needs.anyOf(ADMIN))
                         .requestMatchers(HttpMethod.POST, "/api/workers/poll").access(Needs.anyOf(WORKER))
+                        .requestMatchers(HttpMethod.GET, "/api/workers").access(Needs.anyOf(JOBS_READ, WORKER))
                         .requestMatchers("/api/jobs/*/attempts/**").access(Needs.anyOf(WORKER))
                         .requestMatchers(HttpMethod.GET, "/api/jobs/*/artifacts/*").access(Needs.anyOf(JOBS_READ, WORKER))
                         .requestMatchers(HttpMethod.POST, "/api/jobs", "/api/jobs/batch", "/api/jobs/*/cancel",

@@ -18,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.jobline.api.activity.RecentFinishes;
 import io.jobline.api.cluster.ClusterJobQueries;
 import io.jobline.api.cluster.ClusterProperties;
 import io.jobline.api.cluster.Peers;
@@ -156,13 +157,14 @@ class KafkaConfiguration {
 
     @Bean(destroyMethod = "close")
     JobProjections jobProjections(KafkaSettings settings, JobTopics topics, LiveHub live, RecentSubmissions recent,
-                                  JobLifecycleMetrics metrics, ClusterProperties cluster) {
+                                  JobLifecycleMetrics metrics, RecentFinishes finishes, ClusterProperties cluster) {
         // Once the projection holds a job, the API stops remembering it as just accepted.
         return JobProjections.start(settings, topics, (event, before, after) -> {
             if (after != null) {
                 recent.forget(event.getJobId());
             }
             metrics.folded(event, before, after);
+            finishes.folded(event, before, after);
             live.folded(event, after);
         }, Peers.advertised(cluster).map(h -> h.host() + ":" + h.port()).orElse(null));
     }

@@ -24,6 +24,7 @@ import org.springframework.web.util.UriUtils;
 import io.jobline.api.command.CommandAppender;
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobResponse.FileResponse;
+import io.jobline.api.workers.registry.ExternalWorkers;
 import io.jobline.core.command.JobCommands;
 import io.jobline.core.files.FileNames;
 import io.jobline.core.files.FileStore;
@@ -51,10 +52,12 @@ class AttemptController {
     private final CommandAppender appender;
     private final JobCommands commands;
     private final FileStore files;
+    private final ExternalWorkers workers;
     private final Clock clock = Clock.systemUTC();
 
     AttemptController(AttemptFence fence, DeclaredPlans plans, CommandAppender appender, JobCommands commands,
-                      FileStore files) {
+                      FileStore files, ExternalWorkers workers) {
+        this.workers = workers;
         this.fence = fence;
         this.plans = plans;
         this.appender = appender;
@@ -92,6 +95,7 @@ class AttemptController {
             job = plans.latest(fence.check(id, attempt));
         } catch (ApiException e) {
             if ("cancelled".equals(e.properties().get("reason"))) {
+                workers.released(id, attempt);
                 return new HeartbeatAnswer(true, null);
             }
             throw e;
@@ -213,6 +217,7 @@ class AttemptController {
         String result = inlineJson("result", body == null ? null : body.result());
         List<StoredFile> artifacts = files.list(id, artifactFolder(attempt));
         appender.append(commands.complete(id, job.workerId(), attempt, result, artifacts));
+        workers.released(id, attempt);
         return answer(JobStatus.COMPLETED, null);
     }
 
@@ -225,6 +230,7 @@ class AttemptController {
         }
         boolean retryable = body.retryable() == null || body.retryable();
         appender.append(commands.fail(id, job.workerId(), attempt, truncate(body.error()), job.stage(), retryable));
+        workers.released(id, attempt);
         boolean retried = retryable && job.failures() + 1 < job.maxAttempts();
         return answer(retried ? JobStatus.PENDING : JobStatus.FAILED, null);
     }
@@ -234,6 +240,7 @@ class AttemptController {
     Map<String, Object> release(@PathVariable String id, @PathVariable int attempt, @RequestBody(required = false) ReleaseRequest body) {
         CurrentAttempt job = fence.check(id, attempt);
         appender.append(commands.release(id, job.workerId(), attempt, body == null ? null : truncate(body.reason())));
+        workers.released(id, attempt);
         return answer(JobStatus.PENDING, null);
     }
 

@@ -7,6 +7,7 @@ import org.springframework.stereotype.Component;
 
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobLookup;
+import io.jobline.api.workers.registry.ExternalWorkers;
 import io.jobline.core.lifecycle.JobStatus;
 import io.jobline.projections.view.JobView;
 
@@ -29,30 +30,39 @@ class AttemptFence {
 
     private final JobLookup lookup;
     private final HandedOut handedOut;
+    private final ExternalWorkers workers;
 
-    AttemptFence(JobLookup lookup, HandedOut handedOut) {
+    AttemptFence(JobLookup lookup, HandedOut handedOut, ExternalWorkers workers) {
         this.lookup = lookup;
         this.handedOut = handedOut;
+        this.workers = workers;
     }
 
     /**
      * The attempt, when a call of it may go on; throws 404 or 409 otherwise. When this instance has no view of the
-     * job but handed the attempt out itself, the call goes on as the task said, and the decider fences it.
+     * job but handed the attempt out itself, the call goes on as the task said, and the decider fences it. Every
+     * call tells the worker registry that its worker is alive and holds the attempt, or no longer holds it.
      */
     CurrentAttempt check(String jobId, int attempt) {
         java.util.Optional<JobView> found = lookup.find(io.jobline.api.status.JobIds.require(jobId));
-        if (found.isEmpty()) {
-            java.util.Optional<CurrentAttempt> handed = handedOut.find(jobId, attempt);
-            if (handed.isPresent()) {
-                return handed.get();
-            }
+        java.util.Optional<CurrentAttempt> handed = handedOut.find(jobId, attempt);
+        if (found.isEmpty() && handed.isPresent()) {
+            workers.holds(handed.get().workerId(), jobId, attempt);
+            return handed.get();
         }
         JobView job = found.isPresent() ? found.get() : lookup.require(jobId);
         Reason reason = reason(job, attempt);
         if (reason != null) {
+            workers.released(jobId, attempt);
             throw refused(job, attempt, reason);
         }
-        return CurrentAttempt.of(job, attempt);
+        CurrentAttempt current = CurrentAttempt.of(job, attempt);
+        // A view behind the attempt names the previous attempt's worker: only the hand-out knows this one's.
+        String worker = attempt == job.attempt() ? current.workerId() : handed.map(CurrentAttempt::workerId).orElse(null);
+        if (worker != null) {
+            workers.holds(worker, jobId, attempt);
+        }
+        return current;
     }
 
     /** Null when the attempt is current (or newer than the view knows). */

@@ -16,6 +16,7 @@ import org.springframework.web.context.request.async.DeferredResult;
 
 import io.jobline.api.access.Caller;
 import io.jobline.api.problem.ApiException;
+import io.jobline.api.workers.registry.ExternalWorkers;
 import io.jobline.core.command.JobCommands;
 import io.jobline.core.command.KafkaCommandSender;
 import io.jobline.core.files.FileStore;
@@ -43,10 +44,12 @@ class WorkerPollController {
     private final SecretInputs secrets;
     private final PollingWorkers polling;
     private final FileStore files;
+    private final ExternalWorkers registry;
     private final Clock clock = Clock.systemUTC();
 
     WorkerPollController(WorkerDispatch dispatch, KafkaCommandSender sender, JobCommands commands, HandedOut handedOut,
-                         SecretInputs secrets, PollingWorkers polling, FileStore files) {
+                         SecretInputs secrets, PollingWorkers polling, FileStore files, ExternalWorkers registry) {
+        this.registry = registry;
         this.handedOut = handedOut;
         this.polling = polling;
         this.secrets = secrets;
@@ -85,7 +88,11 @@ class WorkerPollController {
         }
         Taker taker = dispatch.dispatcher().take(workerId, types);
         polling.started(workerId);
-        taker.job().whenComplete((job, error) -> polling.ended());
+        registry.pollStarted(workerId, types);
+        taker.job().whenComplete((job, error) -> {
+            polling.ended();
+            registry.pollEnded(workerId);
+        });
         // The servlet container's own timeout comes later: this one answers 204.
         DeferredResult<ResponseEntity<Task>> answer = new DeferredResult<>(waitMs + 10_000);
         taker.job().orTimeout(Math.max(1, waitMs), java.util.concurrent.TimeUnit.MILLISECONDS).whenComplete((job, error) -> {
@@ -101,6 +108,7 @@ class WorkerPollController {
                     return;
                 }
                 handedOut.handedOut(CurrentAttempt.of(task, workerId));
+                registry.holds(workerId, task.jobId(), task.attempt());
                 if (!answer.setResult(ResponseEntity.ok(task))) {
                     release(job);
                 }
@@ -124,6 +132,7 @@ class WorkerPollController {
     }
 
     private void release(OfferedJob job) {
+        registry.released(job.jobId(), job.attempt());
         sender.send(commands.release(job.jobId(), job.workerId(), job.attempt(), "the worker's poll ended before it got the job"));
     }
 }

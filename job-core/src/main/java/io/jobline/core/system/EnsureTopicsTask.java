@@ -30,7 +30,10 @@ import io.jobline.schemas.topic.JobTopics;
  * api-keys (hashes of API keys) has one partition and is compacted: a key's last record (its creation, or its
  * revocation) is kept forever, older ones go. webhook-subscriptions (owners' webhooks) is the same. webhook-attempts (one
  * record per try to deliver a webhook) has job-events' partition count, as it is keyed by job id and read beside
- * job-events, and keeps 7 days (longer than a delivery is tried). The replication factor, unless configured, follows the cluster: see
+ * job-events, and keeps 7 days (longer than a delivery is tried). workers (the worker registry's announcements) has
+ * one partition and is compacted, with hour-long segments: a worker is announced every few seconds, and compaction
+ * only cleans closed segments, so a new instance reads about an hour of announcements at most. The replication
+ * factor, unless configured, follows the cluster: see
  * {@link TopicReplication}.
  */
 public final class EnsureTopicsTask {
@@ -40,9 +43,10 @@ public final class EnsureTopicsTask {
     static final long DEAD_LETTER_RETENTION_MS = TimeUnit.DAYS.toMillis(30);
     static final long OFFER_RETENTION_MS = TimeUnit.DAYS.toMillis(1);
     static final long WEBHOOK_ATTEMPT_RETENTION_MS = TimeUnit.DAYS.toMillis(7);
+    static final long WORKER_SEGMENT_MS = TimeUnit.HOURS.toMillis(1);
     private static final List<String> TOPICS = List.of(JobTopics.COMMANDS, JobTopics.EVENTS, JobTopics.OFFERS,
             JobTopics.JOB_TYPES, JobTopics.API_KEYS, JobTopics.WEBHOOK_SUBSCRIPTIONS, JobTopics.WEBHOOK_ATTEMPTS,
-            JobTopics.DEAD_LETTERS);
+            JobTopics.WORKERS, JobTopics.DEAD_LETTERS);
 
     private EnsureTopicsTask() {
     }
@@ -89,6 +93,12 @@ public final class EnsureTopicsTask {
             if (!existing.contains(JobTopics.WEBHOOK_ATTEMPTS)) {
                 missing.add(new NewTopic(JobTopics.WEBHOOK_ATTEMPTS, settings.partitions(), factor)
                         .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(WEBHOOK_ATTEMPT_RETENTION_MS),
+                                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
+            }
+            if (!existing.contains(JobTopics.WORKERS)) {
+                missing.add(new NewTopic(JobTopics.WORKERS, 1, factor)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                                TopicConfig.SEGMENT_MS_CONFIG, Long.toString(WORKER_SEGMENT_MS),
                                 TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync)));
             }
             if (!existing.contains(JobTopics.DEAD_LETTERS)) {

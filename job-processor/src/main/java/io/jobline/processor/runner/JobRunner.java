@@ -272,6 +272,18 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         return running.size();
     }
 
+    /** The attempts running on this worker now: job id to attempt number. */
+    public synchronized Map<String, Integer> runningAttempts() {
+        Map<String, Integer> attempts = new HashMap<>();
+        running.forEach((jobId, execution) -> attempts.put(jobId, execution.attempt()));
+        return attempts;
+    }
+
+    /** The job types this worker has code for: the only ones it runs. */
+    public java.util.Set<String> typeNames() {
+        return types.names();
+    }
+
     private void stop(String jobId) {
         waiting.remove(jobId);
         requested.remove(jobId);

@@ -9,8 +9,8 @@ import org.apache.avro.Schema;
 import org.apache.avro.util.ClassSecurityValidator;
 
 /**
- * Avro only instantiates classes it trusts. Trusts exactly the generated classes of the records a serde reads or
- * writes, on top of Avro's defaults.
+ * Avro only instantiates classes it trusts. Trusts exactly the generated classes of the records and enums a serde
+ * reads or writes, on top of Avro's defaults.
  */
 final class TrustedClasses {
 
@@ -34,6 +34,12 @@ final class TrustedClasses {
                             added = true;
                         }
                         next.getFields().forEach(f -> pending.push(f.schema()));
+                    }
+                }
+                case ENUM -> {
+                    if (seen.add(next.getFullName()) && TRUSTED.add(next.getFullName())) {
+                        builder.add(next.getFullName());
+                        added = true;
                     }
                 }
                 case UNION -> next.getTypes().forEach(pending::push);

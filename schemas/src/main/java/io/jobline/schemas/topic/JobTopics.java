@@ -15,6 +15,7 @@ import io.jobline.schemas.registry.SchemaRegistry;
 import io.jobline.schemas.serde.ConfluentAvroSerde;
 import io.jobline.schemas.webhook.WebhookAttempt;
 import io.jobline.schemas.webhook.WebhookSubscriptionEvent;
+import io.jobline.schemas.worker.WorkerAnnounced;
 
 /**
  * The service's topics. Keys are job ids as UTF-8 strings; values are Avro in the Confluent wire format, subject
@@ -39,11 +40,6 @@ public final class JobTopics {
      */
     public static final String API_KEYS = "api-keys";
     /**
-     * Records that could not be deserialized or handled, as they were, with the reason in headers
-     * ({@code __streams.errors.exception}, {@code .message}, {@code .stacktrace}, {@code .topic}, {@code .partition},
-     * {@code .offset}).
-     */
-    /**
      * Owners' webhook subscriptions, keyed by subscription id: one partition, compacted (the last record of each
      * stays), folded by every instance.
      */
@@ -53,6 +49,17 @@ public final class JobTopics {
      * fold together with the events that asked for them.
      */
     public static final String WEBHOOK_ATTEMPTS = "webhook-attempts";
+    /**
+     * The workers every instance sees (its in-process runner, the external workers that call it), keyed by
+     * {@code <instance>/<worker id>}: one partition, compacted (a worker's last announcement stays until its
+     * tombstone), folded by every instance into the list of workers.
+     */
+    public static final String WORKERS = "workers";
+    /**
+     * Records that could not be deserialized or handled, as they were, with the reason in headers
+     * ({@code __streams.errors.exception}, {@code .message}, {@code .stacktrace}, {@code .topic}, {@code .partition},
+     * {@code .offset}).
+     */
     public static final String DEAD_LETTERS = "jobline-dead-letters";
 
     private final Topic<String, JobCommand> commands;
@@ -62,6 +69,7 @@ public final class JobTopics {
     private final Topic<String, ApiKeyEvent> apiKeys;
     private final Topic<String, WebhookSubscriptionEvent> webhookSubscriptions;
     private final Topic<String, WebhookAttempt> webhookAttempts;
+    private final Topic<String, WorkerAnnounced> workers;
 
     public JobTopics(SchemaRegistry registry) {
         this.commands = new Topic<>(COMMANDS, Serdes.String(), ConfluentAvroSerde.forValues(registry, JobCommand.getClassSchema()));
@@ -73,6 +81,7 @@ public final class JobTopics {
                 ConfluentAvroSerde.forValues(registry, WebhookSubscriptionEvent.getClassSchema()));
         this.webhookAttempts = new Topic<>(WEBHOOK_ATTEMPTS, Serdes.String(),
                 ConfluentAvroSerde.forValues(registry, WebhookAttempt.getClassSchema()));
+        this.workers = new Topic<>(WORKERS, Serdes.String(), ConfluentAvroSerde.forValues(registry, WorkerAnnounced.getClassSchema()));
     }
 
     public Topic<String, JobCommand> commands() {
@@ -103,6 +112,10 @@ public final class JobTopics {
         return webhookAttempts;
     }
 
+    public Topic<String, WorkerAnnounced> workers() {
+        return workers;
+    }
+
     /** The value schema the code writes to each topic, by subject. */
     public static Map<String, Schema> valueSchemasBySubject() {
         Map<String, Schema> schemas = new LinkedHashMap<>();
@@ -113,6 +126,7 @@ public final class JobTopics {
         schemas.put(API_KEYS + "-value", ApiKeyEvent.getClassSchema());
         schemas.put(WEBHOOK_SUBSCRIPTIONS + "-value", WebhookSubscriptionEvent.getClassSchema());
         schemas.put(WEBHOOK_ATTEMPTS + "-value", WebhookAttempt.getClassSchema());
+        schemas.put(WORKERS + "-value", WorkerAnnounced.getClassSchema());
         return schemas;
     }
 }

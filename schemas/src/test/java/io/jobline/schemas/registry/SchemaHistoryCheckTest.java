@@ -35,7 +35,7 @@ class SchemaHistoryCheckTest {
         JobTopics.valueSchemasBySubject().forEach((subject, schema) ->
                 assertThat(registry.schemaById(registry.idFor(subject, schema))).isEqualTo(schema));
         assertThat(history.subjects()).containsExactly("api-keys-value", "job-commands-value", "job-events-value", "job-offers-value", "job-types-value",
-                "webhook-attempts-value", "webhook-subscriptions-value");
+                "webhook-attempts-value", "webhook-subscriptions-value", "workers-value");
     }
 
     @Test

@@ -60,6 +60,22 @@ class ConfluentAvroSerdeTest {
     }
 
     @Test
+    void shouldReadBackARecordWithAnEnum() {
+        Serde<io.jobline.schemas.worker.WorkerAnnounced> workers = ConfluentAvroSerde.forValues(
+                new MapRegistry(Map.of(23, io.jobline.schemas.worker.WorkerAnnounced.getClassSchema())),
+                io.jobline.schemas.worker.WorkerAnnounced.getClassSchema());
+        Instant at = Instant.ofEpochMilli(1000);
+        var announced = io.jobline.schemas.worker.WorkerAnnounced.newBuilder().setWorkerId("w1")
+                .setKind(io.jobline.schemas.worker.WorkerKind.EXTERNAL).setInstance("i1").setTypes(java.util.List.of("video"))
+                .setSlotsInUse(1).setJobs(java.util.List.of(new io.jobline.schemas.worker.HeldAttempt("j1", 2)))
+                .setStartedAt(at).setLastSeenAt(at).setAnnouncedAt(at).setHeartbeatIntervalMs(5000).setLostAfterMs(60000).build();
+
+        byte[] bytes = workers.serializer().serialize("workers", announced);
+
+        assertThat(workers.deserializer().deserialize("workers", bytes)).isEqualTo(announced);
+    }
+
+    @Test
     void shouldRegisterUnderTheTopicValueSubject() {
         var subjects = new java.util.ArrayList<String>();
         SchemaRegistry recording = new MapRegistry(Map.of(7, JobEvent.getClassSchema())) {
