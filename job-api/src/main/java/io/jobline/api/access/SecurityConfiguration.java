@@ -65,6 +65,9 @@ class SecurityConfiguration {
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/api/session", OidcLoginController.START, OidcLoginController.CALLBACK).permitAll()
+                        // The OpenAPI description and Swagger UI: documentation, public in every mode.
+                        .requestMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
+                                "/swagger-ui.html", "/swagger-ui/**").permitAll()
                         // The dashboard's own files: a browser loads them to sign in.
                         .requestMatchers(HttpMethod.GET, "/", "/index.html", "/app.js", "/app.css").permitAll()
                         .requestMatchers("/actuator/**").access(Needs.anyOf(ADMIN))
