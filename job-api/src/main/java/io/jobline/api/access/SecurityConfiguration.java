@@ -17,8 +17,10 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 import io.jobline.api.problem.ApiException;
+import io.jobline.api.problem.ProblemResponses;
 import io.jobline.api.system.JoblineProperties;
 
 /**
@@ -86,6 +88,16 @@ class SecurityConfiguration {
                         .requestMatchers("/ws").access(Needs.anyOf(JOBS_READ))
                         .anyRequest().access(Needs.anyCaller()));
         return http.build();
+    }
+
+    /**
+     * A request the firewall refuses (an encoded slash, a percent sign, a control character in its URL): 400 as a
+     * problem, like every other bad request, not the servlet container's error page.
+     */
+    @Bean
+    RequestRejectedHandler requestRejected() {
+        return (request, response, e) -> ProblemResponses.write(response,
+                ApiException.badRequest("The request's URL is not allowed here: " + e.getMessage()), request.getRequestURI());
     }
 
     private static String lacking(Authentication authentication, Object needed) {
