@@ -67,19 +67,20 @@ class OpenApiConfiguration {
     /** Schemas of documentation only, which no controller method names: added to the components. */
     private static final List<Class<?>> DOCUMENTATION = List.of(Problem.class, JobEvent.class);
 
-    private static final Map<Integer, String> PROBLEM_DESCRIPTIONS = Map.of(
-            400, "Bad request: the problem's detail says what is wrong",
-            401, "No credentials from a client that needs them, or an unknown, revoked or expired key or token "
-                    + "(with WWW-Authenticate: Bearer)",
-            403, "The key lacks the scope this needs (or a signed-in browser's change came without its CSRF token or "
-                    + "from a foreign Origin)",
-            404, "Not found (another owner's job is not found either)",
-            409, "Conflicts with the current state: the problem says which",
-            413, "The body is over the size limit",
-            422, "Well-formed, but not acceptable: the problem says why",
-            429, "A limit was reached; Retry-After says when to try again",
-            503, "Kafka did not confirm in time, or the projections are catching up after a start; Retry-After says when to "
-                    + "try again");
+    private static final Map<Integer, String> PROBLEM_DESCRIPTIONS = Map.ofEntries(
+            Map.entry(400, "Bad request: the problem's detail says what is wrong"),
+            Map.entry(401, "No credentials from a client that needs them, or an unknown, revoked or expired key or token "
+                    + "(with WWW-Authenticate: Bearer)"),
+            Map.entry(403, "The key lacks the scope this needs (or a signed-in browser's change came without its CSRF token or "
+                    + "from a foreign Origin)"),
+            Map.entry(404, "Not found (another owner's job is not found either)"),
+            Map.entry(409, "Conflicts with the current state: the problem says which"),
+            Map.entry(413, "The body is over the size limit"),
+            Map.entry(415, "The body's Content-Type is not one this operation takes"),
+            Map.entry(422, "Well-formed, but not acceptable: the problem says why"),
+            Map.entry(429, "A limit was reached; Retry-After says when to try again"),
+            Map.entry(503, "Kafka did not confirm in time, or the projections are catching up after a start; Retry-After says when to "
+                    + "try again"));
 
     @Bean
     OpenAPI joblineOpenApi() {
@@ -181,7 +182,8 @@ class OpenApiConfiguration {
     OperationCustomizer securityAndProblems() {
         return (operation, handler) -> {
             boolean isPublic = handler.hasMethodAnnotation(Public.class);
-            Set<Integer> statuses = new java.util.TreeSet<>();
+            // Any request can be malformed (a URL the firewall refuses, a body that cannot be read).
+            Set<Integer> statuses = new java.util.TreeSet<>(List.of(400));
             if (!isPublic) {
                 statuses.add(401);
                 statuses.add(403);

@@ -71,7 +71,7 @@ class SubmitJobController {
     @ApiResponse(responseCode = "429", description = "The owner's submit rate or active jobs quota is reached")
     @ApiResponse(responseCode = "503", description = "Kafka did not confirm in time: the job may or may not exist; retry "
             + "with the same Idempotency-Key")
-    @Problems({400, 409, 413, 422, 429, 503})
+    @Problems({400, 409, 413, 415, 422, 429, 503})
     ResponseEntity<SubmittedJob> submitJson(@io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
             mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = SubmitDocs.JobRequest.class)))
                                             @RequestBody JsonNode body,
@@ -146,7 +146,7 @@ class SubmitJobController {
             + "unconfirmed (send the batch again with the same Idempotency-Key)")
     @ApiResponse(responseCode = "422", description = "The Idempotency-Key was used with a different batch")
     @ApiResponse(responseCode = "503", description = "Kafka confirmed none in time; the problem lists every job in jobs")
-    @Problems({400, 413, 422, 429, 503})
+    @Problems({400, 413, 415, 422, 429, 503})
     ResponseEntity<BatchAnswer> submitBatch(@io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
             mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = SubmitDocs.BatchRequest.class)))
                                             @RequestBody JsonNode body,
