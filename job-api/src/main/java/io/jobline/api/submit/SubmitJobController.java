@@ -144,9 +144,10 @@ class SubmitJobController {
     @ApiResponse(responseCode = "200", description = "An Idempotency-Key replay that made no job now")
     @ApiResponse(responseCode = "207", description = "Kafka confirmed only some in time: those are pending, the others "
             + "unconfirmed (send the batch again with the same Idempotency-Key)")
+    @ApiResponse(responseCode = "409", description = "This Idempotency-Key's jobs were deleted (job_id names one)")
     @ApiResponse(responseCode = "422", description = "The Idempotency-Key was used with a different batch")
     @ApiResponse(responseCode = "503", description = "Kafka confirmed none in time; the problem lists every job in jobs")
-    @Problems({400, 413, 415, 422, 429, 503})
+    @Problems({400, 409, 413, 415, 422, 429, 503})
     ResponseEntity<BatchAnswer> submitBatch(@io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
             mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = SubmitDocs.BatchRequest.class)))
                                             @RequestBody JsonNode body,
