@@ -98,6 +98,42 @@ class BadRequestIT {
         assertThat(response.header("Content-Type")).contains("application/problem+json");
     }
 
+    /** Found by Schemathesis: a query string the container refuses (a parameter without a name) got Spring Boot's error JSON. */
+    @Test
+    void shouldAnswerAQueryStringTheContainerRefusesWithAProblem() {
+        Response response = client.get("/api/jobs?=x");
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(400);
+        assertThat(response.header("Content-Type")).contains("application/problem+json");
+        assertThat(response.json().get("title").asString()).isEqualTo("Bad Request");
+    }
+
+    /** Found by Schemathesis: a multipart Content-Type without a boundary was a 500 on every endpoint with a body. */
+    @ParameterizedTest
+    @CsvSource({"POST,/api/jobs", "POST,/api/ws-tickets", "PUT,/api/job-types/x",
+            "PUT,/api/jobs/e3e70682-c209-1cac-a29f-6fbed82c07cd/attempts/1/artifacts/a.txt"})
+    void shouldAnswerAMultipartBodyWithoutBoundaryWithAProblem(String method, String path) {
+        long before = appended();
+
+        Response response = client.send(path, method, "multipart/form-data", "{}");
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(400);
+        assertThat(response.header("Content-Type")).contains("application/problem+json");
+        assertThat(response.json().get("detail").asString()).contains("multipart/form-data body cannot be read");
+        assertThat(appended()).isEqualTo(before);
+    }
+
+    /** Found by Schemathesis: a URL the firewall refuses was answered with the container's error JSON, not a problem. */
+    @ParameterizedTest
+    @CsvSource({"/api/jobs/%3B%C2%87/result", "/api/jobs/a%25b/events", "/schema-registry/schemas/ids/%25"})
+    void shouldAnswerARefusedUrlWithAProblem(String path) {
+        Response response = client.get(path);
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(400);
+        assertThat(response.header("Content-Type")).contains("application/problem+json");
+        assertThat(response.json().get("detail").asString()).contains("URL is not allowed");
+    }
+
     @Test
     void shouldRejectAMultipartSubmitWithoutTypeOrWithBadInputJson() {
         assertThat(client.postMultipart("/api/jobs", Map.of("input", "{}"), Map.of()).status()).isEqualTo(400);

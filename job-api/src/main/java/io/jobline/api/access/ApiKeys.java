@@ -60,7 +60,15 @@ public class ApiKeys implements AutoCloseable {
     }
 
     /** A POST's body. */
-    public record NewKeyRequest(String owner, List<String> scopes, Instant expiresAt, List<String> types) {
+    @io.swagger.v3.oas.annotations.media.Schema(name = "NewApiKey")
+    public record NewKeyRequest(
+            @io.swagger.v3.oas.annotations.media.Schema(requiredMode = io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED,
+                    pattern = "^[A-Za-z0-9._@-]{1,128}$") String owner,
+            @io.swagger.v3.oas.annotations.media.Schema(requiredMode = io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED)
+            @io.swagger.v3.oas.annotations.media.ArraySchema(minItems = 1, schema = @io.swagger.v3.oas.annotations.media.Schema(
+                    allowableValues = {"jobs:read", "jobs:write", "worker", "admin"})) List<String> scopes,
+            @io.swagger.v3.oas.annotations.media.Schema(nullable = true, description = "In the future; absent: never") Instant expiresAt,
+            @io.swagger.v3.oas.annotations.media.Schema(nullable = true, description = "A worker key's job types") List<String> types) {
     }
 
     /** A key just made: the key itself is in {@code token}, here and nowhere else. */

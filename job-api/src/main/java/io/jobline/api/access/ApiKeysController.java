@@ -14,9 +14,18 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.jobline.api.openapi.Problems;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
 /** /api/keys (admin only): make a key (shown once), list keys (never their secrets), revoke one. */
 @RestController
 @RequestMapping("/api/keys")
+@Tag(name = "access", description = "API keys, browser sessions, tickets for streams")
 class ApiKeysController {
 
     private final ApiKeys keys;
@@ -26,7 +35,10 @@ class ApiKeysController {
     }
 
     /** A key as listed: everything but the key. */
-    record KeyResponse(String id, String owner, List<String> scopes, List<String> types, Instant expiresAt,
+    @Schema(name = "ApiKey")
+    record KeyResponse(String id, String owner, List<String> scopes,
+                       @Schema(description = "The job types a worker key may work on; empty: any") List<String> types,
+                       @Schema(nullable = true) Instant expiresAt,
                        boolean expired, Instant createdAt, String createdBy) {
 
         static KeyResponse of(ApiKey key, Instant now) {
@@ -37,14 +49,21 @@ class ApiKeysController {
     }
 
     /** A key just made, with the key itself: the only time it is shown. */
-    record CreatedResponse(String id, String key, String owner, List<String> scopes, List<String> types,
-                           Instant expiresAt, Instant createdAt, String message) {
+    @Schema(name = "CreatedApiKey")
+    record CreatedResponse(String id, @Schema(description = "The key: shown only this once") String key, String owner,
+                           List<String> scopes, List<String> types, @Schema(nullable = true) Instant expiresAt,
+                           Instant createdAt, String message) {
     }
 
     record KeyList(List<KeyResponse> keys, int count) {
     }
 
     @PostMapping
+    @Operation(operationId = "createApiKey", summary = "Make an API key (admin)", description = "The key is in the "
+            + "answer only: keep it. The first key ends protected mode for good.")
+    @ApiResponse(responseCode = "201", description = "The key", headers = @io.swagger.v3.oas.annotations.headers.Header(
+            name = "Location", description = "The key's URL", schema = @Schema(types = "string")))
+    @Problems({400, 413, 503})
     ResponseEntity<CreatedResponse> create(@RequestBody ApiKeys.NewKeyRequest body, @AuthenticationPrincipal Caller caller) {
         ApiKeys.Created created = keys.create(body, caller);
         KeyResponse key = KeyResponse.of(created.key(), keys.now());
@@ -55,6 +74,8 @@ class ApiKeysController {
     }
 
     @GetMapping
+    @Operation(operationId = "listApiKeys", summary = "Every API key, never the key itself (admin)")
+    @ApiResponse(responseCode = "200", description = "The keys")
     KeyList list() {
         Instant now = keys.now();
         List<KeyResponse> all = keys.all().stream().map(k -> KeyResponse.of(k, now)).toList();
@@ -62,6 +83,10 @@ class ApiKeysController {
     }
 
     @DeleteMapping("/{id}")
+    @Operation(operationId = "revokeApiKey", summary = "Revoke an API key (admin)",
+            description = "Refused on every request after this answers; its open streams are closed.")
+    @ApiResponse(responseCode = "204", description = "Revoked")
+    @Problems({404, 503})
     ResponseEntity<Void> revoke(@PathVariable String id, @AuthenticationPrincipal Caller caller) {
         keys.revoke(id, caller);
         return ResponseEntity.noContent().build();

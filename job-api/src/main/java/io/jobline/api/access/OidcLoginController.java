@@ -19,7 +19,15 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
+import io.jobline.api.openapi.Problems;
+import io.jobline.api.openapi.Public;
 import io.jobline.api.problem.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.jobline.api.system.JoblineProperties;
 
 /**
@@ -30,6 +38,7 @@ import io.jobline.api.system.JoblineProperties;
  * browser's session ({@link BrowserSession}), so the session ends when the token expires.
  */
 @RestController
+@Tag(name = "access")
 class OidcLoginController {
 
     static final String START = "/api/session/oidc";
@@ -49,6 +58,12 @@ class OidcLoginController {
     }
 
     @GetMapping(START)
+    @Public
+    @Operation(operationId = "startOidcSignIn", summary = "Sign a browser in at the identity provider",
+            description = "Redirects to the provider (authorization code with PKCE). 404 where it is not configured.")
+    @ApiResponse(responseCode = "302", description = "To the identity provider", headers = @io.swagger.v3.oas.annotations.headers.Header(
+            name = "Location", schema = @Schema(types = "string")))
+    @Problems({404})
     ResponseEntity<Void> start(HttpServletRequest request) {
         requireEnabled();
         String state = random();
@@ -62,6 +77,13 @@ class OidcLoginController {
     }
 
     @GetMapping(CALLBACK)
+    @Public
+    @Operation(operationId = "finishOidcSignIn", summary = "Where the identity provider sends the browser back",
+            description = "Exchanges the code for an access token, which becomes the session cookie, and redirects to /.")
+    @ApiResponse(responseCode = "302", description = "Signed in: to the dashboard", headers = @io.swagger.v3.oas.annotations.headers.Header(
+            name = "Location", schema = @Schema(types = "string")))
+    @ApiResponse(responseCode = "401", description = "The provider did not sign the user in, or its token is not accepted")
+    @Problems({400, 401, 404})
     ResponseEntity<Void> callback(@RequestParam(required = false) String code, @RequestParam(required = false) String state,
                                   @RequestParam(required = false) String error,
                                   @RequestParam(name = "error_description", required = false) String errorDescription,

@@ -17,8 +17,10 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 import io.jobline.api.problem.ApiException;
+import io.jobline.api.problem.ProblemResponses;
 import io.jobline.api.system.JoblineProperties;
 
 /**
@@ -67,6 +69,9 @@ class SecurityConfiguration {
                         // Another instance's question (the peer token is checked by PeerController).
                         .requestMatchers(HttpMethod.POST, "/internal/projections").permitAll()
                         .requestMatchers("/api/session", OidcLoginController.START, OidcLoginController.CALLBACK).permitAll()
+                        // The OpenAPI description and Swagger UI: documentation, public in every mode.
+                        .requestMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
+                                "/swagger-ui.html", "/swagger-ui/**").permitAll()
                         // The dashboard's own files: a browser loads them to sign in.
                         .requestMatchers(HttpMethod.GET, "/", "/index.html", "/app.js", "/app.css").permitAll()
                         .requestMatchers("/actuator/**").access(Needs.anyOf(ADMIN))
@@ -87,6 +92,16 @@ class SecurityConfiguration {
                         .requestMatchers("/ws").access(Needs.anyOf(JOBS_READ))
                         .anyRequest().access(Needs.anyCaller()));
         return http.build();
+    }
+
+    /**
+     * A request the firewall refuses (an encoded slash, a percent sign, a control character in its URL): 400 as a
+     * problem, like every other bad request, not the servlet container's error page.
+     */
+    @Bean
+    RequestRejectedHandler requestRejected() {
+        return (request, response, e) -> ProblemResponses.write(response,
+                ApiException.badRequest("The request's URL is not allowed here: " + e.getMessage()), request.getRequestURI());
     }
 
     private static String lacking(Authentication authentication, Object needed) {

@@ -1,8 +1,5 @@
 package io.jobline.api.control;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -13,12 +10,18 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.jobline.api.access.Caller;
 import io.jobline.api.command.CommandAppender;
+import io.jobline.api.openapi.Problems;
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.status.JobLookup;
 import io.jobline.api.status.RecentSubmissions;
 import io.jobline.core.command.JobCommands;
 import io.jobline.core.lifecycle.JobStatus;
 import io.jobline.projections.view.JobView;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * Cancel, retry and delete of the caller's own jobs (an admin's: any): checked against the job's current state, then
@@ -26,6 +29,7 @@ import io.jobline.projections.view.JobView;
  */
 @RestController
 @RequestMapping("/api/jobs")
+@Tag(name = "jobs")
 class JobControlController {
 
     private final JobLookup lookup;
@@ -41,7 +45,12 @@ class JobControlController {
     }
 
     @PostMapping("/{id}/cancel")
-    ResponseEntity<Map<String, Object>> cancel(@PathVariable String id, @AuthenticationPrincipal Caller caller) {
+    @Operation(operationId = "cancelJob", summary = "Cancel a pending or running job",
+            description = "A running job stops at its next progress report.")
+    @ApiResponse(responseCode = "202", description = "Cancellation accepted")
+    @ApiResponse(responseCode = "409", description = "The job is finished already")
+    @Problems({400, 404, 409, 503})
+    ResponseEntity<ControlAnswer> cancel(@Parameter(description = "The job's id", schema = @Schema(format = "uuid")) @PathVariable String id, @AuthenticationPrincipal Caller caller) {
         JobView job = lookup.require(id, caller);
         if (!job.status().isActive()) {
             throw ApiException.jobConflict("Job cannot be cancelled",
@@ -53,7 +62,12 @@ class JobControlController {
     }
 
     @PostMapping("/{id}/retry")
-    ResponseEntity<Map<String, Object>> retry(@PathVariable String id, @AuthenticationPrincipal Caller caller) {
+    @Operation(operationId = "retryJob", summary = "Retry a failed or cancelled job",
+            description = "A new attempt resumes after the last completed stage.")
+    @ApiResponse(responseCode = "202", description = "Retry accepted")
+    @ApiResponse(responseCode = "409", description = "The job is neither failed nor cancelled")
+    @Problems({400, 404, 409, 503})
+    ResponseEntity<ControlAnswer> retry(@Parameter(description = "The job's id", schema = @Schema(format = "uuid")) @PathVariable String id, @AuthenticationPrincipal Caller caller) {
         JobView job = lookup.require(id, caller);
         if (job.status() != JobStatus.FAILED && job.status() != JobStatus.CANCELLED) {
             throw ApiException.jobConflict("Job cannot be retried", "Only a failed or cancelled job can be retried; job "
@@ -65,7 +79,11 @@ class JobControlController {
     }
 
     @DeleteMapping("/{id}")
-    ResponseEntity<Map<String, Object>> delete(@PathVariable String id, @AuthenticationPrincipal Caller caller) {
+    @Operation(operationId = "deleteJob", summary = "Delete a job and its files",
+            description = "An active job is cancelled, then deleted. It disappears from listings within moments.")
+    @ApiResponse(responseCode = "202", description = "Deletion accepted")
+    @Problems({400, 404, 503})
+    ResponseEntity<ControlAnswer> delete(@Parameter(description = "The job's id", schema = @Schema(format = "uuid")) @PathVariable String id, @AuthenticationPrincipal Caller caller) {
         JobView job = lookup.require(id, caller);
         appender.append(commands.delete(job.jobId(), caller.owner(), "deleted by " + caller.owner()));
         recent.forget(job.jobId());
@@ -73,11 +91,7 @@ class JobControlController {
                 job.status().isActive() ? "The job is cancelled, then deleted" : "Deletion accepted"));
     }
 
-    private static Map<String, Object> answer(JobView job, String status, String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("job_id", job.jobId());
-        body.put("status", status);
-        body.put("message", message);
-        return body;
+    private static ControlAnswer answer(JobView job, String status, String message) {
+        return new ControlAnswer(job.jobId(), status, message);
     }
 }

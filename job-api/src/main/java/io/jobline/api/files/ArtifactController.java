@@ -21,7 +21,14 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.jobline.api.access.Caller;
 import io.jobline.api.access.JobAccess;
+import io.jobline.api.openapi.Problems;
 import io.jobline.api.problem.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.jobline.api.status.JobLookup;
 import io.jobline.core.files.FileStore;
 import io.jobline.core.files.SignedUrl;
@@ -37,6 +44,7 @@ import io.jobline.worker.StoredFile;
  * input files by URL).
  */
 @RestController
+@Tag(name = "jobs")
 class ArtifactController {
 
     private final JobLookup lookup;
@@ -48,8 +56,21 @@ class ArtifactController {
     }
 
     @GetMapping("/api/jobs/{id}/artifacts/{name}")
-    ResponseEntity<Resource> download(@PathVariable String id, @PathVariable String name,
-                                      @AuthenticationPrincipal Caller caller, HttpMethod method) throws IOException {
+    @Operation(operationId = "downloadJobFile", summary = "Download a job's file", description = "An artifact the job "
+            + "produced, or else an input file uploaded with it, as an attachment; a type a browser would run comes as "
+            + "application/octet-stream. Range requests are answered 206. From an object store: 307 to a presigned URL. "
+            + "The job's owner may download it, and a worker of the job's type.")
+    @ApiResponse(responseCode = "200", description = "The file", content = @Content(mediaType = "*/*",
+            schema = @Schema(types = "string", format = "binary")))
+    @ApiResponse(responseCode = "206", description = "The requested byte ranges", content = @Content(mediaType = "*/*",
+            schema = @Schema(types = "string", format = "binary")))
+    @ApiResponse(responseCode = "307", description = "From an object store: its presigned GET URL",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = "Location", schema = @Schema(types = "string")))
+    @ApiResponse(responseCode = "404", description = "No such job, or the job has no file of that name")
+    @Problems({400, 404, 416, 503})
+    ResponseEntity<Resource> download(@Parameter(description = "The job's id", schema = @Schema(format = "uuid")) @PathVariable String id, @PathVariable String name,
+                                      @AuthenticationPrincipal Caller caller, @Parameter(hidden = true) HttpMethod method)
+            throws IOException {
         JobView job = lookup.require(id);
         if (!JobAccess.readsFilesOf(caller, job.owner(), job.type())) {
             throw ApiException.jobNotFound(job.jobId());

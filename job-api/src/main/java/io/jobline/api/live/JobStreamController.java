@@ -14,7 +14,16 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.jobline.api.access.Caller;
+import io.jobline.api.openapi.OpenApiTicket;
+import io.jobline.api.openapi.Problems;
 import io.jobline.api.problem.ApiException;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.jobline.api.status.JobLookup;
 import io.jobline.api.system.JoblineProperties;
 
@@ -23,6 +32,7 @@ import io.jobline.api.system.JoblineProperties;
  * carries the caller's own jobs only (an admin's: all).
  */
 @RestController
+@Tag(name = "jobs")
 class JobStreamController {
 
     private static final long TIMEOUT_MS = TimeUnit.HOURS.toMillis(1);
@@ -45,7 +55,19 @@ class JobStreamController {
     }
 
     @GetMapping(path = "/api/jobs/{id}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter job(@PathVariable String id, @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
+    @Operation(operationId = "streamJob", summary = "Follow a job: Server-Sent Events", description = "The job's updates "
+            + "as they happen, until it is deleted or the stream is closed (at most an hour). A browser passes ?ticket= "
+            + "(POST /api/ws-tickets).")
+    @ApiResponse(responseCode = "200", description = "The stream", content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(types = "string",
+            description = "Server-Sent Events: each event's data is a message of the WebSocket protocol (docs/design.md), "
+                    + "its id what Last-Event-ID resumes from")))
+    @ApiResponse(responseCode = "400", description = "Last-Event-ID is not a sequence number, or the id not a UUID")
+    @ApiResponse(responseCode = "403", description = "A foreign Origin, or the key lacks jobs:read")
+    @ApiResponse(responseCode = "429", description = "Too many streams open, from this address or in all")
+    @Problems({400, 404, 429, 503})
+    @SecurityRequirement(name = OpenApiTicket.NAME)
+    SseEmitter job(@Parameter(description = "The job's id", schema = @Schema(format = "uuid")) @PathVariable String id,
+                   @Parameter(description = "Resume after this sequence number of the job")  @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
                    HttpServletRequest request, @AuthenticationPrincipal Caller caller) {
         String jobId = lookup.require(id, caller).jobId();
         Long after = null;
@@ -68,7 +90,17 @@ class JobStreamController {
     }
 
     @GetMapping(path = "/api/jobs/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter all(@RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
+    @Operation(operationId = "streamJobs", summary = "Follow all of the caller's jobs: Server-Sent Events",
+            description = "Every update of the caller's jobs (an admin's: all). With a Last-Event-ID that is no longer "
+                    + "available, the first message says to fetch /api/jobs again. A browser passes ?ticket=.")
+    @ApiResponse(responseCode = "200", description = "The stream", content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(types = "string",
+            description = "Server-Sent Events: each event's data is a message of the WebSocket protocol (docs/design.md), "
+                    + "its id what Last-Event-ID resumes from")))
+    @ApiResponse(responseCode = "403", description = "A foreign Origin, or the key lacks jobs:read")
+    @ApiResponse(responseCode = "429", description = "Too many streams open, from this address or in all")
+    @Problems({429})
+    @SecurityRequirement(name = OpenApiTicket.NAME)
+    SseEmitter all(@Parameter(description = "Resume after this event id") @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
                    HttpServletRequest request, @AuthenticationPrincipal Caller caller) {
         SseEmitter emitter = new SseEmitter(TIMEOUT_MS);
         Subscriber subscriber = register(emitter, false, request, caller);

@@ -15,6 +15,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import org.springframework.web.multipart.MultipartException;
+
 import io.jobline.worker.InvalidJobInputException;
 
 /**
@@ -49,6 +51,19 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         String reason = cause instanceof JacksonException json ? json.getOriginalMessage() : cause.getMessage();
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                 "The request body is not valid JSON: " + reason);
+        problem.setTitle("Malformed request body");
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    /**
+     * A multipart body that cannot be read (a multipart Content-Type without a boundary, a truncated body): the
+     * client's mistake, not the server's. Oversized uploads keep their 413 (the base class's handler).
+     */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ProblemDetail> unreadableMultipart(MultipartException e) {
+        Throwable cause = e.getMostSpecificCause();
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "The multipart/form-data body cannot be read: " + cause.getMessage());
         problem.setTitle("Malformed request body");
         return ResponseEntity.badRequest().body(problem);
     }

@@ -12,6 +12,12 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.jobline.schemas.registry.EmbeddedSchemaRegistry;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.jobline.schemas.registry.RegisteredSchema;
 import io.jobline.schemas.registry.SchemaHistory;
 import io.jobline.schemas.registry.SchemaRegistry;
@@ -23,6 +29,7 @@ import io.jobline.schemas.registry.SchemaRegistry;
  */
 @RestController
 @RequestMapping(value = "/schema-registry", produces = SchemaRegistryController.MEDIA_TYPE)
+@Tag(name = "schema registry", description = "The read side of the Confluent Schema Registry API, for the schemas this service writes")
 class SchemaRegistryController {
 
     static final String MEDIA_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -33,11 +40,32 @@ class SchemaRegistryController {
 
     private final SchemaHistory history;
 
+    /** Documentation only: the Schema Registry's error body. */
+    @Schema(name = "SchemaRegistryError")
+    record RegistryError(@Schema(example = "40401") int errorCode, String message) {
+    }
+
+    /** Documentation only: a schema by id. */
+    @Schema(name = "SchemaRegistrySchema")
+    record SchemaText(@Schema(description = "The Avro schema, as JSON text") String schema) {
+    }
+
+    /** Documentation only: a subject's version. */
+    @Schema(name = "SchemaRegistryVersion")
+    record SubjectVersion(String subject, int version, int id, @Schema(description = "The Avro schema, as JSON text") String schema) {
+    }
+
     SchemaRegistryController(SchemaRegistry registry) {
         this.history = registry instanceof EmbeddedSchemaRegistry embedded ? embedded.history() : null;
     }
 
     @GetMapping("/schemas/ids/{id}")
+    @Operation(operationId = "registrySchemaById", summary = "A schema by its id")
+    @ApiResponse(responseCode = "200", description = "The schema", content = @Content(mediaType = MEDIA_TYPE,
+            schema = @Schema(implementation = SchemaText.class)))
+    @ApiResponse(responseCode = "404", description = "No schema of that id (or an external registry is in use)", content = @Content(mediaType = MEDIA_TYPE,
+            schema = @Schema(implementation = RegistryError.class)))
+
     ResponseEntity<Object> schemaById(@PathVariable String id) {
         RegisteredSchema schema = parseInt(id) == null ? null : history().byId(parseInt(id)).orElse(null);
         if (schema == null) {
@@ -47,11 +75,23 @@ class SchemaRegistryController {
     }
 
     @GetMapping("/subjects")
+    @Operation(operationId = "registrySubjects", summary = "Every subject")
+    @ApiResponse(responseCode = "200", description = "The subjects", content = @Content(mediaType = MEDIA_TYPE,
+            array = @ArraySchema(schema = @Schema(types = "string"))))
+    @ApiResponse(responseCode = "404", description = "An external registry is in use", content = @Content(mediaType = MEDIA_TYPE,
+            schema = @Schema(implementation = RegistryError.class)))
+
     ResponseEntity<Object> subjects() {
         return ResponseEntity.ok(history().subjects());
     }
 
     @GetMapping("/subjects/{subject}/versions")
+    @Operation(operationId = "registryVersions", summary = "A subject's versions")
+    @ApiResponse(responseCode = "200", description = "The version numbers", content = @Content(mediaType = MEDIA_TYPE,
+            array = @ArraySchema(schema = @Schema(types = "integer", format = "int32"))))
+    @ApiResponse(responseCode = "404", description = "No such subject", content = @Content(mediaType = MEDIA_TYPE,
+            schema = @Schema(implementation = RegistryError.class)))
+
     ResponseEntity<Object> versions(@PathVariable String subject) {
         List<RegisteredSchema> versions = history().versions(subject);
         if (versions.isEmpty()) {
@@ -61,6 +101,14 @@ class SchemaRegistryController {
     }
 
     @GetMapping("/subjects/{subject}/versions/{version}")
+    @Operation(operationId = "registryVersion", summary = "A version of a subject")
+    @ApiResponse(responseCode = "200", description = "The version", content = @Content(mediaType = MEDIA_TYPE,
+            schema = @Schema(implementation = SubjectVersion.class)))
+    @ApiResponse(responseCode = "404", description = "No such subject or version", content = @Content(mediaType = MEDIA_TYPE,
+            schema = @Schema(implementation = RegistryError.class)))
+    @ApiResponse(responseCode = "422", description = "Not a version number nor latest", content = @Content(mediaType = MEDIA_TYPE,
+            schema = @Schema(implementation = RegistryError.class)))
+
     ResponseEntity<Object> version(@PathVariable String subject, @PathVariable String version) {
         return resolve(subject, version, schema -> {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -73,6 +121,14 @@ class SchemaRegistryController {
     }
 
     @GetMapping("/subjects/{subject}/versions/{version}/schema")
+    @Operation(operationId = "registryRawSchema", summary = "A version's schema itself")
+    @ApiResponse(responseCode = "200", description = "The Avro schema", content = @Content(mediaType = MEDIA_TYPE,
+            schema = @Schema(types = "object", description = "The Avro schema")))
+    @ApiResponse(responseCode = "404", description = "No such subject or version", content = @Content(mediaType = MEDIA_TYPE,
+            schema = @Schema(implementation = RegistryError.class)))
+    @ApiResponse(responseCode = "422", description = "Not a version number nor latest", content = @Content(mediaType = MEDIA_TYPE,
+            schema = @Schema(implementation = RegistryError.class)))
+
     ResponseEntity<Object> rawSchema(@PathVariable String subject, @PathVariable String version) {
         return resolve(subject, version, schema -> schema.schema().toString());
     }

@@ -10,40 +10,52 @@ import io.jobline.core.support.Json;
 import io.jobline.projections.view.AttemptError;
 import io.jobline.projections.view.JobView;
 import io.jobline.worker.StoredFile;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.databind.JsonNode;
 
 /** A job as the REST API shows it (field names become snake_case in JSON). */
 public record JobResponse(
-        String jobId,
+        @Schema(format = "uuid") String jobId,
         String type,
         String owner,
-        String status,
-        int progress,
-        String progressMessage,
-        String stage,
+        @Schema(allowableValues = {"pending", "running", "completed", "failed", "cancelled"}) String status,
+        @Schema(description = "Percent done, 0 to 100") int progress,
+        @Schema(nullable = true) String progressMessage,
+        @Schema(nullable = true, description = "The current (or last) stage's name") String stage,
         int stageNumber,
         int stagesTotal,
         List<StageResponse> stages,
         int attempt,
         int maxAttempts,
-        String error,
-        List<AttemptError> errors,
-        Instant nextAttemptAt,
+        @Schema(nullable = true, description = "The last attempt's error") String error,
+        @ArraySchema(schema = @Schema(implementation = AttemptErrorResponse.class)) List<AttemptError> errors,
+        @Schema(nullable = true, description = "When a failed attempt is retried") Instant nextAttemptAt,
         Instant createdAt,
-        Instant startedAt,
-        Instant completedAt,
+        @Schema(nullable = true) Instant startedAt,
+        @Schema(nullable = true) Instant completedAt,
         Instant updatedAt,
         Double elapsedSeconds,
+        @Schema(nullable = true, description = "At the rate progress moved since the job started; 0 once finished")
         Double estimatedSecondsRemaining,
-        JsonNode input,
-        List<FileResponse> files,
-        List<FileResponse> artifacts) {
+        @Schema(types = "object", description = "The job's input, sealed secrets masked") JsonNode input,
+        @Schema(description = "Files uploaded with the job") List<FileResponse> files,
+        @Schema(description = "Files the job produced") List<FileResponse> artifacts) {
 
-    public record StageResponse(int number, String name, Instant startedAt, Instant completedAt) {
+    public record StageResponse(int number, String name, @Schema(nullable = true) Instant startedAt,
+                                @Schema(nullable = true) Instant completedAt) {
+    }
+
+    /** Documentation only: an {@link AttemptError} as JSON. */
+    @Schema(name = "AttemptError")
+    record AttemptErrorResponse(int attempt, @Schema(nullable = true) Integer stage, String error,
+                                @Schema(nullable = true) Instant at) {
     }
 
     /** A downloadable file of the job, with its URL. */
-    public record FileResponse(String name, long size, String contentType, String url) {
+    public record FileResponse(String name, long size, String contentType,
+                               @Schema(description = "Where to download it (GET)", example = "/api/jobs/0f5c3a52-3b7e-4d0b-9a8e-8f1b2f6c9d10/artifacts/result.json")
+                               String url) {
 
         public static List<FileResponse> of(String jobId, List<StoredFile> files) {
             return files.stream().map(f -> new FileResponse(f.name(), f.size(), f.contentType(),

@@ -1,16 +1,19 @@
 package io.jobline.api.status;
 
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.jobline.api.access.Caller;
+import io.jobline.api.openapi.Problems;
 import io.jobline.api.problem.ApiException;
 import io.jobline.core.lifecycle.JobStatus;
 import io.jobline.projections.JobProjections;
@@ -22,6 +25,7 @@ import io.jobline.projections.stats.TypeStats;
  * own jobs (an admin's: of every job).
  */
 @RestController
+@Tag(name = "jobs")
 class JobStatsController {
 
     private final JobQueries queries;
@@ -33,7 +37,11 @@ class JobStatsController {
     }
 
     @GetMapping("/api/jobs/stats")
-    Map<String, Object> stats(@AuthenticationPrincipal Caller caller) {
+    @Operation(operationId = "getJobStats", summary = "Counts of the caller's jobs", description = "Retained jobs per status, "
+            + "and per type the success rate and average run time; of the caller's own jobs (an admin's: of every job).")
+    @ApiResponse(responseCode = "200", description = "The counts")
+    @Problems({503})
+    JobStats stats(@AuthenticationPrincipal Caller caller) {
         if (!projections.isCaughtUp()) {
             throw ApiException.catchingUp("the counts");
         }
@@ -46,18 +54,8 @@ class JobStatsController {
             }
         }
         byType.forEach(t -> t.counts().forEach((status, n) -> counts.merge(status, n, Long::sum)));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("counts", counts);
-        body.put("total", counts.values().stream().mapToLong(Long::longValue).sum());
-        body.put("types", byType.stream().map(t -> {
-            Map<String, Object> type = new LinkedHashMap<>();
-            type.put("type", t.type());
-            type.put("counts", t.counts());
-            type.put("total", t.total());
-            type.put("success_rate", t.successRate());
-            type.put("average_duration_seconds", t.averageDurationSeconds());
-            return type;
-        }).toList());
-        return body;
+        return new JobStats(counts, counts.values().stream().mapToLong(Long::longValue).sum(), byType.stream()
+                .map(t -> new JobStats.TypeCounts(t.type(), t.counts(), t.total(), t.successRate(), t.averageDurationSeconds()))
+                .toList());
     }
 }

@@ -1,9 +1,7 @@
 package io.jobline.api.status;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -15,6 +13,13 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.jobline.api.access.Caller;
+import io.jobline.api.openapi.Problems;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.jobline.api.access.JobAccess;
 import io.jobline.api.problem.ApiException;
 import io.jobline.core.files.FileStore;
@@ -32,6 +37,7 @@ import tools.jackson.databind.JsonNode;
 /** Reading jobs: one, a filtered list, a result, a history; the caller's own (an admin's: everyone's). */
 @RestController
 @RequestMapping("/api/jobs")
+@Tag(name = "jobs", description = "Submit, follow, control and delete jobs")
 class JobStatusController {
 
     static final int MAX_LIMIT = 1000;
@@ -51,7 +57,13 @@ class JobStatusController {
     }
 
     @GetMapping("/{id}")
-    JobResponse job(@PathVariable String id, @AuthenticationPrincipal Caller caller) {
+    @Operation(operationId = "getJob", summary = "A job", description = "The job's status, progress, stages, attempts, "
+            + "errors, input (secrets masked) and files.")
+    @ApiResponse(responseCode = "200", description = "The job")
+    @ApiResponse(responseCode = "400", description = "The id is not a UUID")
+    @Problems({400, 404, 503})
+    JobResponse job(@Parameter(description = "The job's id", schema = @Schema(format = "uuid")) @PathVariable String id,
+                    @AuthenticationPrincipal Caller caller) {
         return JobResponse.of(lookup.require(id, caller), Instant.now());
     }
 
@@ -61,13 +73,22 @@ class JobStatusController {
      * admin lists its own jobs only: {@code owner} is the caller, and another owner matches nothing.
      */
     @GetMapping
-    Map<String, Object> list(@RequestParam(required = false) String status,
-                             @RequestParam(required = false) String type,
-                             @RequestParam(required = false) String owner,
-                             @RequestParam(defaultValue = "50") int limit,
-                             @RequestParam(defaultValue = "0") int offset,
-                             @RequestParam(required = false) String after,
-                             @AuthenticationPrincipal Caller caller) {
+    @Operation(operationId = "listJobs", summary = "A page of the caller's jobs, newest first", description = "Page on with "
+            + "after= (the previous page's next_after); offset= skips jobs by counting them. A caller that is not an admin "
+            + "lists its own jobs only.")
+    @ApiResponse(responseCode = "200", description = "The page")
+    @Problems({400, 503})
+    JobList list(@Parameter(description = "Only jobs of this status", schema = @Schema(allowableValues = {"pending",
+                         "running", "completed", "failed", "cancelled"})) @RequestParam(required = false) String status,
+                 @Parameter(description = "Only jobs of this type") @RequestParam(required = false) String type,
+                 @Parameter(description = "Only jobs of this owner (an admin's filter; another caller sees its own only)")
+                 @RequestParam(required = false) String owner,
+                 @Parameter(schema = @Schema(minimum = "1", maximum = "" + MAX_LIMIT, defaultValue = "50"))
+                 @RequestParam(defaultValue = "50") int limit,
+                 @Parameter(schema = @Schema(minimum = "0", maximum = "" + MAX_OFFSET, defaultValue = "0"))
+                 @RequestParam(defaultValue = "0") int offset,
+                 @Parameter(description = "The previous page's next_after") @RequestParam(required = false) String after,
+                 @AuthenticationPrincipal Caller caller) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ApiException.badRequest("limit must be from 1 to " + MAX_LIMIT);
         }
@@ -86,26 +107,27 @@ class JobStatusController {
                 ? queries.list(new JobFilter(status(status), blankToNull(type), listed.owner()), limit, offset, after)
                 : new JobPage(List.of(), 0, null);
         Instant now = Instant.now();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("jobs", page.jobs().stream().map(j -> JobResponse.of(j, now)).toList());
-        body.put("count", page.count());
-        body.put("limit", limit);
-        body.put("offset", offset);
-        body.put("next_after", page.next());
-        return body;
+        return new JobList(page.jobs().stream().map(j -> JobResponse.of(j, now)).toList(), page.count(), limit, offset,
+                page.next());
     }
 
     @GetMapping("/{id}/result")
-    ResponseEntity<Object> result(@PathVariable String id, @AuthenticationPrincipal Caller caller) throws java.io.IOException {
+    @Operation(operationId = "getJobResult", summary = "A job's result", description = "200 with the result once the job "
+            + "completed; 202 with the job while it is pending or running; 409 when it failed or was cancelled.")
+    @ApiResponse(responseCode = "200", description = "The job completed: its result and artifacts",
+            content = @Content(schema = @Schema(implementation = JobResult.class)))
+    @ApiResponse(responseCode = "202", description = "Not finished yet: the job as GET /api/jobs/{id} shows it",
+            content = @Content(schema = @Schema(implementation = JobResponse.class)))
+    @ApiResponse(responseCode = "409", description = "The job failed or was cancelled: it has no result (job_status and "
+            + "error say why)")
+    @Problems({400, 404, 409, 503})
+    ResponseEntity<Object> result(@Parameter(description = "The job's id", schema = @Schema(format = "uuid")) @PathVariable String id,
+                                  @AuthenticationPrincipal Caller caller) throws java.io.IOException {
         JobView job = lookup.require(id, caller);
         switch (job.status()) {
             case COMPLETED -> {
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("job_id", job.jobId());
-                body.put("status", job.status().wireName());
-                body.put("result", result(job));
-                body.put("artifacts", JobResponse.FileResponse.of(job.jobId(), job.artifacts()));
-                return ResponseEntity.ok(body);
+                return ResponseEntity.ok(new JobResult(job.jobId(), job.status().wireName(), result(job),
+                        JobResponse.FileResponse.of(job.jobId(), job.artifacts())));
             }
             case FAILED, CANCELLED -> throw ApiException.jobConflict("Job has no result", "Job " + job.jobId() + " is "
                     + job.status().wireName() + (job.error() == null ? "" : ": " + job.error()), job.jobId(),
@@ -118,9 +140,16 @@ class JobStatusController {
 
     /** The job's events in order, a page at a time: {@code after} a sequence number, at most {@code limit}. */
     @GetMapping("/{id}/events")
-    Map<String, Object> events(@PathVariable String id, @RequestParam(defaultValue = "0") long after,
-                               @RequestParam(defaultValue = "" + MAX_EVENTS) int limit,
-                               @AuthenticationPrincipal Caller caller) {
+    @Operation(operationId = "listJobEvents", summary = "A job's events, in order", description = "A page of the job's "
+            + "history: the events after sequence number after=, at most limit=.")
+    @ApiResponse(responseCode = "200", description = "The page")
+    @Problems({400, 404, 503})
+    EventPage events(@Parameter(description = "The job's id", schema = @Schema(format = "uuid")) @PathVariable String id,
+                     @Parameter(description = "A sequence number: the events after it", schema = @Schema(minimum = "0",
+                             defaultValue = "0")) @RequestParam(defaultValue = "0") long after,
+                     @Parameter(schema = @Schema(minimum = "1", maximum = "" + MAX_EVENTS, defaultValue = "" + MAX_EVENTS))
+                     @RequestParam(defaultValue = "" + MAX_EVENTS) int limit,
+                     @AuthenticationPrincipal Caller caller) {
         if (after < 0) {
             throw ApiException.badRequest("after must be a sequence number (0 or more)");
         }
@@ -129,12 +158,8 @@ class JobStatusController {
         }
         JobView job = lookup.require(id, caller);
         List<JobEvent> page = queries.history(job.jobId(), after, limit);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("job_id", job.jobId());
-        body.put("events", page.stream().map(EventJson::of).toList());
-        body.put("count", page.size());
-        body.put("next_after", page.size() == limit ? page.get(page.size() - 1).getSequence() : null);
-        return body;
+        return new EventPage(job.jobId(), page.stream().<JsonNode>map(EventJson::of).toList(), page.size(),
+                page.size() == limit ? page.get(page.size() - 1).getSequence() : null);
     }
 
     private JsonNode result(JobView job) throws java.io.IOException {

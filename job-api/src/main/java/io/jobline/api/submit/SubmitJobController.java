@@ -22,7 +22,15 @@ import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.multipart.MultipartHttpServletRequest;
 
 import io.jobline.api.access.Caller;
+import io.jobline.api.openapi.Problems;
 import io.jobline.api.problem.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.jobline.core.support.Json;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -30,6 +38,7 @@ import tools.jackson.databind.JsonNode;
 /** POST /api/jobs, as JSON or as multipart/form-data with files; the job's owner is the caller. */
 @RestController
 @RequestMapping("/api/jobs")
+@Tag(name = "jobs")
 class SubmitJobController {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -45,8 +54,29 @@ class SubmitJobController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<SubmittedJob> submitJson(@RequestBody JsonNode body,
-                                            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+    @Operation(operationId = "submitJob", summary = "Submit a job", description = "As JSON, or as multipart/form-data "
+            + "with files. The job's owner is the caller. An unknown type or an input its schema refuses gets 400 (errors "
+            + "lists every violation). With an Idempotency-Key, the same request within 24 h answers the job it made.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = SubmitDocs.JobRequest.class)),
+            @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = SubmitDocs.Form.class))}))
+    @ApiResponse(responseCode = "202", description = "Accepted: a new job, pending", headers = @Header(name = "Location",
+            description = "The job's URL", schema = @Schema(types = "string")))
+    @ApiResponse(responseCode = "200", description = "The job this Idempotency-Key made before; nothing new",
+            headers = @Header(name = "Location", description = "The job's URL", schema = @Schema(types = "string")))
+    @ApiResponse(responseCode = "409", description = "A job of the type with the same dedup key is pending or running, "
+            + "or this Idempotency-Key's job was deleted (job_id names it)")
+    @ApiResponse(responseCode = "413", description = "The body, an upload, or the owner's upload quota is over its limit")
+    @ApiResponse(responseCode = "422", description = "The Idempotency-Key was used with a different request")
+    @ApiResponse(responseCode = "429", description = "The owner's submit rate or active jobs quota is reached")
+    @ApiResponse(responseCode = "503", description = "Kafka did not confirm in time: the job may or may not exist; retry "
+            + "with the same Idempotency-Key")
+    @Problems({400, 409, 413, 415, 422, 429, 503})
+    ResponseEntity<SubmittedJob> submitJson(@io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = SubmitDocs.JobRequest.class)))
+                                            @RequestBody JsonNode body,
+                                            @Parameter(description = "1 to 255 visible ASCII characters: the same key within 24 hours answers the job(s) it made",
+                    schema = @Schema(pattern = "^[\\x21-\\x7e]{1,255}$")) @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
                                             @AuthenticationPrincipal Caller caller) {
         return answer(submitter.submit(jsonRequest(body, idempotencyKey, caller.owner())));
     }
@@ -69,8 +99,27 @@ class SubmitJobController {
     }
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<SubmittedJob> submitMultipart(MultipartHttpServletRequest request,
-                                                 @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+    @Operation(operationId = "submitJob", summary = "Submit a job", description = "As JSON, or as multipart/form-data "
+            + "with files. The job's owner is the caller. An unknown type or an input its schema refuses gets 400 (errors "
+            + "lists every violation). With an Idempotency-Key, the same request within 24 h answers the job it made.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = SubmitDocs.JobRequest.class)),
+            @Content(mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = SubmitDocs.Form.class))}))
+    @ApiResponse(responseCode = "202", description = "Accepted: a new job, pending", headers = @Header(name = "Location",
+            description = "The job's URL", schema = @Schema(types = "string")))
+    @ApiResponse(responseCode = "200", description = "The job this Idempotency-Key made before; nothing new",
+            headers = @Header(name = "Location", description = "The job's URL", schema = @Schema(types = "string")))
+    @ApiResponse(responseCode = "409", description = "A job of the type with the same dedup key is pending or running, "
+            + "or this Idempotency-Key's job was deleted (job_id names it)")
+    @ApiResponse(responseCode = "413", description = "The body, an upload, or the owner's upload quota is over its limit")
+    @ApiResponse(responseCode = "422", description = "The Idempotency-Key was used with a different request")
+    @ApiResponse(responseCode = "429", description = "The owner's submit rate or active jobs quota is reached")
+    @ApiResponse(responseCode = "503", description = "Kafka did not confirm in time: the job may or may not exist; retry "
+            + "with the same Idempotency-Key")
+    @Problems({400, 409, 413, 422, 429, 503})
+    ResponseEntity<SubmittedJob> submitMultipart(@Parameter(hidden = true) MultipartHttpServletRequest request,
+                                                 @Parameter(description = "1 to 255 visible ASCII characters: the same key within 24 hours answers the job(s) it made",
+                    schema = @Schema(pattern = "^[\\x21-\\x7e]{1,255}$")) @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
                                                  @AuthenticationPrincipal Caller caller) {
         String type = request.getParameter("type");
         if (type == null || type.isBlank()) {
@@ -90,8 +139,21 @@ class SubmitJobController {
      * Kafka confirmed only some in time, 503 when it confirmed none; the body lists every job either way.
      */
     @PostMapping(path = "/batch", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Map<String, Object>> submitBatch(@RequestBody JsonNode body,
-                                                    @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+    @Operation(operationId = "submitJobBatch", summary = "Submit up to 1,000 JSON jobs at once", description = "All are "
+            + "checked before any is appended: a bad one rejects the batch (400, naming its index). No files or dedup keys.")
+    @ApiResponse(responseCode = "202", description = "Every job accepted")
+    @ApiResponse(responseCode = "200", description = "An Idempotency-Key replay that made no job now")
+    @ApiResponse(responseCode = "207", description = "Kafka confirmed only some in time: those are pending, the others "
+            + "unconfirmed (send the batch again with the same Idempotency-Key)")
+    @ApiResponse(responseCode = "409", description = "This Idempotency-Key's jobs were deleted (job_id names one)")
+    @ApiResponse(responseCode = "422", description = "The Idempotency-Key was used with a different batch")
+    @ApiResponse(responseCode = "503", description = "Kafka confirmed none in time; the problem lists every job in jobs")
+    @Problems({400, 409, 413, 415, 422, 429, 503})
+    ResponseEntity<BatchAnswer> submitBatch(@io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = SubmitDocs.BatchRequest.class)))
+                                            @RequestBody JsonNode body,
+                                            @Parameter(description = "1 to 255 visible ASCII characters: the same key within 24 hours answers the job(s) it made",
+                    schema = @Schema(pattern = "^[\\x21-\\x7e]{1,255}$")) @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
                                                     @AuthenticationPrincipal Caller caller) {
         JsonNode jobs = body == null ? null : body.get("jobs");
         if (body == null || !body.isObject() || body.size() != 1 || jobs == null || !jobs.isArray() || jobs.isEmpty()) {
@@ -111,21 +173,23 @@ class SubmitJobController {
         }
         BatchSubmitter.Outcome outcome = batches.submit(requests, caller.owner(), idempotencyKey);
         long unconfirmed = outcome.unconfirmed();
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("count", outcome.jobs().size());
-        answer.put("accepted", outcome.jobs().size() - unconfirmed);
-        answer.put("unconfirmed", unconfirmed);
-        answer.put("jobs", outcome.jobs());
+        BatchAnswer batch = new BatchAnswer(outcome.jobs().size(), outcome.jobs().size() - unconfirmed, unconfirmed,
+                outcome.jobs());
         if (unconfirmed == outcome.jobs().size()) {
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("count", batch.count());
+            answer.put("accepted", batch.accepted());
+            answer.put("unconfirmed", batch.unconfirmed());
+            answer.put("jobs", batch.jobs());
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", "Kafka confirmed none of the "
                     + unconfirmed + " jobs in time; send the batch again" + (idempotencyKey == null
                     ? " (with an Idempotency-Key, to be sure each job is made once)" : " with the same Idempotency-Key"), answer,
                     ApiException.UNAVAILABLE_RETRY_AFTER);
         }
         if (unconfirmed > 0) {
-            return ResponseEntity.status(HttpStatus.MULTI_STATUS).body(answer);
+            return ResponseEntity.status(HttpStatus.MULTI_STATUS).body(batch);
         }
-        return (outcome.created() ? ResponseEntity.accepted() : ResponseEntity.ok()).body(answer);
+        return (outcome.created() ? ResponseEntity.accepted() : ResponseEntity.ok()).body(batch);
     }
 
     private static JsonNode formJson(MultipartHttpServletRequest request, String field) {

@@ -1,9 +1,15 @@
 package io.jobline.api.submit;
 
 import io.jobline.projections.view.JobView;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /** The answer about one submitted job: a new one, one an Idempotency-Key made before, or one not confirmed. */
-record SubmittedJob(String jobId, String status, String message) {
+record SubmittedJob(
+        @Schema(format = "uuid") String jobId,
+        @Schema(description = "pending for a new job; a replayed Idempotency-Key's job's status; unconfirmed in a batch "
+                + "when Kafka did not confirm it in time", allowableValues = {"pending", "running", "completed", "failed",
+                "cancelled", "unconfirmed"}) String status,
+        String message) {
 
     static final String UNCONFIRMED = "unconfirmed";
 

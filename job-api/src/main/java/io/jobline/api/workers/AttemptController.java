@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +21,14 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.UriUtils;
 
 import io.jobline.api.command.CommandAppender;
+import io.jobline.api.openapi.Problems;
 import io.jobline.api.problem.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.jobline.api.status.JobResponse.FileResponse;
 import io.jobline.api.workers.registry.ExternalWorkers;
 import io.jobline.core.command.JobCommands;
@@ -42,6 +48,7 @@ import tools.jackson.databind.JsonNode;
  */
 @RestController
 @RequestMapping("/api/jobs/{id}/attempts/{attempt}")
+@Tag(name = "workers", description = "The worker protocol (docs/worker-protocol.md)")
 class AttemptController {
 
     /** Larger checkpoints and results go to the file store, as artifacts, named in a small one. */
@@ -65,31 +72,54 @@ class AttemptController {
         this.files = files;
     }
 
-    record HeartbeatRequest(Integer stage, Double progress, String message) {
+    record HeartbeatRequest(@Schema(nullable = true, description = "The stage being run; absent: the current one") Integer stage,
+                            @Schema(nullable = true, minimum = "0", maximum = "1", description = "The fraction of the stage done; "
+                                    + "absent: a heartbeat only") Double progress,
+                            @Schema(nullable = true) String message) {
     }
 
-    record HeartbeatAnswer(boolean cancelRequested, Instant leaseExpiresAt) {
+    record HeartbeatAnswer(@Schema(description = "The job was cancelled: stop") boolean cancelRequested,
+                           @Schema(nullable = true, description = "Send the next heartbeat before this; null once cancelled")
+                           Instant leaseExpiresAt) {
     }
 
     /** @param nextStages for a job with dynamic stages: the stages still to run after this one; null: as planned */
-    record StageCompleteRequest(JsonNode checkpoint, List<String> nextStages) {
+    record StageCompleteRequest(@Schema(nullable = true, description = "Any JSON, at most 64 KiB: where the next attempt resumes")
+                                JsonNode checkpoint,
+                                @Schema(nullable = true, description = "A job with dynamic stages: the stages still to run "
+                                        + "after this one") List<String> nextStages) {
     }
 
-    record StageCompleteAnswer(Integer nextStage, Instant leaseExpiresAt) {
+    record StageCompleteAnswer(@Schema(nullable = true, description = "The stage to run now; null after the last")
+                               Integer nextStage, Instant leaseExpiresAt) {
     }
 
-    record CompleteRequest(JsonNode result) {
+    record CompleteRequest(@Schema(nullable = true, description = "Any JSON, at most 64 KiB (more: an artifact)") JsonNode result) {
     }
 
-    record FailRequest(String error, Boolean retryable) {
+    record FailRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = "\\S", description = "What went wrong")
+                       String error,
+                       @Schema(nullable = true, description = "false: fail the job without a retry; absent: true") Boolean retryable) {
     }
 
-    record ReleaseRequest(String reason) {
+    record ReleaseRequest(@Schema(nullable = true) String reason) {
+    }
+
+    /** The answer of complete, fail and release: what the job becomes. */
+    record AttemptAnswer(@Schema(allowableValues = {"completed", "pending", "failed"}) String status,
+                         @Schema(nullable = true) Instant nextAttemptAt) {
     }
 
     /** Progress and heartbeat in one: renews the lease, and says whether the job was cancelled. */
     @PostMapping("/heartbeat")
-    HeartbeatAnswer heartbeat(@PathVariable String id, @PathVariable int attempt, @RequestBody(required = false) HeartbeatRequest body) {
+    @Operation(operationId = "heartbeat", summary = "Report progress, renew the lease", description = "A heartbeat, "
+            + "with progress when given; says whether the job was cancelled.")
+    @ApiResponse(responseCode = "200", description = "The lease renewed, or cancel_requested")
+    @ApiResponse(responseCode = "409", description = "The attempt is no longer current (reason: superseded, cancelled, "
+            + "timed_out, finished): stop, and send nothing more for it")
+    @Problems({400, 404, 409, 413, 503})
+    HeartbeatAnswer heartbeat(@Parameter(description = "The job's id", schema = @Schema(format = "uuid")) @PathVariable String id, @Parameter(description = "The attempt number of the task", schema = @Schema(minimum = "1")) @PathVariable int attempt,
+                              @RequestBody(required = false) HeartbeatRequest body) {
         CurrentAttempt job;
         try {
             job = plans.latest(fence.check(id, attempt));
@@ -122,7 +152,15 @@ class AttemptController {
      * name the stages still to run after it ({@code next_stages}): they replace the rest of the plan.
      */
     @PostMapping("/stages/{stage}/complete")
-    StageCompleteAnswer completeStage(@PathVariable String id, @PathVariable int attempt, @PathVariable int stage,
+    @Operation(operationId = "completeStage", summary = "Complete a stage, start the next", description = "With its "
+            + "checkpoint. A repeat after a lost answer gets the same answer and appends nothing.")
+    @ApiResponse(responseCode = "200", description = "The next stage, if any")
+    @ApiResponse(responseCode = "409", description = "The attempt is no longer current (reason: superseded, cancelled, "
+            + "timed_out, finished): stop, and send nothing more for it")
+    @ApiResponse(responseCode = "422", description = "next_stages for a job whose plan is fixed")
+    @Problems({400, 404, 409, 413, 422, 503})
+    StageCompleteAnswer completeStage(@Parameter(description = "The job's id", schema = @Schema(format = "uuid")) @PathVariable String id, @Parameter(description = "The attempt number of the task", schema = @Schema(minimum = "1")) @PathVariable int attempt,
+                                      @Parameter(schema = @Schema(minimum = "1")) @PathVariable int stage,
                                       @RequestBody(required = false) StageCompleteRequest body) {
         CurrentAttempt job = plans.latest(fence.check(id, attempt));
         if (stage < 1 || stage > job.stagesTotal()) {
@@ -167,9 +205,18 @@ class AttemptController {
 
     /** Stores a file the attempt produced; the attempt's files are the job's artifacts when it completes. */
     @PutMapping("/artifacts/{name}")
-    ResponseEntity<FileResponse> uploadArtifact(@PathVariable String id, @PathVariable int attempt, @PathVariable String name,
-                                                @RequestHeader(value = "Content-Type", required = false) String contentType,
-                                                InputStream content) throws IOException {
+    @Operation(operationId = "uploadArtifact", summary = "Upload a file the attempt produced", description = "The "
+            + "attempt's files become the job's artifacts when it completes.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "The bytes",
+                    content = @Content(mediaType = "*/*", schema = @Schema(types = "string", format = "binary"))))
+    @ApiResponse(responseCode = "201", description = "Stored")
+    @ApiResponse(responseCode = "409", description = "The attempt is no longer current (reason: superseded, cancelled, "
+            + "timed_out, finished): stop, and send nothing more for it")
+    @Problems({400, 404, 409, 413, 503})
+    ResponseEntity<FileResponse> uploadArtifact(@Parameter(description = "The job's id", schema = @Schema(format = "uuid")) @PathVariable String id, @Parameter(description = "The attempt number of the task", schema = @Schema(minimum = "1")) @PathVariable int attempt, @PathVariable String name,
+                                                @Parameter(hidden = true) @RequestHeader(value = "Content-Type", required = false)
+                                                String contentType,
+                                                @Parameter(hidden = true) InputStream content) throws IOException {
         fence.check(id, attempt);
         String safe = safeName(name);
         StoredFile stored = files.save(id, artifactFolder(attempt), safe,
@@ -185,7 +232,7 @@ class AttemptController {
         }
     }
 
-    record UploadUrlRequest(String contentType) {
+    record UploadUrlRequest(@Schema(nullable = true, description = "absent: application/octet-stream") String contentType) {
     }
 
     /**
@@ -193,11 +240,19 @@ class AttemptController {
      * the worker's key, with exactly {@code headers}, until {@code expires_at}; else this service's own upload call
      * (the local store). Either way the file is one of the attempt's artifacts, taken when the attempt completes.
      */
-    record UploadUrlAnswer(String method, String url, Map<String, String> headers, boolean presigned, Instant expiresAt) {
+    record UploadUrlAnswer(@Schema(allowableValues = "PUT") String method, String url,
+                           @Schema(description = "Send exactly these headers") Map<String, String> headers,
+                           boolean presigned, @Schema(nullable = true) Instant expiresAt) {
     }
 
     @PostMapping("/artifacts/{name}/upload-url")
-    UploadUrlAnswer uploadUrl(@PathVariable String id, @PathVariable int attempt, @PathVariable String name,
+    @Operation(operationId = "artifactUploadUrl", summary = "Where to upload an artifact", description = "An object "
+            + "store's presigned URL (sent without the worker's key), or this service's own upload call.")
+    @ApiResponse(responseCode = "200", description = "Where to PUT the bytes")
+    @ApiResponse(responseCode = "409", description = "The attempt is no longer current (reason: superseded, cancelled, "
+            + "timed_out, finished): stop, and send nothing more for it")
+    @Problems({400, 404, 409, 413, 503})
+    UploadUrlAnswer uploadUrl(@Parameter(description = "The job's id", schema = @Schema(format = "uuid")) @PathVariable String id, @Parameter(description = "The attempt number of the task", schema = @Schema(minimum = "1")) @PathVariable int attempt, @PathVariable String name,
                               @RequestBody(required = false) UploadUrlRequest body) {
         fence.check(id, attempt);
         String safe = safeName(name);
@@ -211,7 +266,13 @@ class AttemptController {
 
     /** Completes the job (and its last stage) with its result and the artifacts uploaded in this attempt. */
     @PostMapping("/complete")
-    Map<String, Object> complete(@PathVariable String id, @PathVariable int attempt, @RequestBody(required = false) CompleteRequest body)
+    @Operation(operationId = "completeJob", summary = "Complete the job", description = "With its result and the "
+            + "artifacts uploaded in this attempt.")
+    @ApiResponse(responseCode = "200", description = "Completed")
+    @ApiResponse(responseCode = "409", description = "The attempt is no longer current (reason: superseded, cancelled, "
+            + "timed_out, finished): stop, and send nothing more for it")
+    @Problems({400, 404, 409, 413, 503})
+    AttemptAnswer complete(@Parameter(description = "The job's id", schema = @Schema(format = "uuid")) @PathVariable String id, @Parameter(description = "The attempt number of the task", schema = @Schema(minimum = "1")) @PathVariable int attempt, @RequestBody(required = false) CompleteRequest body)
             throws IOException {
         CurrentAttempt job = fence.check(id, attempt);
         String result = inlineJson("result", body == null ? null : body.result());
@@ -223,7 +284,13 @@ class AttemptController {
 
     /** Fails the attempt: retried after a backoff while the policy allows (and the error is retryable), else the job fails. */
     @PostMapping("/fail")
-    Map<String, Object> fail(@PathVariable String id, @PathVariable int attempt, @RequestBody FailRequest body) {
+    @Operation(operationId = "failAttempt", summary = "Fail the attempt", description = "Retried after a backoff while "
+            + "the policy allows and the error is retryable (status pending); else the job fails.")
+    @ApiResponse(responseCode = "200", description = "Failed: what the job becomes")
+    @ApiResponse(responseCode = "409", description = "The attempt is no longer current (reason: superseded, cancelled, "
+            + "timed_out, finished): stop, and send nothing more for it")
+    @Problems({400, 404, 409, 413, 503})
+    AttemptAnswer fail(@Parameter(description = "The job's id", schema = @Schema(format = "uuid")) @PathVariable String id, @Parameter(description = "The attempt number of the task", schema = @Schema(minimum = "1")) @PathVariable int attempt, @RequestBody FailRequest body) {
         CurrentAttempt job = fence.check(id, attempt);
         if (body == null || body.error() == null || body.error().isBlank()) {
             throw ApiException.badRequest("'error' must say what went wrong");
@@ -237,7 +304,13 @@ class AttemptController {
 
     /** Gives the job back unharmed: pending again at once, not counted as a failure. */
     @PostMapping("/release")
-    Map<String, Object> release(@PathVariable String id, @PathVariable int attempt, @RequestBody(required = false) ReleaseRequest body) {
+    @Operation(operationId = "releaseJob", summary = "Give the job back unharmed", description = "Pending again at once, "
+            + "not counted as a failure.")
+    @ApiResponse(responseCode = "200", description = "Released")
+    @ApiResponse(responseCode = "409", description = "The attempt is no longer current (reason: superseded, cancelled, "
+            + "timed_out, finished): stop, and send nothing more for it")
+    @Problems({400, 404, 409, 413, 503})
+    AttemptAnswer release(@Parameter(description = "The job's id", schema = @Schema(format = "uuid")) @PathVariable String id, @Parameter(description = "The attempt number of the task", schema = @Schema(minimum = "1")) @PathVariable int attempt, @RequestBody(required = false) ReleaseRequest body) {
         CurrentAttempt job = fence.check(id, attempt);
         appender.append(commands.release(id, job.workerId(), attempt, body == null ? null : truncate(body.reason())));
         workers.released(id, attempt);
@@ -265,10 +338,7 @@ class AttemptController {
         return text == null || text.length() <= 4000 ? text : text.substring(0, 4000);
     }
 
-    private static Map<String, Object> answer(JobStatus status, Instant nextAttemptAt) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", status.wireName());
-        body.put("next_attempt_at", nextAttemptAt);
-        return body;
+    private static AttemptAnswer answer(JobStatus status, Instant nextAttemptAt) {
+        return new AttemptAnswer(status.wireName(), nextAttemptAt);
     }
 }

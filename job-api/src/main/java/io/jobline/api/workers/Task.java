@@ -13,6 +13,7 @@ import io.jobline.core.secrets.SecretInputs;
 import io.jobline.core.secrets.SecretKeys;
 import io.jobline.core.support.Json;
 import io.jobline.schemas.offer.JobOffer;
+import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,20 +22,20 @@ import tools.jackson.databind.JsonNode;
  * send back as the {@code traceparent} header of its calls.
  */
 record Task(
-        String jobId,
+        @Schema(format = "uuid") String jobId,
         String type,
-        Integer typeVersion,
+        @Schema(nullable = true, description = "A declared type's version") Integer typeVersion,
         int attempt,
         int priority,
-        JsonNode input,
+        @Schema(types = "object", description = "The job's input, secrets opened") JsonNode input,
         List<String> stages,
-        int firstStage,
-        JsonNode checkpoint,
+        @Schema(description = "The stage to start at (after the last completed one)") int firstStage,
+        @Schema(description = "The last completed stage's checkpoint, or null") JsonNode checkpoint,
         List<TaskFile> files,
-        Map<String, Object> options,
+        @Schema(implementation = io.jobline.api.submit.SubmitDocs.Effective.class) Map<String, Object> options,
         long heartbeatIntervalMs,
         Instant leaseExpiresAt,
-        String traceparent) {
+        @Schema(nullable = true, description = "The W3C trace context of the job; null with tracing off") String traceparent) {
 
     /** @throws SecretKeys.SecretException when a secret of the input does not open with this process's keys */
     static Task of(OfferedJob job, Instant now, SecretInputs secrets, FileStore store) {

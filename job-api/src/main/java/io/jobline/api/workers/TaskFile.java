@@ -14,7 +14,9 @@ import io.jobline.worker.StoredFile;
  * answers with a redirect); {@code download_url}, for an object store, is a presigned GET straight from it, sent
  * without the worker's key, valid until {@code download_expires_at}. Null for the local store.
  */
-record TaskFile(String name, long size, String contentType, String url, String downloadUrl, Instant downloadExpiresAt) {
+record TaskFile(String name, long size, String contentType, String url,
+                @io.swagger.v3.oas.annotations.media.Schema(nullable = true) String downloadUrl,
+                @io.swagger.v3.oas.annotations.media.Schema(nullable = true) Instant downloadExpiresAt) {
 
     static List<TaskFile> of(String jobId, List<StoredFile> files, FileStore store) {
         return files.stream().map(file -> {

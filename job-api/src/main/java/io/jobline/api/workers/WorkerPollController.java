@@ -15,8 +15,15 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
 
 import io.jobline.api.access.Caller;
+import io.jobline.api.openapi.Problems;
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.workers.registry.ExternalWorkers;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.jobline.core.command.JobCommands;
 import io.jobline.core.command.KafkaCommandSender;
 import io.jobline.core.files.FileStore;
@@ -31,6 +38,7 @@ import io.jobline.processor.dispatch.Taker;
  * is released at once, unharmed. A worker key that names job types may poll for those only (403 otherwise).
  */
 @RestController
+@Tag(name = "workers")
 class WorkerPollController {
 
     static final Duration MAX_WAIT = Duration.ofSeconds(50);
@@ -59,10 +67,23 @@ class WorkerPollController {
         this.commands = commands;
     }
 
-    record PollRequest(String workerId, List<String> types, Long waitMs) {
+    record PollRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = "^[\\x21-\\x7e]{1,128}$")
+                       String workerId,
+                       @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+                       @io.swagger.v3.oas.annotations.media.ArraySchema(minItems = 1, maxItems = MAX_TYPES,
+                               schema = @Schema(pattern = "\\S")) List<String> types,
+                       @Schema(nullable = true, minimum = "0", maximum = "50000", description = "How long to wait for a job; "
+                               + "absent: 50000") Long waitMs) {
     }
 
     @PostMapping("/api/workers/poll")
+    @Operation(operationId = "pollForJob", summary = "Wait for a job of the worker's types", description = "A long poll, "
+            + "held until a job's start is granted to this worker (200 with the task) or wait_ms passes (204). A job "
+            + "granted to a poll whose client left is released at once, unharmed.")
+    @ApiResponse(responseCode = "200", description = "A task: run it, and report under /api/jobs/{id}/attempts/{attempt}")
+    @ApiResponse(responseCode = "204", description = "No job within wait_ms")
+    @ApiResponse(responseCode = "403", description = "The key lacks the worker scope, or may not work on one of the types")
+    @Problems({400, 413, 503})
     DeferredResult<ResponseEntity<Task>> poll(@RequestBody PollRequest request, @AuthenticationPrincipal Caller caller) {
         String workerId = request.workerId();
         if (workerId == null || !WORKER_ID.matcher(workerId).matches()) {
