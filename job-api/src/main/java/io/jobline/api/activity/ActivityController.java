@@ -21,6 +21,7 @@ import io.jobline.projections.stats.ActiveJobs;
  * priority, of every owner: the type counts are public to any key already).
  */
 @RestController
+@io.swagger.v3.oas.annotations.tags.Tag(name = "jobs")
 class ActivityController {
 
     private final RecentFinishes finishes;
@@ -34,6 +35,10 @@ class ActivityController {
     }
 
     @GetMapping("/api/jobs/activity")
+    @io.swagger.v3.oas.annotations.Operation(operationId = "getJobActivity", summary = "Finished jobs per minute and run "
+            + "times per type, over the last hour", description = "Of the caller's jobs (an admin's: all), as this "
+            + "instance folded them since it started")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "The activity")
     Activity activity(@RequestParam(required = false) String type, @AuthenticationPrincipal Caller caller) {
         Predicate<RecentFinishes.Finish> filter = f -> (type == null || type.isBlank() || type.equals(f.type()))
                 && (caller.isAdmin() || caller.owner().equals(f.owner()));
@@ -47,6 +52,10 @@ class ActivityController {
     }
 
     @GetMapping("/api/jobs/queues")
+    @io.swagger.v3.oas.annotations.Operation(operationId = "getJobQueues", summary = "Pending and running jobs per type "
+            + "and priority", description = "Of the partitions this instance holds")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "The queues")
+    @io.jobline.api.openapi.Problems({503})
     Queues queues() {
         if (!projections.isCaughtUp()) {
             throw ApiException.catchingUp("the queues");

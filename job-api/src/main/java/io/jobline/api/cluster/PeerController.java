@@ -15,6 +15,7 @@ import io.jobline.projections.query.JobQueries;
  * of the cluster may ask (the peer token); what is answered is this instance's stores, never another's.
  */
 @RestController
+@io.swagger.v3.oas.annotations.Hidden
 class PeerController {
 
     private final JobQueries queries;

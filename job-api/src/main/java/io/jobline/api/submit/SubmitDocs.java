@@ -20,7 +20,17 @@ public final class SubmitDocs {
                     pattern = "\\S", example = "demo") String type,
             @Schema(nullable = true, description = "The job's input: an object valid by the type's input_schema; "
                     + "absent or null: {}") java.util.Map<String, Object> input,
-            @Schema(nullable = true) Options options) {
+            @Schema(nullable = true) Options options,
+            @Schema(name = "notify", nullable = true) Notify webhook) {
+    }
+
+    @Schema(name = "Notify", additionalProperties = Schema.AdditionalPropertiesValue.FALSE,
+            description = "The job's own webhook (README: Webhooks)")
+    record Notify(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "An http(s) URL on a public address",
+                    example = "https://example.com/hooks/jobline") String url,
+            @Schema(nullable = true, description = "Which of the job's events are sent; absent: terminal")
+            @ArraySchema(schema = @Schema(allowableValues = {"terminal", "stage", "progress"})) List<String> events) {
     }
 
     @Schema(name = "SubmitOptions", additionalProperties = Schema.AdditionalPropertiesValue.FALSE,
@@ -51,6 +61,7 @@ public final class SubmitDocs {
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = "\\S", example = "csv-report") String type,
             @Schema(description = "JSON text of an object", example = "{\"delimiter\": \",\"}") String input,
             @Schema(description = "JSON text of SubmitOptions") String options,
+            @Schema(name = "notify", description = "JSON text of Notify") String webhook,
             @ArraySchema(schema = @Schema(types = "string", format = "binary")) List<String> file) {
     }
 

@@ -13,8 +13,15 @@ import java.util.List;
  *                   not known
  * @param jobs       the attempts it runs (null where the caller may not see job ids)
  */
-public record ListedWorker(String workerId, String kind, String status, List<String> instances, List<String> types,
-                           Integer slotsTotal, int slotsInUse, List<WorkerSnapshot.Attempt> jobs, Instant startedAt,
+@io.swagger.v3.oas.annotations.media.Schema(name = "Worker")
+public record ListedWorker(String workerId,
+                           @io.swagger.v3.oas.annotations.media.Schema(allowableValues = {"in-process", "external"}) String kind,
+                           @io.swagger.v3.oas.annotations.media.Schema(allowableValues = {"active", "idle", "lost"}) String status,
+                           List<String> instances, List<String> types,
+                           @io.swagger.v3.oas.annotations.media.Schema(nullable = true) Integer slotsTotal, int slotsInUse,
+                           @io.swagger.v3.oas.annotations.media.Schema(nullable = true, description = "The attempts it runs "
+                                   + "(admins only; null for others)") List<WorkerSnapshot.Attempt> jobs,
+                           @io.swagger.v3.oas.annotations.media.Schema(nullable = true) Instant startedAt,
                            Instant lastSeenAt) {
 
     ListedWorker withoutJobs() {

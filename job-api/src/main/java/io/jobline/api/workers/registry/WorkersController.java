@@ -14,6 +14,7 @@ import io.jobline.api.access.Caller;
  * another owner's job id is never confirmed to a non-admin (the slots in use still count them).
  */
 @RestController
+@io.swagger.v3.oas.annotations.tags.Tag(name = "workers")
 class WorkersController {
 
     private final WorkerDirectory directory;
@@ -26,6 +27,10 @@ class WorkersController {
     }
 
     @GetMapping("/api/workers")
+    @io.swagger.v3.oas.annotations.Operation(operationId = "listWorkers", summary = "Every worker any instance announced",
+            description = "In-process runners and external workers, with their types, slots and status (active, idle, "
+                    + "lost); the jobs they run are shown to admins only")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "The workers")
     WorkersAnswer workers(@AuthenticationPrincipal Caller caller) {
         List<ListedWorker> workers = directory.list();
         return new WorkersAnswer(caller.isAdmin() ? workers : workers.stream().map(ListedWorker::withoutJobs).toList());
