@@ -17,6 +17,7 @@ import io.jobline.core.command.JobCommands;
 import io.jobline.projections.query.JobFilter;
 import io.jobline.projections.query.JobQueries;
 import io.jobline.projections.view.JobView;
+import io.jobline.projections.JobProjections;
 import io.jobline.schemas.command.JobCommand;
 
 /**
@@ -31,21 +32,28 @@ class Retention {
     static final int BATCH = 500;
 
     private final JobQueries queries;
+    private final JobQueries ownPartitions;
     private final CommandAppender appender;
     private final JobCommands commands;
     private final Duration keepFinished;
     private final Clock clock = Clock.systemUTC();
 
-    Retention(JobQueries queries, CommandAppender appender, JobCommands commands, JoblineProperties properties) {
+    Retention(JobQueries queries, JobProjections projections, CommandAppender appender, JobCommands commands,
+              JoblineProperties properties) {
         this.queries = queries;
+        this.ownPartitions = projections.queries();
         this.appender = appender;
         this.commands = commands;
         this.keepFinished = properties.retention().finishedJobs();
     }
 
-    /** Deletes the jobs that finished before {@code cutoff}; returns their ids. */
+    /** Deletes the jobs that finished before {@code cutoff}, every instance's; returns their ids. */
     List<String> deleteFinishedBefore(Instant cutoff, String reason) {
-        List<String> expired = queries.list(JobFilter.ALL, Integer.MAX_VALUE, 0).jobs().stream()
+        return deleteFinishedBefore(queries, cutoff, reason);
+    }
+
+    private List<String> deleteFinishedBefore(JobQueries source, Instant cutoff, String reason) {
+        List<String> expired = source.list(JobFilter.ALL, Integer.MAX_VALUE, 0).jobs().stream()
                 .filter(job -> job.status().isFinished())
                 .filter(job -> finishedAt(job).isBefore(cutoff))
                 .map(JobView::jobId)
@@ -74,7 +82,8 @@ class Retention {
             return;
         }
         try {
-            deleteFinishedBefore(now().minus(keepFinished), "retention: finished more than " + keepFinished.toDays() + " days ago");
+            // Each instance deletes what its own partitions hold: with several instances, every job once.
+            deleteFinishedBefore(ownPartitions, now().minus(keepFinished), "retention: finished more than " + keepFinished.toDays() + " days ago");
         } catch (RuntimeException e) {
             log.warn("Retention run failed; it runs again in an hour: {}", e.toString());
         }
