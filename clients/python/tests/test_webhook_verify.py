@@ -114,3 +114,12 @@ def test_the_current_clock_is_the_default():
     assert verify(SECRET, headers(signed(timestamp=stamp), timestamp=stamp), BODY)["type"] == "job.completed"
     with pytest.raises(WebhookVerificationError, match="too old"):
         verify(SECRET, headers(signed(timestamp=1_600_000_000), timestamp=1_600_000_000), BODY)
+
+
+def test_http_servers_headers_are_read_as_they_come():
+    from email.message import Message
+    message = Message()  # what http.server's handler has as self.headers
+    for name, value in (("Webhook-Id", "dlv-1"), ("Webhook-Timestamp", str(NOW)), ("Webhook-Signature", signed())):
+        message[name] = value
+
+    assert verify(SECRET, message, BODY, now=NOW)["data"]["job_id"] == "j-1"
