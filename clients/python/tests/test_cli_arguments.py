@@ -22,6 +22,33 @@ def test_submit_takes_input_files_options_and_a_key():
     assert (args.idempotency_key, args.follow) == ("order-1", True)
 
 
+def test_submit_takes_a_webhook_and_its_events():
+    args = parser.parse(["submit", "noop", "--notify", "https://example.com/h", "--notify-events", "stage, terminal"])
+    assert (args.notify, args.notify_events) == ("https://example.com/h", ["stage", "terminal"])
+    assert parser.parse(["submit", "noop"]).notify is None
+
+
+def test_webhooks_take_an_action_and_its_arguments():
+    add = parser.parse(["webhooks", "add", "https://example.com/h", "--events", "terminal,progress",
+                        "--types", "noop,demo", "--json"])
+    assert (add.command, add.action, add.webhook_url) == ("webhooks", "add", "https://example.com/h")
+    assert (add.events, add.job_types, add.json) == (["terminal", "progress"], ["noop", "demo"], True)
+    assert parser.parse(["webhooks", "add", "https://example.com/h"]).events is None
+    assert parser.parse(["--json", "webhooks", "list"]).action == "ls"
+    removed = parser.parse(["webhooks", "delete", "whsub_1", "whsub_2"])
+    assert (removed.action, removed.webhook_ids) == ("rm", ["whsub_1", "whsub_2"])
+    assert parser.parse(["webhooks", "secret"]).action == "secret"
+    assert parser.parse(["deliveries", "j-1", "--json"]).job_id == "j-1"
+
+
+def test_notify_events_without_a_notify_url_is_a_usage_error(tmp_path):
+    err = io.StringIO()
+    code = main(["--url", "http://127.0.0.1:9", "submit", "noop", "--notify-events", "stage"],
+                environ={"JOBLINE_CONFIG": str(tmp_path / "none.toml")}, stdout=io.StringIO(), stderr=err)
+    assert code == Exit.USAGE
+    assert "--notify-events needs --notify" in err.getvalue()
+
+
 def test_an_option_value_that_is_not_json_is_taken_as_text():
     assert parser.option_pair("queue=fast lane") == ("queue", "fast lane")
     assert parser.option_pair("priority=-5") == ("priority", -5)
@@ -53,6 +80,11 @@ def test_an_alias_runs_its_command():
     ["submit", "demo", "--option", "no-equals-sign"],
     ["ls", "--status", "finished"],
     ["ls", "--limit", "0"],
+    ["submit", "noop", "--notify", "https://example.com/h", "--notify-events", "terminal,everything"],
+    ["webhooks"],
+    ["webhooks", "add"],
+    ["webhooks", "add", "https://example.com/h", "--events", ""],
+    ["webhooks", "rm"],
     ["frobnicate"],
     [],
 ])

@@ -134,3 +134,18 @@ def test_the_workers_table_says_dash_where_a_non_admin_sees_no_job_ids():
                            "instances": ["i"]}]).splitlines()[1]
 
     assert line.split()[4:6] == ["1/1", "-"]
+
+
+def test_a_deliverys_last_try_shows_its_answer_or_error_and_the_next_try_when_pending():
+    from jobline.cli.webhooks import last_try
+    delivered = {"status": "delivered", "attempts": [
+        {"attempt": 1, "at": "2026-12-02T01:31:11.271Z", "status_code": 500, "error": "HTTP 500: boom",
+         "duration_ms": 8, "delivered": False},
+        {"attempt": 2, "at": "2026-12-02T01:31:16.500Z", "status_code": 204, "error": None, "duration_ms": 12,
+         "delivered": True}]}
+    pending = {"status": "pending", "next_attempt_at": "2026-12-02T01:36:16.000Z",
+               "attempts": delivered["attempts"][:1]}
+
+    assert last_try(delivered) == "204 in 12 ms at 01:31:16.500"
+    assert last_try(pending) == "HTTP 500: boom in 8 ms at 01:31:11.271; next try at 01:36:16.000"
+    assert last_try({"status": "pending", "attempts": []}) == "-"

@@ -42,6 +42,28 @@ def test_a_submit_with_files_is_multipart_with_the_input_as_json_text(fake, clie
     assert second["files"] == {"sales.csv": b"region,amount\nnorth,10\n"}
 
 
+def test_notify_is_sent_as_the_jobs_webhook_in_json_and_in_multipart(fake, client, declared):
+    client.submit("echo", {"a": 1}, notify="https://example.com/hooks/jobs")
+    client.submit("echo", notify={"url": "https://example.com/h", "events": ("terminal", "stage")})
+    client.submit("echo", files={"a.txt": b"a"}, notify={"url": "https://example.com/m", "events": "progress,stage"})
+    client.submit("echo")
+
+    plain, with_events, multipart, without = fake.submissions
+    assert plain["body"] == {"type": "echo", "input": {"a": 1}, "notify": {"url": "https://example.com/hooks/jobs"}}
+    assert with_events["body"]["notify"] == {"url": "https://example.com/h", "events": ["terminal", "stage"]}
+    assert multipart["body"]["notify"] == {"url": "https://example.com/m", "events": ["progress", "stage"]}
+    assert multipart["files"] == {"a.txt": b"a"}
+    assert "notify" not in without["body"]
+
+
+def test_a_notify_without_a_url_is_refused_before_anything_is_sent(fake, client, declared):
+    with pytest.raises(ValueError, match="url"):
+        client.submit("echo", notify={"events": ["terminal"]})
+    with pytest.raises(TypeError):
+        client.submit("echo", notify=42)  # type: ignore[arg-type]
+    assert fake.submissions == []
+
+
 def test_an_error_answer_raises_a_problem_error_with_the_problems_fields(fake, client, declared):
     job_id = client.submit("echo")["job_id"]
     fake.cancel(job_id)

@@ -5,7 +5,9 @@ import type { WebSocketConstructor, WebSocketLike } from "./follow/websocket.js"
 import { encode, Http, problemFrom, readJson, webSocketUrl, type ConnectionOptions } from "./http.js";
 import {
   isTerminal, type EventPage, type Job, type JobEvent, type JobFilters, type JobOptions, type JobPage, type JobResult,
-  type JobTypeDeclaration, type JobTypeInfo, type JobUpdate, type SubmittedJob,
+  type JobTypeDeclaration, type JobTypeInfo, type JobUpdate, type SubmittedJob, type Notify,
+  type CreatedWebhookSubscription, type DeliveryList, type WebhookSecret, type WebhookSubscriptionList,
+  type WebhookSubscriptionRequest,
 } from "./types.js";
 
 export interface ClientOptions extends ConnectionOptions {
@@ -32,6 +34,12 @@ export interface SubmitOptions {
   files?: FileInput[] | Record<string, Blob | Uint8Array | string>;
   /** `Idempotency-Key`: the same key within 24 h answers the job it made (200) and makes none. */
   idempotencyKey?: string;
+  /**
+   * The job's own webhook: a URL (told of the job's end), or `{url, events}` with events among `terminal`, `stage`
+   * and `progress`. Deliveries are signed with the owner's secret (`webhookSecret()`; check them with
+   * `verifyWebhook`).
+   */
+  notify?: string | Notify;
   signal?: AbortSignal;
 }
 
@@ -63,17 +71,20 @@ export class JoblineClient {
   async submit(type: string, input?: Record<string, unknown>, submit: SubmitOptions = {}): Promise<SubmittedJob> {
     const headers: Record<string, string> = {};
     if (submit.idempotencyKey !== undefined) headers["Idempotency-Key"] = submit.idempotencyKey;
+    const notify = notifyBody(submit.notify);
     if (submit.files && Object.keys(submit.files).length > 0) {
       const form = new FormData();
       form.append("type", type);
       if (input !== undefined) form.append("input", JSON.stringify(input));
       if (submit.options !== undefined) form.append("options", JSON.stringify(submit.options));
+      if (notify !== undefined) form.append("notify", JSON.stringify(notify));
       for (const [name, blob] of fileParts(submit.files)) form.append("file", blob, name);
       return this.http.json("/api/jobs", { method: "POST", body: form, headers, signal: submit.signal }, [200, 202]);
     }
     const body: Record<string, unknown> = { type };
     if (input !== undefined) body.input = input;
     if (submit.options !== undefined) body.options = submit.options;
+    if (notify !== undefined) body.notify = notify;
     return this.http.json("/api/jobs", { method: "POST", json: body, headers, signal: submit.signal }, [200, 202]);
   }
 
@@ -150,6 +161,34 @@ export class JoblineClient {
     return response;
   }
 
+  /** The job's webhook deliveries, each with every try (`GET /api/jobs/{id}/deliveries`). */
+  deliveries(jobId: string, signal?: AbortSignal): Promise<DeliveryList> {
+    return this.http.json(`${jobPath(jobId)}/deliveries`, { signal });
+  }
+
+  /** The caller's webhook subscriptions (an admin's: everyone's). */
+  webhooks(signal?: AbortSignal): Promise<WebhookSubscriptionList> {
+    return this.http.json("/api/webhooks", { signal });
+  }
+
+  /**
+   * `POST /api/webhooks`: tells `url` about the caller's jobs submitted from now on (of `job_types` only, when given)
+   * for `events` (default `["terminal"]`). Answers the subscription with its `id` and the signing `secret`.
+   */
+  subscribeWebhook(subscription: WebhookSubscriptionRequest): Promise<CreatedWebhookSubscription> {
+    return this.http.json("/api/webhooks", { method: "POST", json: subscription }, [201]);
+  }
+
+  /** `DELETE /api/webhooks/{id}` (204); a ProblemError with status 404 when there is no such subscription. */
+  async deleteWebhook(id: string): Promise<void> {
+    await this.http.json(`/api/webhooks/${encode(id)}`, { method: "DELETE" }, [200, 204]);
+  }
+
+  /** The `whsec_...` secret the caller's webhooks are signed with: what `verifyWebhook` checks them with. */
+  webhookSecret(signal?: AbortSignal): Promise<WebhookSecret> {
+    return this.http.json("/api/webhooks/secret", { signal });
+  }
+
   /** `PUT /api/job-types/{name}` (201 the first time, 200 after). */
   declareType(name: string, declaration: JobTypeDeclaration): Promise<JobTypeInfo> {
     return this.http.json(`/api/job-types/${encode(name)}`, { method: "PUT", json: declaration }, [200, 201]);
@@ -220,6 +259,15 @@ export class JoblineClient {
 
 function jobPath(jobId: string): string {
   return `/api/jobs/${encode(jobId)}`;
+}
+
+function notifyBody(notify: SubmitOptions["notify"]): Notify | undefined {
+  if (notify === undefined || notify === null) return undefined;
+  if (typeof notify === "string") return { url: notify };
+  if (typeof notify.url !== "string") {
+    throw new TypeError("notify needs a url, like { url: \"https://example.com/hooks/jobs\", events: [\"terminal\"] }");
+  }
+  return { ...notify };
 }
 
 function fileParts(files: NonNullable<SubmitOptions["files"]>): Array<[string, Blob]> {

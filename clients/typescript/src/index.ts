@@ -8,3 +8,7 @@ export { FollowState } from "./follow/state.js";
 export type { WebSocketConstructor, WebSocketLike } from "./follow/websocket.js";
 export type { ConnectionOptions, FetchFunction } from "./http.js";
 export * from "./types.js";
+export {
+  DEFAULT_WEBHOOK_TOLERANCE_SECONDS, signWebhook, verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions,
+  type WebhookHeaders,
+} from "./webhooks.js";

@@ -173,3 +173,119 @@ export interface JobStatusMessage {
 }
 
 export type JobUpdate = JobProgressMessage | JobStatusMessage;
+
+/** Which events of a job a webhook is told of: its end, its stages' starts and ends, its progress reports. */
+export type WebhookEventKind = "terminal" | "stage" | "progress";
+
+/** A submit's `notify`: the job's own webhook. `events` defaults to `["terminal"]` (the job's end). */
+export interface Notify {
+  url: string;
+  events?: WebhookEventKind[];
+}
+
+/** The body of `POST /api/webhooks`. */
+export interface WebhookSubscriptionRequest {
+  url: string;
+  /** Default `["terminal"]`. */
+  events?: WebhookEventKind[];
+  /** Only jobs of these types; every type when absent or empty. */
+  job_types?: string[];
+}
+
+/** One of `GET /api/webhooks`. */
+export interface WebhookSubscription {
+  id: string;
+  owner: string;
+  url: string;
+  events: WebhookEventKind[];
+  job_types: string[];
+  created_at: string;
+  created_by?: string;
+  [field: string]: unknown;
+}
+
+/** `POST /api/webhooks` (201): the subscription, with the secret its deliveries are signed with. */
+export interface CreatedWebhookSubscription extends WebhookSubscription {
+  secret: string;
+}
+
+/** `GET /api/webhooks`. */
+export interface WebhookSubscriptionList {
+  webhooks: WebhookSubscription[];
+  count: number;
+  [field: string]: unknown;
+}
+
+/** `GET /api/webhooks/secret`: the `whsec_...` secret the owner's webhooks are signed with. */
+export interface WebhookSecret {
+  owner: string;
+  secret: string;
+  scheme: string;
+  [field: string]: unknown;
+}
+
+/** One try of a delivery. */
+export interface WebhookAttempt {
+  attempt: number;
+  at: string;
+  /** The receiver's HTTP status; null when none answered. */
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  delivered: boolean;
+  [field: string]: unknown;
+}
+
+/** One event sent to one destination, with every try. */
+export interface WebhookDelivery {
+  /** Also the `webhook-id` header of every try. */
+  id: string;
+  /** The subscription it is for; null for the job's own `notify`. */
+  subscription: string | null;
+  url: string;
+  event_type: WebhookEventType;
+  seq: number;
+  status: "pending" | "delivered" | "failed";
+  created_at: string;
+  next_attempt_at: string | null;
+  attempts: WebhookAttempt[];
+  [field: string]: unknown;
+}
+
+/** `GET /api/jobs/{id}/deliveries`. */
+export interface DeliveryList {
+  job_id: string;
+  notify_url: string | null;
+  deliveries: WebhookDelivery[];
+  count: number;
+  [field: string]: unknown;
+}
+
+export type WebhookEventType =
+  | "job.completed" | "job.failed" | "job.cancelled" | "job.stage_started" | "job.stage_completed" | "job.progress";
+
+/** The body of a delivery, as `verifyWebhook` answers it. */
+export interface WebhookEvent {
+  type: WebhookEventType;
+  timestamp: string;
+  data: {
+    job_id: string;
+    job_type: string;
+    seq: number;
+    attempt: number;
+    /** completed, failed or cancelled, for the terminal events. */
+    status?: JobStatus;
+    result?: unknown;
+    artifacts?: string[];
+    error?: string | null;
+    /** The stage's number (1-based). */
+    stage?: number | null;
+    stage_name?: string | null;
+    progress?: number | null;
+    message?: string | null;
+    reason?: string | null;
+    by?: string | null;
+    [field: string]: unknown;
+  };
+  [field: string]: unknown;
+}

@@ -5,11 +5,14 @@ from .errors import (AttemptStopped, FatalError, JobCancelled, JoblineError, Job
                      WaitTimeout)
 from .follow import AsyncFollow, Follow
 from .progress import Progress
+from . import webhooks
+from .webhooks import WebhookVerificationError
 from .worker import Stage, StageContext, Worker
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AsyncClient", "AsyncFollow", "AttemptStopped", "Client", "FatalError", "Follow", "JobCancelled",
-    "JobNotFinished", "JoblineError", "Progress", "ProblemError", "Stage", "StageContext", "WaitTimeout", "Worker",
+    "JobNotFinished", "JoblineError", "Progress", "ProblemError", "Stage", "StageContext", "WaitTimeout",
+    "WebhookVerificationError", "Worker", "webhooks",
 ]

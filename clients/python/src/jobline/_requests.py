@@ -19,6 +19,7 @@ from .errors import JobNotFinished
 
 FileContent = Union[bytes, str, "os.PathLike[str]", BinaryIO]
 FilesArg = Union[Mapping[str, Union[FileContent, tuple]], Iterable[Union[str, "os.PathLike[str]"]]]
+NotifyArg = Union[str, Mapping[str, Any]]
 
 
 @dataclass
@@ -59,16 +60,19 @@ def _ok(*statuses: int) -> Callable[[httpx.Response], Any]:
 
 
 def submit(type: str, input: Mapping[str, Any] | None, files: FilesArg | None, options: Mapping[str, Any] | None,
-           idempotency_key: str | None) -> Request:
+           idempotency_key: str | None, notify: NotifyArg | None = None) -> Request:
     request = Request("POST", "/api/jobs", _ok(200, 202))
     if idempotency_key is not None:
         request.headers["Idempotency-Key"] = idempotency_key
+    webhook = notify_body(notify)
     if files:
         request.data = {"type": type}
         if input is not None:
             request.data["input"] = json.dumps(input)
         if options is not None:
             request.data["options"] = json.dumps(options)
+        if webhook is not None:
+            request.data["notify"] = json.dumps(webhook)
         request.files = _file_parts(files, request.cleanup)
     else:
         body: dict[str, Any] = {"type": type}
@@ -76,8 +80,37 @@ def submit(type: str, input: Mapping[str, Any] | None, files: FilesArg | None, o
             body["input"] = input
         if options is not None:
             body["options"] = options
+        if webhook is not None:
+            body["notify"] = webhook
         request.json = body
     return request
+
+
+def notify_body(notify: NotifyArg | None) -> dict[str, Any] | None:
+    """A submit's ``notify``: a URL alone (the job's end only) or ``{"url", "events"}`` (events among terminal,
+    stage, progress; the service's default is ``["terminal"]``)."""
+    if notify is None:
+        return None
+    if isinstance(notify, str):
+        return {"url": notify}
+    if isinstance(notify, Mapping):
+        if not isinstance(notify.get("url"), str):
+            raise ValueError("notify needs a 'url', like {'url': 'https://example.com/hooks/jobs', "
+                             "'events': ['terminal']}")
+        body = dict(notify)
+        if body.get("events") is not None:
+            body["events"] = _names(body["events"])
+        else:
+            body.pop("events", None)
+        return body
+    raise TypeError(f"notify is a URL or a mapping with 'url' and 'events', not {type(notify).__name__}")
+
+
+def _names(value: str | Iterable[str]) -> list[str]:
+    """A list of names, given as a list or as one comma-separated string."""
+    if isinstance(value, str):
+        return [name.strip() for name in value.split(",") if name.strip()]
+    return list(value)
 
 
 def _file_parts(files: FilesArg, cleanup: ExitStack) -> list[tuple[str, tuple]]:
@@ -156,6 +189,31 @@ def artifact(job_id: str, name: str) -> Request:
             raise problem_from(response)
         return response.content
     return Request("GET", _job(job_id) + "/artifacts/" + quote(name, safe=""), decode, follow_redirects=True)
+
+
+def deliveries(job_id: str) -> Request:
+    return Request("GET", _job(job_id) + "/deliveries", _ok(200))
+
+
+def webhooks() -> Request:
+    return Request("GET", "/api/webhooks", _ok(200))
+
+
+def subscribe_webhook(url: str, events: str | Iterable[str] | None, job_types: str | Iterable[str] | None) -> Request:
+    body: dict[str, Any] = {"url": url}
+    if events is not None:
+        body["events"] = _names(events)
+    if job_types is not None:
+        body["job_types"] = _names(job_types)
+    return Request("POST", "/api/webhooks", _ok(201), json=body)
+
+
+def delete_webhook(subscription_id: str) -> Request:
+    return Request("DELETE", "/api/webhooks/" + quote(subscription_id, safe=""), _ok(200, 204))
+
+
+def webhook_secret() -> Request:
+    return Request("GET", "/api/webhooks/secret", _ok(200))
 
 
 def declare_type(name: str, body: Mapping[str, Any]) -> Request:

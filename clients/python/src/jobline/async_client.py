@@ -41,8 +41,9 @@ class AsyncClient:
         return request.decode(response)
 
     async def submit(self, type: str, input: Mapping[str, Any] | None = None, files: api.FilesArg | None = None,
-                     options: Mapping[str, Any] | None = None, idempotency_key: str | None = None) -> Json:
-        return await self._send(api.submit(type, input, files, options, idempotency_key))
+                     options: Mapping[str, Any] | None = None, idempotency_key: str | None = None,
+                     notify: api.NotifyArg | None = None) -> Json:
+        return await self._send(api.submit(type, input, files, options, idempotency_key, notify))
 
     async def get(self, job_id: str) -> Json:
         return await self._send(api.get(job_id))
@@ -88,6 +89,22 @@ class AsyncClient:
 
     async def artifact(self, job_id: str, name: str) -> bytes:
         return await self._send(api.artifact(job_id, name))
+
+    async def deliveries(self, job_id: str) -> Json:
+        return await self._send(api.deliveries(job_id))
+
+    async def webhooks(self) -> Json:
+        return await self._send(api.webhooks())
+
+    async def subscribe_webhook(self, url: str, events: str | list[str] | None = None,
+                                job_types: str | list[str] | None = None) -> Json:
+        return await self._send(api.subscribe_webhook(url, events, job_types))
+
+    async def delete_webhook(self, subscription_id: str) -> None:
+        await self._send(api.delete_webhook(subscription_id))
+
+    async def webhook_secret(self) -> Json:
+        return await self._send(api.webhook_secret())
 
     async def declare_type(self, name: str, stages: list[str], *, description: str | None = None,
                            input_schema: Mapping[str, Any] | None = None, options: Mapping[str, Any] | None = None,

@@ -43,10 +43,15 @@ class Client:
         return request.decode(response)
 
     def submit(self, type: str, input: Mapping[str, Any] | None = None, files: api.FilesArg | None = None,
-               options: Mapping[str, Any] | None = None, idempotency_key: str | None = None) -> Json:
+               options: Mapping[str, Any] | None = None, idempotency_key: str | None = None,
+               notify: api.NotifyArg | None = None) -> Json:
         """Submits a job; ``{"job_id", "status", "message"}``. With ``files`` (a mapping name -> bytes, path or
-        binary file, optionally as ``(content, content_type)``, or a list of paths) it is sent as multipart."""
-        return self._send(api.submit(type, input, files, options, idempotency_key))
+        binary file, optionally as ``(content, content_type)``, or a list of paths) it is sent as multipart.
+
+        ``notify`` is the job's own webhook: a URL (told of the job's end), or ``{"url": ..., "events": [...]}``
+        with events among ``terminal``, ``stage`` and ``progress``. Deliveries are signed with the owner's secret
+        (``webhook_secret()``; check them with ``jobline.webhooks.verify``)."""
+        return self._send(api.submit(type, input, files, options, idempotency_key, notify))
 
     def get(self, job_id: str) -> Json:
         return self._send(api.get(job_id))
@@ -101,6 +106,30 @@ class Client:
     def artifact(self, job_id: str, name: str) -> bytes:
         """The bytes of an uploaded file or produced artifact of the job."""
         return self._send(api.artifact(job_id, name))
+
+    def deliveries(self, job_id: str) -> Json:
+        """The job's webhook deliveries with every try: ``{"job_id", "notify_url", "deliveries", "count"}``; each
+        delivery has ``status`` pending, delivered or failed, and ``attempts`` (``status_code``, ``error``, ...)."""
+        return self._send(api.deliveries(job_id))
+
+    def webhooks(self) -> Json:
+        """The caller's webhook subscriptions (an admin's: everyone's): ``{"webhooks": [...], "count"}``."""
+        return self._send(api.webhooks())
+
+    def subscribe_webhook(self, url: str, events: str | list[str] | None = None,
+                          job_types: str | list[str] | None = None) -> Json:
+        """``POST /api/webhooks``: tells ``url`` about the caller's jobs submitted from now on (of ``job_types``
+        only, when given) for ``events`` (terminal, stage, progress; the service's default is terminal only).
+        Answers the subscription with its ``id`` and the ``secret`` its deliveries are signed with."""
+        return self._send(api.subscribe_webhook(url, events, job_types))
+
+    def delete_webhook(self, subscription_id: str) -> None:
+        """Deletes a subscription; ``ProblemError`` 404 when there is none with that id."""
+        self._send(api.delete_webhook(subscription_id))
+
+    def webhook_secret(self) -> Json:
+        """``{"owner", "secret", "scheme"}``: the ``whsec_...`` secret that the caller's webhooks are signed with."""
+        return self._send(api.webhook_secret())
 
     def declare_type(self, name: str, stages: list[str], *, description: str | None = None,
                      input_schema: Mapping[str, Any] | None = None, options: Mapping[str, Any] | None = None,

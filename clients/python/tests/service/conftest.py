@@ -41,7 +41,9 @@ def service_url(tmp_path_factory, otlp_receiver) -> Iterator[str]:
                     "./mvnw -q -o package -DskipTests, or point JOBLINE_URL at a running service")
     service = Service(jar, tmp_path_factory.mktemp("jobline-service"), env={
         "OTEL_EXPORTER_OTLP_ENDPOINT": otlp_receiver.endpoint, "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
-        "OTEL_BSP_SCHEDULE_DELAY": "100"}).start()
+        "OTEL_BSP_SCHEDULE_DELAY": "100",
+        # The webhook tests' receiver listens on loopback, which the service refuses unless allowed by name.
+        "JOBLINE_WEBHOOKS_ALLOWED_HOSTS": "127.0.0.1"}).start()
     try:
         yield service.url
     finally:

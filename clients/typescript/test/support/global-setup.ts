@@ -44,7 +44,11 @@ export async function setup(project: TestProject): Promise<void> {
   const logPath = join(dataDir, "service.log");
   const log = openSync(logPath, "w");
   service = spawn("java", ["-jar", jar], {
-    env: { ...process.env, PORT: String(port), JOBLINE_DATA_DIR: join(dataDir, "data"), JOBLINE_EMBEDDED_KAFKA_PORT: "0" },
+    env: {
+      ...process.env, PORT: String(port), JOBLINE_DATA_DIR: join(dataDir, "data"), JOBLINE_EMBEDDED_KAFKA_PORT: "0",
+      // The webhook tests' receiver listens on loopback, which the service refuses unless allowed by name.
+      JOBLINE_WEBHOOKS_ALLOWED_HOSTS: "127.0.0.1",
+    },
     stdio: ["ignore", log, log],
   });
   closeSync(log);

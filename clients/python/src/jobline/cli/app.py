@@ -11,7 +11,7 @@ from websockets.exceptions import InvalidStatus, WebSocketException
 
 from ..client import Client
 from ..errors import JobNotFinished, ProblemError, WaitTimeout
-from . import config, jobs, parser, results, service, submitting
+from . import config, jobs, parser, results, service, submitting, webhooks
 from .context import Context
 from .exits import CliError, Exit
 
@@ -20,6 +20,7 @@ COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
     "ls": jobs.ls, "get": jobs.get, "events": jobs.events, "cancel": jobs.cancel, "retry": jobs.retry,
     "rm": jobs.rm, "cleanup": jobs.cleanup,
     "result": results.result,
+    "deliveries": webhooks.deliveries, "webhooks": webhooks.webhooks,
     "types": service.types, "workers": service.workers, "stats": service.stats, "config": service.config,
 }
 

@@ -13,6 +13,7 @@ from typing import Any, NoReturn, Sequence
 from .exits import Exit
 
 STATUSES = ("pending", "running", "completed", "failed", "cancelled")
+WEBHOOK_EVENTS = ("terminal", "stage", "progress")
 
 EPILOG = """\
 configuration: --url beats --profile's values, which beat JOBLINE_URL / JOBLINE_API_KEY, which beat the
@@ -64,6 +65,24 @@ def option_pair(text: str) -> tuple[str, Any]:
         return key.strip(), json.loads(value)
     except ValueError:
         return key.strip(), value
+
+
+def event_list(text: str) -> list[str]:
+    """``terminal,stage``: webhook event kinds, comma-separated, each one of ``WEBHOOK_EVENTS``."""
+    kinds = [kind.strip() for kind in text.split(",") if kind.strip()]
+    unknown = [kind for kind in kinds if kind not in WEBHOOK_EVENTS]
+    if not kinds or unknown:
+        raise argparse.ArgumentTypeError(f"expected a comma-separated list of {', '.join(WEBHOOK_EVENTS)}; "
+                                         f"got '{text}'")
+    return list(dict.fromkeys(kinds))
+
+
+def name_list(text: str) -> list[str]:
+    """``a,b``: names, comma-separated."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"expected a comma-separated list of names; got '{text}'")
+    return names
 
 
 def positive_int(text: str) -> int:
@@ -123,6 +142,10 @@ def build() -> Parser:
                         help='job options as a JSON object, e.g. \'{"max_attempts": 3}\'; --option entries win')
     submit.add_argument("--idempotency-key", metavar="KEY",
                         help="the same key within 24 h answers the job it made instead of making another")
+    submit.add_argument("--notify", metavar="URL",
+                        help="the job's webhook: POST its events to URL, signed (jobline webhooks secret)")
+    submit.add_argument("--notify-events", type=event_list, metavar="LIST",
+                        help="which events go to --notify: terminal, stage, progress, comma-separated (terminal)")
     _following(submit, "follow the job to its end; exit 0 completed, 1 failed, 2 cancelled")
 
     follow = command("follow", "follow a job to its end (progress bar; exit 0 completed, 1 failed, 2 cancelled)",
@@ -165,6 +188,28 @@ def build() -> Parser:
     cleanup.add_argument("--days", type=non_negative_int, default=30, metavar="N",
                          help="age in days of the jobs to delete (30, the service's own retention)")
     cleanup.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+
+    deliveries = command("deliveries", "a job's webhook deliveries and every try of each")
+    deliveries.add_argument("job_id", metavar="ID")
+
+    webhooks = command("webhooks", "webhook subscriptions: your jobs' events POSTed to a URL of yours, signed")
+    actions = webhooks.add_subparsers(dest="action_as_typed", metavar="ACTION", required=True)
+
+    def action(name: str, help: str, aliases: Sequence[str] = ()) -> argparse.ArgumentParser:
+        sub = actions.add_parser(name, help=help, description=help, aliases=list(aliases), parents=common)
+        sub.set_defaults(action=name)
+        return sub
+
+    action("ls", "list the subscriptions (an admin's: everyone's)", aliases=["list"])
+    add = action("add", "subscribe URL to the events of the jobs you submit from now on; print its id")
+    add.add_argument("webhook_url", metavar="URL", help="where to POST, http(s)://; internal addresses are refused")
+    add.add_argument("--events", type=event_list, metavar="LIST",
+                     help="terminal, stage, progress, comma-separated (terminal: a job's end)")
+    add.add_argument("--types", type=name_list, metavar="LIST", dest="job_types",
+                     help="only jobs of these types, comma-separated (every type)")
+    rm = action("rm", "delete subscriptions", aliases=["delete"])
+    rm.add_argument("webhook_ids", nargs="+", metavar="ID")
+    action("secret", "print the secret your webhooks are signed with (whsec_...), to verify deliveries")
 
     types = command("types", "the job types that can be submitted")
     types.add_argument("name", nargs="?", help="show this type in full, with its input schema")

@@ -14,8 +14,13 @@ def submit(ctx: Context, args: argparse.Namespace) -> int:
         if not os.path.isfile(path):
             raise CliError(f"--file {path}: no such file")
     options = {**(args.options or {}), **dict(args.option_pairs)} if (args.options or args.option_pairs) else None
+    if args.notify_events and not args.notify:
+        raise CliError("--notify-events needs --notify URL, the webhook they go to")
+    notify = None
+    if args.notify:
+        notify = {"url": args.notify, **({"events": args.notify_events} if args.notify_events else {})}
     answer = ctx.client.submit(args.type, args.input, files=args.files or None, options=options,
-                               idempotency_key=args.idempotency_key)
+                               idempotency_key=args.idempotency_key, notify=notify)
     job_id = answer["job_id"]
     if not args.follow:
         if ctx.json:

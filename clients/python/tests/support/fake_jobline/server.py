@@ -155,7 +155,7 @@ def _handler_for(fake: FakeJobline) -> type[BaseHTTPRequestHandler]:
                     files[part.get_filename()] = content
                 else:
                     fields[part.get_param("name", header="content-disposition")] = content.decode()
-            for key in ("input", "options"):
+            for key in ("input", "options", "notify"):
                 if key in fields:
                     fields[key] = json.loads(fields[key])
             return fields, files
