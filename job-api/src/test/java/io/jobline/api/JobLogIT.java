@@ -16,6 +16,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import tools.jackson.databind.JsonNode;
 
+import io.jobline.api.support.OtlpReceiver;
 import io.jobline.api.support.RunningService;
 import io.jobline.api.support.ServiceClient;
 import io.jobline.core.support.Json;
@@ -32,12 +33,16 @@ class JobLogIT {
     Path dir;
 
     @Test
-    void shouldWriteJsonLinesWhereEveryLineAboutAJobCarriesItsId(CapturedOutput output) {
+    void shouldWriteJsonLinesWhereEveryLineAboutAJobCarriesItsId(CapturedOutput output) throws Exception {
         String failing;
-        try (RunningService service = RunningService.start(dir, Map.of("logging.structured.format.console", "logstash"))) {
+        String trace = "6e0c63257de34c92bf9efcd03927272e";
+        try (OtlpReceiver receiver = OtlpReceiver.start();
+             RunningService service = RunningService.start(dir, Map.of("logging.structured.format.console", "logstash",
+                     "otel.exporter.otlp.endpoint", receiver.endpoint(), "otel.exporter.otlp.protocol", "http/protobuf"))) {
             ServiceClient client = service.client();
-            failing = client.submit("demo", "{\"stages\": 2, \"stage_ms\": 0, \"fail_at_stage\": 2}",
-                    "{\"max_attempts\": 2, \"backoff_ms\": 100}");
+            failing = client.postJson("/api/jobs", "{\"type\": \"demo\", \"input\": {\"stages\": 2, \"stage_ms\": 0, "
+                    + "\"fail_at_stage\": 2}, \"options\": {\"max_attempts\": 2, \"backoff_ms\": 100}}",
+                    Map.of("traceparent", "00-" + trace + "-00f067aa0ba902b7-01")).json().get("job_id").asString();
             await().atMost(Duration.ofSeconds(60)).until(() -> client.job(failing).get("status").asString().equals("failed"));
         }
 
@@ -53,5 +58,9 @@ class JobLogIT {
                 .allSatisfy(line -> assertThat(line.path("job_id").asString(null)).as(line.toString()).isEqualTo(failing));
         assertThat(aboutTheJob).extracting(line -> line.path("attempt").asString(""))
                 .as("the attempt of each worker line").contains("1", "2");
+        assertThat(aboutTheJob).as("with tracing on, the job's lines carry its trace").allSatisfy(line ->
+                assertThat(line.path("trace_id").asString(null)).as(line.toString()).isEqualTo(trace));
+        assertThat(lines).filteredOn(line -> !line.path("trace_id").isMissingNode())
+                .allSatisfy(line -> assertThat(line.path("span_id").asString("")).hasSize(16));
     }
 }

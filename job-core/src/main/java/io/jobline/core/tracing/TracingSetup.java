@@ -29,9 +29,11 @@ public final class TracingSetup implements AutoCloseable {
             "otel.bsp.schedule.delay", "otel.bsp.max.queue.size", "otel.bsp.max.export.batch.size");
 
     private final OpenTelemetrySdk sdk;
+    private final TraceIdsInLogs logs;
 
-    private TracingSetup(OpenTelemetrySdk sdk) {
+    private TracingSetup(OpenTelemetrySdk sdk, TraceIdsInLogs logs) {
         this.sdk = sdk;
+        this.logs = logs;
     }
 
     /**
@@ -62,12 +64,24 @@ public final class TracingSetup implements AutoCloseable {
         JobTracing.install(sdk);
         log.info("Tracing on: spans go to {}", given.getOrDefault("otel.exporter.otlp.traces.endpoint",
                 given.getOrDefault("otel.exporter.otlp.endpoint", "the " + exporter + " exporter")));
-        return Optional.of(new TracingSetup(sdk));
+        return Optional.of(new TracingSetup(sdk, logback() ? TraceIdsInLogs.install() : null));
+    }
+
+    private static boolean logback() {
+        try {
+            Class.forName("ch.qos.logback.classic.LoggerContext", false, TracingSetup.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     /** Exports what is left and stops tracing. */
     @Override
     public void close() {
+        if (logs != null) {
+            logs.uninstall();
+        }
         JobTracing.uninstall(sdk);
         sdk.close();
     }
