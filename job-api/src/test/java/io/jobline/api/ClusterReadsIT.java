@@ -19,13 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
 import io.jobline.api.cluster.Peers;
 import io.jobline.api.support.RunningService;
 import io.jobline.api.support.ServiceClient;
+import io.jobline.api.support.WsClient;
 import io.jobline.core.system.KafkaSettings;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Two instances on one broker, each advertising its URL: every job is answered by both, whichever holds its
  * partition, also right after the other one accepted it (never a 404 for a job that exists); listings, their
- * cursors and the stats are the cluster's, the same on both.
+ * cursors and the stats are the cluster's, the same on both; a follower of every job on either instance is pushed
+ * every job's updates.
  */
 class ClusterReadsIT {
 
@@ -35,7 +37,7 @@ class ClusterReadsIT {
     Path dir;
 
     @Test
-    void shouldAnswerForEveryJobOnEveryInstance() {
+    void shouldAnswerForEveryJobOnEveryInstance() throws Exception {
         String keys = "k1:" + Base64.getEncoder().encodeToString(new byte[32]).replace('A', 'c');
         int portA = freePort();
         try (RunningService a = RunningService.start(dir.resolve("a"), settings(portA, keys, Map.of()))) {
@@ -46,6 +48,14 @@ class ClusterReadsIT {
                 await("each instance knows the other").atMost(Duration.ofSeconds(60)).until(() ->
                         !a.bean(Peers.class).others().isEmpty() && !b.bean(Peers.class).others().isEmpty());
                 ServiceClient[] clients = {a.client(), b.client()};
+                List<WsClient> followers = new ArrayList<>();
+                for (ServiceClient client : clients) {
+                    WsClient ws = new WsClient(client.baseUrl());
+                    followers.add(ws);
+                    ws.send("{\"subscribe\": \"*\"}");
+                    assertThat(ws.next(m -> "subscribed".equals(m.path("type").asString()), Duration.ofSeconds(10)))
+                            .as("subscribed to every job").isNotNull();
+                }
 
                 List<String> ids = new ArrayList<>();
                 for (int i = 0; i < JOBS; i++) {
@@ -69,6 +79,23 @@ class ClusterReadsIT {
                         assertThat(events.get("count").asInt()).as("events of %s", id).isGreaterThanOrEqualTo(4);
                         assertThat(events.get("events").get(0).get("type").asString()).isEqualTo("JobSubmitted");
                     }
+                }
+
+                // Each instance pushed every job's updates, in order, to its follower of every job.
+                for (WsClient ws : followers) {
+                    Map<String, List<JsonNode>> byJob = new LinkedHashMap<>();
+                    await("every job's end pushed").atMost(Duration.ofSeconds(30)).until(() -> {
+                        ws.drain().stream().filter(m -> m.has("job_id") && m.has("seq"))
+                                .forEach(m -> byJob.computeIfAbsent(m.get("job_id").asString(), k -> new ArrayList<>()).add(m));
+                        return ids.stream().allMatch(id -> byJob.getOrDefault(id, List.of()).stream().anyMatch(m ->
+                                "job_status".equals(m.get("type").asString())
+                                        && "completed".equals(m.get("status").get("status").asString())));
+                    });
+                    for (String id : ids) {
+                        List<Long> seqs = byJob.get(id).stream().map(m -> m.get("seq").asLong()).toList();
+                        assertThat(seqs).as("updates of %s", id).isSorted().doesNotHaveDuplicates();
+                    }
+                    ws.close();
                 }
 
                 for (ServiceClient client : clients) {

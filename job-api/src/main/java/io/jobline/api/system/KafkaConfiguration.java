@@ -22,6 +22,7 @@ import io.jobline.api.activity.RecentFinishes;
 import io.jobline.api.cluster.ClusterJobQueries;
 import io.jobline.api.cluster.ClusterProperties;
 import io.jobline.api.cluster.Peers;
+import io.jobline.api.live.ClusterLiveFeed;
 import io.jobline.api.live.LiveHub;
 import io.jobline.api.metrics.JobLifecycleMetrics;
 import io.jobline.api.status.RecentSubmissions;
@@ -158,6 +159,7 @@ class KafkaConfiguration {
     @Bean(destroyMethod = "close")
     JobProjections jobProjections(KafkaSettings settings, JobTopics topics, LiveHub live, RecentSubmissions recent,
                                   JobLifecycleMetrics metrics, RecentFinishes finishes, ClusterProperties cluster) {
+        boolean clustered = Peers.advertised(cluster).isPresent();
         // Once the projection holds a job, the API stops remembering it as just accepted.
         return JobProjections.start(settings, topics, (event, before, after) -> {
             if (after != null) {
@@ -165,13 +167,22 @@ class KafkaConfiguration {
             }
             metrics.folded(event, before, after);
             finishes.folded(event, before, after);
-            live.folded(event, after);
+            if (!clustered) {
+                live.folded(event, after); // in a cluster, the live feed of every partition tells the hub
+            }
         }, Peers.advertised(cluster).map(h -> h.host() + ":" + h.port()).orElse(null));
     }
 
     @Bean
     Peers peers(JobProjections projections, ClusterProperties cluster, SecretInputs secrets) {
         return new Peers(projections.streams(), Peers.advertised(cluster).orElse(null), secrets);
+    }
+
+    /** In a cluster, every partition's events pushed to this instance's live clients. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnExpression("!'${jobline.cluster.advertised-url:}'.isBlank()")
+    ClusterLiveFeed clusterLiveFeed(KafkaSettings settings, JobTopics topics, LiveHub live, JobQueries queries) {
+        return new ClusterLiveFeed(settings, topics, live, queries);
     }
 
     /** In a cluster, the jobs submitted through every instance, for a read right after another instance's 202. */
