@@ -51,6 +51,8 @@ export interface AttemptError {
 export interface Job {
   job_id: string;
   type: string;
+  /** The declared type's version the job was submitted with (and keeps); null for a built-in type. */
+  type_version?: number | null;
   owner?: string;
   status: JobStatus;
   /** Percent (0 to 100) of the whole job. */

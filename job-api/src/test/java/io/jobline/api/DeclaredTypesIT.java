@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,54 +42,137 @@ class DeclaredTypesIT {
     @TempDir
     Path dir;
 
+    /** One instance without in-process slots, for the tests that need no second one. */
+    @TempDir
+    static Path sharedDir;
+    private static RunningService single;
+
+    @BeforeAll
+    static void start() {
+        single = RunningService.start(sharedDir.resolve("s"), Map.of("jobline.processor.concurrency", 0));
+    }
+
+    @AfterAll
+    static void stop() {
+        single.close();
+    }
+
     @Test
     void shouldDeclareVersionAndDeleteATypeAndRefuseWhatCannotBe() {
-        try (RunningService service = RunningService.start(dir.resolve("s"), Map.of("jobline.processor.concurrency", 0))) {
-            ServiceClient client = service.client();
-            var created = client.send("/api/job-types/compare-videos", "PUT", "application/json",
-                    "{\"stages\": [\"download\", \"compare\"], \"dedup_key\": \"/video_id\"}");
-            assertThat(created.status()).as(created.text()).isEqualTo(201);
-            assertThat(created.json().get("version").asInt()).isEqualTo(1);
-            assertThat(client.send("/api/job-types/compare-videos", "PUT", "application/json",
-                    "{\"stages\": [\"download\", \"compare\"], \"dedup_key\": \"/video_id\"}").json().get("version").asInt())
-                    .as("the same body changes nothing").isEqualTo(1);
-            var changed = client.send("/api/job-types/compare-videos", "PUT", "application/json",
-                    "{\"stages\": [\"download\", \"analyze\", \"compare\"], \"dedup_key\": \"/video_id\"}");
-            assertThat(changed.status()).isEqualTo(200);
-            assertThat(changed.json().get("version").asInt()).isEqualTo(2);
-            assertThat(changed.json().get("dynamic_stages").asBoolean()).as("by default a fixed plan").isFalse();
-            var dynamic = client.send("/api/job-types/compare-videos", "PUT", "application/json",
-                    "{\"stages\": [\"download\", \"analyze\", \"compare\"], \"dedup_key\": \"/video_id\", \"dynamic_stages\": true}");
-            assertThat(dynamic.json().get("version").asInt()).as("a change of its own").isEqualTo(3);
-            assertThat(client.get("/api/job-types/compare-videos").json().get("dynamic_stages").asBoolean()).isTrue();
-            assertThat(client.get("/api/job-types").json().valueStream().map(t -> t.get("name").asString()))
-                    .contains("demo", "compare-videos");
+        ServiceClient client = single.client();
+        var created = client.send("/api/job-types/compare-videos", "PUT", "application/json",
+                "{\"stages\": [\"download\", \"compare\"], \"dedup_key\": \"/video_id\"}");
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        assertThat(created.json().get("version").asInt()).isEqualTo(1);
+        assertThat(client.send("/api/job-types/compare-videos", "PUT", "application/json",
+                "{\"stages\": [\"download\", \"compare\"], \"dedup_key\": \"/video_id\"}").json().get("version").asInt())
+                .as("the same body changes nothing").isEqualTo(1);
+        var changed = client.send("/api/job-types/compare-videos", "PUT", "application/json",
+                "{\"stages\": [\"download\", \"analyze\", \"compare\"], \"dedup_key\": \"/video_id\"}");
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.json().get("version").asInt()).isEqualTo(2);
+        assertThat(changed.json().get("dynamic_stages").asBoolean()).as("by default a fixed plan").isFalse();
+        var dynamic = client.send("/api/job-types/compare-videos", "PUT", "application/json",
+                "{\"stages\": [\"download\", \"analyze\", \"compare\"], \"dedup_key\": \"/video_id\", \"dynamic_stages\": true}");
+        assertThat(dynamic.json().get("version").asInt()).as("a change of its own").isEqualTo(3);
+        assertThat(client.get("/api/job-types/compare-videos").json().get("dynamic_stages").asBoolean()).isTrue();
+        assertThat(client.get("/api/job-types").json().valueStream().map(t -> t.get("name").asString()))
+                .contains("demo", "compare-videos");
 
-            String id = client.submit("compare-videos", "{\"video_id\": \"v1\"}");
-            JsonNode job = client.job(id);
-            assertThat(job.get("stages_total").asInt()).isEqualTo(3);
-            var duplicate = client.postJson("/api/jobs", "{\"type\": \"compare-videos\", \"input\": {\"video_id\": \"v1\"}}");
-            assertThat(duplicate.status()).as("the dedup key is the input's video_id").isEqualTo(409);
+        String id = client.submit("compare-videos", "{\"video_id\": \"v1\"}");
+        JsonNode job = client.job(id);
+        assertThat(job.get("stages_total").asInt()).isEqualTo(3);
+        var duplicate = client.postJson("/api/jobs", "{\"type\": \"compare-videos\", \"input\": {\"video_id\": \"v1\"}}");
+        assertThat(duplicate.status()).as("the dedup key is the input's video_id").isEqualTo(409);
 
-            await().atMost(Duration.ofSeconds(10)).until(() ->
-                    client.get("/api/jobs?type=compare-videos").json().get("count").asInt() == 1);
-            var inUse = client.delete("/api/job-types/compare-videos");
-            assertThat(inUse.status()).isEqualTo(409);
-            assertThat(inUse.json().get("detail").asString()).contains("1 pending or running");
-            assertThat(client.send("/api/job-types/demo", "PUT", "application/json", "{\"stages\": [\"x\"]}").status())
-                    .as("a built-in type").isEqualTo(409);
-            assertThat(client.send("/api/job-types/Bad%20Name", "PUT", "application/json", "{\"stages\": [\"x\"]}").status())
-                    .isEqualTo(400);
-            assertThat(client.send("/api/job-types/no-stages", "PUT", "application/json", "{\"stages\": []}").status())
-                    .isEqualTo(400);
-            assertThat(client.send("/api/job-types/bad-limit", "PUT", "application/json",
-                    "{\"stages\": [\"x\"], \"concurrency_limit\": 0}").status()).isEqualTo(400);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                client.get("/api/jobs?type=compare-videos").json().get("count").asInt() == 1);
+        var inUse = client.delete("/api/job-types/compare-videos");
+        assertThat(inUse.status()).isEqualTo(409);
+        assertThat(inUse.json().get("detail").asString()).contains("1 pending or running");
+        assertThat(client.send("/api/job-types/demo", "PUT", "application/json", "{\"stages\": [\"x\"]}").status())
+                .as("a built-in type").isEqualTo(409);
+        assertThat(client.send("/api/job-types/Bad%20Name", "PUT", "application/json", "{\"stages\": [\"x\"]}").status())
+                .isEqualTo(400);
+        assertThat(client.send("/api/job-types/no-stages", "PUT", "application/json", "{\"stages\": []}").status())
+                .isEqualTo(400);
+        assertThat(client.send("/api/job-types/bad-limit", "PUT", "application/json",
+                "{\"stages\": [\"x\"], \"concurrency_limit\": 0}").status()).isEqualTo(400);
 
-            assertThat(client.post("/api/jobs/" + id + "/cancel", "application/json", "").status()).isEqualTo(202);
-            await().atMost(Duration.ofSeconds(10)).until(() -> client.delete("/api/job-types/compare-videos").status() == 204);
-            assertThat(client.get("/api/job-types/compare-videos").status()).isEqualTo(404);
-            assertThat(client.postJson("/api/jobs", "{\"type\": \"compare-videos\", \"input\": {}}").status()).isEqualTo(400);
-        }
+        assertThat(client.post("/api/jobs/" + id + "/cancel", "application/json", "").status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.delete("/api/job-types/compare-videos").status() == 204);
+        assertThat(client.get("/api/job-types/compare-videos").status()).isEqualTo(404);
+        assertThat(client.postJson("/api/jobs", "{\"type\": \"compare-videos\", \"input\": {}}").status()).isEqualTo(400);
+    }
+
+    /**
+     * A job keeps the version of its type it was submitted with: its plan and its policy, in the attempt that runs when
+     * the type changes and in a later one; a job submitted after the change gets the new version.
+     */
+    @Test
+    void shouldRunAJobWithTheVersionOfItsTypeItWasSubmittedWithWhenTheTypeChangesWhileItRuns() {
+        ServiceClient client = single.client();
+        var v1 = client.send("/api/job-types/pinned", "PUT", "application/json",
+                "{\"stages\": [\"a\"], \"options\": {\"max_attempts\": 2}}");
+        assertThat(v1.status()).as(v1.text()).isEqualTo(201);
+        assertThat(v1.json().get("version").asInt()).isEqualTo(1);
+        String old = client.submit("pinned", "{}");
+        JsonNode task = poll(client, "pinned-worker-1");
+        assertThat(task.get("job_id").asString()).isEqualTo(old);
+        assertThat(task.get("type_version").asInt()).isEqualTo(1);
+        String attempt1 = "/api/jobs/" + old + "/attempts/1";
+        assertThat(client.postJson(attempt1 + "/heartbeat", "{\"progress\": 0.5}").status()).isEqualTo(200);
+
+        var v2 = client.send("/api/job-types/pinned", "PUT", "application/json",
+                "{\"stages\": [\"a\", \"b\"], \"options\": {\"max_attempts\": 5}}");
+        assertThat(v2.status()).as(v2.text()).isEqualTo(200);
+        assertThat(v2.json().get("version").asInt()).isEqualTo(2);
+
+        JsonNode running = client.job(old);
+        assertThat(running.get("type_version").asInt()).isEqualTo(1);
+        assertThat(running.get("stages").valueStream().map(s -> s.get("name").asString())).containsExactly("a");
+        assertThat(running.get("max_attempts").asInt()).isEqualTo(2);
+        // A new attempt of the job after the change still gets version 1: its plan and policy.
+        assertThat(client.postJson(attempt1 + "/release", "{}").status()).isEqualTo(200);
+        JsonNode again = poll(client, "pinned-worker-2");
+        assertThat(again.get("job_id").asString()).isEqualTo(old);
+        assertThat(again.get("attempt").asInt()).isEqualTo(2);
+        assertThat(again.get("type_version").asInt()).isEqualTo(1);
+        assertThat(again.get("stages").valueStream().map(JsonNode::asString)).containsExactly("a");
+        assertThat(again.get("options").get("max_attempts").asInt()).isEqualTo(2);
+        String attempt2 = "/api/jobs/" + old + "/attempts/2";
+        assertThat(client.postJson(attempt2 + "/stages/1/complete", "{}").json().get("next_stage").isNull())
+                .as("a was the last stage of version 1").isTrue();
+        assertThat(client.postJson(attempt2 + "/complete", "{\"result\": {\"version\": 1}}").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.job(old).get("status").asString().equals("completed"));
+        JsonNode done = client.job(old);
+        assertThat(done.get("type_version").asInt()).isEqualTo(1);
+        assertThat(done.get("stages_total").asInt()).isEqualTo(1);
+        assertThat(done.get("progress").asInt()).isEqualTo(100);
+
+        String next = client.submit("pinned", "{}");
+        JsonNode submittedAfter = client.job(next);
+        assertThat(submittedAfter.get("type_version").asInt()).isEqualTo(2);
+        assertThat(submittedAfter.get("stages").valueStream().map(s -> s.get("name").asString())).containsExactly("a", "b");
+        JsonNode nextTask = poll(client, "pinned-worker-3");
+        assertThat(nextTask.get("job_id").asString()).isEqualTo(next);
+        assertThat(nextTask.get("type_version").asInt()).isEqualTo(2);
+        assertThat(nextTask.get("stages").valueStream().map(JsonNode::asString)).containsExactly("a", "b");
+        assertThat(nextTask.get("options").get("max_attempts").asInt()).isEqualTo(5);
+        assertThat(client.postJson("/api/jobs/" + next + "/attempts/1/stages/1/complete", "{}").json()
+                .get("next_stage").asInt()).isEqualTo(2);
+        assertThat(client.postJson("/api/jobs/" + next + "/attempts/1/complete", "{}").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.job(next).get("status").asString().equals("completed"));
+        assertThat(client.job(next).get("stages").valueStream().map(s -> s.get("completed_at").isNull())).containsOnly(false);
+        assertThat(client.get("/api/job-types").json().valueStream().filter(t -> t.get("name").asString().equals("pinned")))
+                .singleElement().satisfies(t -> assertThat(t.get("version").asInt()).isEqualTo(2));
+    }
+
+    private static JsonNode poll(ServiceClient client, String workerId) {
+        var answer = client.postJson("/api/workers/poll",
+                "{\"worker_id\": \"" + workerId + "\", \"types\": [\"pinned\"], \"wait_ms\": 20000}");
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+        return answer.json();
     }
 
     @Test

@@ -216,6 +216,128 @@ class ExternalWorkerIT {
                 .status()).isEqualTo(400);
     }
 
+    @Test
+    void shouldRefuseACheckpointOrResultOverSixtyFourKibWith413AndChangeNothing() {
+        declare("big-output", "{\"stages\": [\"only\"]}");
+        String id = client.submit("big-output", "{}");
+        assertThat(poll("big-worker-1", "big-output").get("job_id").asString()).isEqualTo(id);
+        String attempt1 = "/api/jobs/" + id + "/attempts/1";
+        String tooLarge = "{\"blob\": \"" + "x".repeat(64 * 1024) + "\"}";
+
+        var checkpoint = client.postJson(attempt1 + "/stages/1/complete", "{\"checkpoint\": " + tooLarge + "}");
+        assertThat(checkpoint.status()).as(checkpoint.text()).isEqualTo(413);
+        assertThat(checkpoint.header("Content-Type")).contains("application/problem+json");
+        assertThat(checkpoint.json().get("detail").asString()).contains("64 KiB", "artifact");
+        assertThat(checkpoint.json().get("limit_bytes").asInt()).isEqualTo(64 * 1024);
+        // Had the refused call completed stage 1, the next attempt would resume after it.
+        assertThat(client.postJson(attempt1 + "/release", "{}").status()).isEqualTo(200);
+        JsonNode second = poll("big-worker-2", "big-output");
+        assertThat(second.get("attempt").asInt()).isEqualTo(2);
+        assertThat(second.get("first_stage").asInt()).as("stage 1 was not completed by the refused call").isEqualTo(1);
+        assertThat(second.get("checkpoint").isNull()).isTrue();
+        String attempt2 = "/api/jobs/" + id + "/attempts/2";
+
+        var result = client.postJson(attempt2 + "/complete", "{\"result\": " + tooLarge + "}");
+        assertThat(result.status()).as(result.text()).isEqualTo(413);
+        assertThat(result.header("Content-Type")).contains("application/problem+json");
+        assertThat(result.json().get("detail").asString()).contains("result");
+        assertThat(client.postJson(attempt2 + "/heartbeat", "{}").status()).as("still the current attempt").isEqualTo(200);
+        String justUnder = "{\"blob\": \"" + "x".repeat(64 * 1024 - 20) + "\"}";
+        var done = client.postJson(attempt2 + "/complete", "{\"result\": " + justUnder + "}");
+        assertThat(done.status()).as("a result within the limit: %s", done).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.job(id).get("status").asString().equals("completed"));
+        assertThat(client.get("/api/jobs/" + id + "/result").json().get("result").get("blob").asString())
+                .hasSize(64 * 1024 - 20);
+        List<JobEvent> events = TopicReader.events(service, id);
+        assertThat(events).filteredOn(e -> e.getPayload() instanceof StageCompleted).hasSize(1);
+        assertThat(events).filteredOn(e -> e.getPayload() instanceof JobCompleted).hasSize(1);
+    }
+
+    @Test
+    void shouldRefuseAPollForMoreThanSixteenTypes() {
+        List<String> sixteen = java.util.stream.IntStream.rangeClosed(1, 16).mapToObj(i -> "\"type-" + i + "\"").toList();
+        var allowed = client.postJson("/api/workers/poll", "{\"worker_id\": \"w\", \"types\": " + sixteen + ", \"wait_ms\": 0}");
+        assertThat(allowed.status()).as(allowed.text()).isEqualTo(204);
+
+        List<String> seventeen = new java.util.ArrayList<>(sixteen);
+        seventeen.add("\"type-17\"");
+        var refused = client.postJson("/api/workers/poll", "{\"worker_id\": \"w\", \"types\": " + seventeen + ", \"wait_ms\": 0}");
+        assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+        assertThat(refused.header("Content-Type")).contains("application/problem+json");
+        assertThat(refused.json().get("detail").asString()).contains("1 to 16 job types");
+    }
+
+    @Test
+    void shouldAnswer409TimedOutToTheCallsOfAnAttemptWhoseHeartbeatTimedOut() {
+        declare("silent", "{\"stages\": [\"one\", \"two\"]}");
+        String id = client.submit("silent", "{}",
+                "{\"heartbeat_timeout_ms\": 1000, \"max_attempts\": 2, \"backoff_ms\": 60000, \"backoff_max_ms\": 60000}");
+        JsonNode task = poll("silent-worker", "silent");
+        assertThat(task.get("job_id").asString()).isEqualTo(id);
+        assertThat(task.get("options").get("heartbeat_timeout_ms").asLong()).isEqualTo(1000);
+        String attempt = "/api/jobs/" + id + "/attempts/1";
+
+        // The worker goes silent: the decider ends the attempt once the lease passes, and retries after the backoff.
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.job(id).get("status").asString().equals("pending"));
+        assertThat(client.job(id).get("errors").get(0).get("error").asString()).contains("no heartbeat");
+
+        for (String call : List.of("/heartbeat", "/stages/1/complete", "/complete", "/release")) {
+            var late = client.postJson(attempt + call, "{}");
+            assertThat(late.status()).as(call + ": " + late.text()).isEqualTo(409);
+            assertThat(late.header("Content-Type")).contains("application/problem+json");
+            assertThat(late.json().get("reason").asString()).as(call).isEqualTo("timed_out");
+            assertThat(late.json().get("job_status").asString()).isEqualTo("pending");
+        }
+        var fail = client.postJson(attempt + "/fail", "{\"error\": \"late\"}");
+        assertThat(fail.status()).isEqualTo(409);
+        assertThat(fail.json().get("reason").asString()).isEqualTo("timed_out");
+        JsonNode job = client.job(id);
+        assertThat(job.get("status").asString()).as("the late calls changed nothing").isEqualTo("pending");
+        assertThat(job.get("errors")).hasSize(1);
+        assertThat(job.get("stages").get(0).get("completed_at").isNull()).isTrue();
+        assertThat(TopicReader.events(service, id)).noneMatch(e -> e.getPayload() instanceof StageCompleted
+                || e.getPayload() instanceof JobCompleted || e.getPayload() instanceof JobReleased);
+        assertThat(client.post("/api/jobs/" + id + "/cancel", "application/json", "").status()).isEqualTo(202);
+    }
+
+    /**
+     * A worker that heartbeats every heartbeat_interval_ms learns of a cancel at the first heartbeat it sends after the
+     * cancel was accepted, or at the latest one interval later: here the interval is 1 s (a third of the job's
+     * heartbeat_timeout_ms).
+     */
+    @Test
+    void shouldTellAWorkerOfACancelWithinOneHeartbeatInterval() throws InterruptedException {
+        declare("cancellable", "{\"stages\": [\"long\"]}");
+        String id = client.submit("cancellable", "{}", "{\"heartbeat_timeout_ms\": 3000}");
+        JsonNode task = poll("cancel-worker", "cancellable");
+        assertThat(task.get("job_id").asString()).isEqualTo(id);
+        long interval = task.get("heartbeat_interval_ms").asLong();
+        assertThat(interval).as("a third of the heartbeat timeout").isEqualTo(1000);
+        String heartbeat = "/api/jobs/" + id + "/attempts/1/heartbeat";
+        assertThat(client.postJson(heartbeat, "{\"progress\": 0.1}").json().get("cancel_requested").asBoolean()).isFalse();
+
+        assertThat(client.post("/api/jobs/" + id + "/cancel", "application/json", "").status()).isEqualTo(202);
+        long accepted = System.nanoTime();
+        var first = client.postJson(heartbeat, "{\"progress\": 0.2}");
+        long firstAfterMs = (System.nanoTime() - accepted) / 1_000_000;
+        assertThat(first.status()).as(first.text()).isEqualTo(200);
+        boolean atOnce = first.json().get("cancel_requested").asBoolean();
+        System.out.println("Cancel: the heartbeat " + firstAfterMs + " ms after the 202 says cancel_requested=" + atOnce);
+        if (!atOnce) {
+            Thread.sleep(Math.max(0, interval - (System.nanoTime() - accepted) / 1_000_000));
+            var next = client.postJson(heartbeat, "{\"progress\": 0.3}");
+            assertThat(next.json().get("cancel_requested").asBoolean())
+                    .as("the heartbeat one interval (%d ms) after the cancel was accepted", interval).isTrue();
+        }
+        assertThat(client.job(id).get("status").asString()).isEqualTo("cancelled");
+    }
+
+    private static void declare(String type, String body) {
+        var declared = client.send("/api/job-types/" + type, "PUT", "application/json", body);
+        assertThat(declared.status()).as(declared.text()).isIn(200, 201);
+    }
+
     private static JsonNode poll(String workerId, String type) {
         var answer = client.postJson("/api/workers/poll",
                 "{\"worker_id\": \"" + workerId + "\", \"types\": [\"" + type + "\"], \"wait_ms\": 20000}");

@@ -18,6 +18,8 @@ import tools.jackson.databind.JsonNode;
 public record JobResponse(
         @Schema(format = "uuid") String jobId,
         String type,
+        @Schema(nullable = true, description = "The version of the declared job type the job was submitted with, which "
+                + "it keeps whatever the type became since; null for a built-in type") Integer typeVersion,
         String owner,
         @Schema(allowableValues = {"pending", "running", "completed", "failed", "cancelled"}) String status,
         @Schema(description = "Percent done, 0 to 100") int progress,
@@ -65,7 +67,7 @@ public record JobResponse(
 
     public static JobResponse of(JobView job, Instant now) {
         Instant end = job.completedAt() != null ? job.completedAt() : now;
-        return new JobResponse(job.jobId(), job.type(), job.owner(), job.status().wireName(), job.progress(),
+        return new JobResponse(job.jobId(), job.type(), job.typeVersion(), job.owner(), job.status().wireName(), job.progress(),
                 job.progressMessage(), job.stage(), job.stageNumber(), job.stagesTotal(),
                 job.stages().stream().map(s -> new StageResponse(s.number(), s.name(), s.startedAt(), s.completedAt())).toList(),
                 job.attempt(), Math.max(1, job.maxAttempts()), job.error(),

@@ -28,6 +28,14 @@ public final class RunningService implements AutoCloseable {
 
     /** Starts on {@code dataDir} with an embedded broker on a free port; {@code extra} overrides settings. */
     public static RunningService start(Path dataDir, Map<String, Object> extra) {
+        return start(dataDir, extra, new Class<?>[0]);
+    }
+
+    /**
+     * As {@link #start(Path, Map)}, with {@code sources} added to the service's context: classes whose {@code @Bean}
+     * methods add beans (a JobType, say), as a user's own configuration would.
+     */
+    public static RunningService start(Path dataDir, Map<String, Object> extra, Class<?>... sources) {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("server.port", 0);
         properties.put("jobline.data-dir", dataDir.toString());
@@ -39,7 +47,7 @@ public final class RunningService implements AutoCloseable {
         properties.put("logging.level.org.apache.zookeeper", "WARN");
         properties.putAll(extra);
         String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        return new RunningService(new SpringApplicationBuilder(JoblineApplication.class).run(args));
+        return new RunningService(new SpringApplicationBuilder(JoblineApplication.class).sources(sources).run(args));
     }
 
     public ServiceClient client() {

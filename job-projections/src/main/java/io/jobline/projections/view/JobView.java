@@ -19,6 +19,8 @@ import io.jobline.worker.StoredFile;
  * @param nextAttemptAt when a pending job's automatic retry is due, null otherwise
  * @param requestHash  SHA-256 of the submit request, to answer a replayed Idempotency-Key
  * @param dynamicStages whether its worker may replace the rest of the plan as it goes; null in a view stored before
+ * @param typeVersion  the version of the declared job type it was submitted with (and runs, whatever the type became
+ *                     since); null for a built-in type, and in a view stored before it was kept
  */
 public record JobView(
         String jobId,
@@ -51,7 +53,8 @@ public record JobView(
         String workerId,
         Long heartbeatTimeoutMs,
         Integer priority,
-        Boolean dynamicStages) {
+        Boolean dynamicStages,
+        Integer typeVersion) {
 
     /** The priority, also of a view stored before priorities existed. */
     public int effectivePriority() {

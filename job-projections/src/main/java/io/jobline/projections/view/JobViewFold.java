@@ -115,7 +115,8 @@ public final class JobViewFold {
                 event.getTimestamp(), null, null, event.getTimestamp(), event.getSequence(), List.of(), null,
                 Policy.of(submitted.getPolicy()).maxAttempts(), submitted.getIdempotencyKey(),
                 submitted.getRequestHash(), submitted.getDedupKey(), null,
-                Policy.of(submitted.getPolicy()).heartbeatTimeoutMs(), submitted.getPriority(), submitted.getDynamicStages());
+                Policy.of(submitted.getPolicy()).heartbeatTimeoutMs(), submitted.getPriority(), submitted.getDynamicStages(),
+                submitted.getTypeVersion());
     }
 
     /** The mutable copy a fold step edits. */
@@ -191,7 +192,7 @@ public final class JobViewFold {
                     artifacts, resultJson, view.createdAt(), startedAt, completedAt, event.getTimestamp(),
                     event.getSequence(), errors, nextAttemptAt, view.maxAttempts(), view.idempotencyKey(),
                     view.requestHash(), view.dedupKey(), workerId, view.heartbeatTimeoutMs(), view.priority(),
-                    view.dynamicStages());
+                    view.dynamicStages(), view.typeVersion());
         }
     }
 }
