@@ -100,6 +100,17 @@ final class JobExecution implements Runnable {
         }
     }
 
+    /**
+     * Gives the job back, unharmed, because this process is stopping: a ReleaseJob makes it pending again at once
+     * (not a failed attempt), for any worker to resume from its last checkpoint; then the stage is stopped. What the
+     * stage still reports belongs to an attempt that is no longer current, and is refused.
+     */
+    CompletableFuture<Void> release(String reason) {
+        CompletableFuture<Void> acked = sender.send(commands.release(job.jobId(), workerId, job.attempt(), reason));
+        cancel();
+        return acked;
+    }
+
     @Override
     public void run() {
         try (JobLogContext ignored = JobLogContext.of(job.jobId(), job.attempt())) {

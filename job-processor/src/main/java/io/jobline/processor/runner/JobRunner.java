@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,6 +58,8 @@ import io.jobline.schemas.event.JobStarted;
 public final class JobRunner implements DecisionListener, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+    /** Set once {@link #close()} begins: no slot is claimed and nothing is started any more. */
+    private volatile boolean stopping;
 
     private final String workerId;
     private final int concurrency;
@@ -229,7 +232,7 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
     /** Takes a job that just became pending at once when a slot is free and no earlier job is due for one. */
     @Override
     public synchronized String claimSlot(int partition, JobState job) {
-        if (!runsHere(job)) {
+        if (stopping || !runsHere(job)) {
             return null;
         }
         Instant now = clock.instant();
@@ -399,6 +402,9 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
      * back another's jobs).
      */
     private void fillSlots() {
+        if (stopping) {
+            return; // nothing new starts here once the process is stopping: what it hands back goes elsewhere
+        }
         Instant now = clock.instant();
         Instant earliestLater = null;
         var takeovers = waiting.entrySet().stream().filter(e -> e.getValue().state().status() == JobStatus.RUNNING)
@@ -485,9 +491,19 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        List<CompletableFuture<Void>> released = new ArrayList<>();
         synchronized (this) {
+            stopping = true;
             stopTaking();
-            running.values().forEach(JobExecution::cancel);
+            // A graceful stop hands the running jobs back, so they go on elsewhere at once (a rolling restart costs
+            // no attempt and no heartbeat timeout).
+            running.values().forEach(execution -> released.add(execution.release("its worker's process is stopping")));
+        }
+        try {
+            CompletableFuture.allOf(released.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("Not every running job was handed back before stopping ({}); they are taken over when this worker "
+                    + "starts again, or end at their heartbeat timeout", e.toString());
         }
         timer.shutdownNow();
         pool.shutdownNow();

@@ -76,6 +76,26 @@ class JobRunnerTest {
     }
 
     @Test
+    void shouldHandARunningJobBackWhenItStopsSoItGoesOnElsewhereAtOnce() throws Exception {
+        runner = new JobRunner("worker-a", 1, TYPES, new LocalFileStore(dir), sender, commands, Clock.systemUTC());
+        decide(commands.submit(JOB, "alice", "demo", "{\"stages\": 2, \"stage_ms\": 5000}", List.of(), List.of("stage-1", "stage-2")));
+        decide(lastStart());
+        await().atMost(Duration.ofSeconds(5)).until(() -> runner.runningCount() == 1);
+
+        runner.close();
+        runner = null;
+
+        JobCommand release = sent.stream().filter(c -> c.getPayload() instanceof io.jobline.schemas.command.ReleaseJob)
+                .findFirst().orElseThrow();
+        assertThat(attemptOf(release)).isEqualTo(1);
+        state = decider.decide(state, release).state(); // as another instance's decider would
+        assertThat(state.status()).as("pending again, not failed").isEqualTo(io.jobline.core.lifecycle.JobStatus.PENDING);
+        assertThat(state.attempt()).isEqualTo(1);
+        assertThat(sent).as("no failure reported for the stopped attempt")
+                .noneMatch(c -> c.getPayload() instanceof io.jobline.schemas.command.FailJob);
+    }
+
+    @Test
     void shouldRunNoMoreJobsAtOnceThanItsConcurrency() {
         runner = new JobRunner("worker-a", 1, TYPES, new LocalFileStore(dir), sender, commands, Clock.systemUTC());
         submitted("job-a");
@@ -265,6 +285,8 @@ class JobRunnerTest {
             return completeStage.getAttempt();
         } else if (payload instanceof FailJob fail) {
             return fail.getAttempt();
+        } else if (payload instanceof io.jobline.schemas.command.ReleaseJob release) {
+            return release.getAttempt();
         }
         return -1;
     }
