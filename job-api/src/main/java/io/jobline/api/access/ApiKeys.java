@@ -93,7 +93,7 @@ public class ApiKeys implements AutoCloseable {
         }
         ApiKeyTokens.NewKey key = ApiKeyTokens.generate();
         ApiKeyCreated created = new ApiKeyCreated(owner, scopes.stream().map(Scope::wireName).toList(), types,
-                request.expiresAt(), key.sha256(), by.owner());
+                request.expiresAt(), key.sha256(), by.owner(), null);
         append(event(key.id(), now, created));
         return new Created(catalog.find(key.id()).orElseThrow(), key.token());
     }
