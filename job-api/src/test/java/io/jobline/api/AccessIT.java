@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.jobline.api.access.ApiKeyTokens;
+import io.jobline.api.support.RawConnection;
 import io.jobline.api.support.RunningService;
 import io.jobline.api.support.ServiceClient;
 import io.jobline.api.support.ServiceClient.Response;
@@ -29,6 +30,7 @@ import io.jobline.api.support.SseClient;
 import io.jobline.api.support.TopicReader;
 import io.jobline.api.support.WsClient;
 import io.jobline.core.system.KafkaSettings;
+import io.jobline.schemas.event.JobDeleted;
 import io.jobline.schemas.topic.JobTopics;
 import tools.jackson.databind.JsonNode;
 
@@ -119,6 +121,10 @@ class AccessIT {
         await().atMost(WAIT).until(() -> status(alice, slow).equals("cancelled"));
         row(rows, "bob retries alice's job", bob, "POST", s + "/retry", 404);
         row(rows, "alice retries her job", alice, "POST", s + "/retry", 202);
+        await().atMost(WAIT).until(() -> alice.get(s + "/events").text().contains("JobRetried"));
+        JsonNode history = alice.get(s + "/events").json().get("events");
+        rows.assertThat(by(history, "JobCancelled")).as("who cancelled, in the job's events").isEqualTo("alice");
+        rows.assertThat(by(history, "JobRetried")).as("who retried, in the job's events").isEqualTo("alice");
         row(rows, "bob deletes alice's job", bob, "DELETE", s, 404);
         row(rows, "alice's reader key deletes", aliceReader, "DELETE", s, 403);
         row(rows, "an admin deletes alice's job", admin, "DELETE", s, 202);
@@ -152,7 +158,20 @@ class AccessIT {
         rows.assertThat(poll(otherWorker, DECLARED).status()).as("a worker polls for its type").isEqualTo(204);
         rows.assertThat(stream(bobKey, a + "/stream")).as("bob follows alice's job (SSE)").isEqualTo(404);
         rows.assertThat(stream(aliceKey, a + "/stream")).as("alice follows her job (SSE)").isEqualTo(200);
+        rows.assertThat(stream(aliceKey, a + "/stream", Map.of("Origin", "https://evil.example")))
+                .as("alice's key on her job's SSE stream, from a foreign page").isEqualTo(403);
+        rows.assertThat(stream(aliceKey, "/api/jobs/stream", Map.of("Origin", "https://evil.example")))
+                .as("alice's key on her every-job SSE stream, from a foreign page").isEqualTo(403);
+        rows.assertThat(stream(aliceKey, "/api/jobs/stream", Map.of("Origin", anonymous.baseUrl())))
+                .as("the service's own page").isEqualTo(200);
+        try (RawConnection socket = RawConnection.webSocket(anonymous.baseUrl(), "127.0.0.1", 13,
+                Map.of("Origin", "https://evil.example", "Authorization", "Bearer " + aliceKey))) {
+            rows.assertThat(socket.status()).as("alice's key on a WebSocket from a foreign page").isEqualTo(403);
+        }
         rows.assertAll();
+        await().atMost(WAIT).until(() -> TopicReader.events(service, slow).stream().anyMatch(e -> e.getPayload() instanceof JobDeleted));
+        assertThat(TopicReader.events(service, slow)).filteredOn(e -> e.getPayload() instanceof JobDeleted).singleElement()
+                .satisfies(e -> assertThat(((JobDeleted) e.getPayload()).getBy()).as("who deleted it").isEqualTo("admin"));
 
         assertThat(bob.get("/api/webhooks").json().get("count").asInt()).as("bob lists webhooks").isZero();
         assertThat(admin.get("/api/webhooks").json().get("webhooks")).as("an admin lists everyone's")
@@ -306,9 +325,27 @@ class AccessIT {
     }
 
     private static int stream(String key, String path) {
-        try (SseClient sse = new SseClient(anonymous.baseUrl() + path, null, Map.of("Authorization", "Bearer " + key))) {
+        return stream(key, path, Map.of());
+    }
+
+    private static int stream(String key, String path, Map<String, String> headers) {
+        Map<String, String> all = new java.util.HashMap<>(headers);
+        all.put("Authorization", "Bearer " + key);
+        try (SseClient sse = new SseClient(anonymous.baseUrl() + path, null, all)) {
             return sse.status();
         }
+    }
+
+    /** The {@code by} of the one event of that type in a page of events. */
+    private static String by(JsonNode events, String type) {
+        List<String> by = new ArrayList<>();
+        for (JsonNode event : events) {
+            if (type.equals(event.path("type").asString())) {
+                by.add(event.path("data").path("by").asString());
+            }
+        }
+        assertThat(by).as(type + " events").hasSize(1);
+        return by.get(0);
     }
 
     private static List<String> ids(Response listing) {

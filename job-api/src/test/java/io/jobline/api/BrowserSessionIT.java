@@ -13,16 +13,20 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.jobline.api.support.RawConnection;
 import io.jobline.api.support.RunningService;
 import io.jobline.api.support.ServiceClient;
+import io.jobline.api.support.SseClient;
 import io.jobline.api.support.TopicReader;
+import io.jobline.schemas.command.CancelJob;
 import io.jobline.schemas.command.SubmitJob;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The dashboard signs in with a key: an HttpOnly, SameSite=Strict cookie holds it, and a request that changes
- * something needs the CSRF token of the other cookie in a header and no foreign Origin. A cross-site form post,
- * which carries neither, changes nothing.
+ * something needs the CSRF token of the other cookie in a header and no foreign Origin. A cross-site form post
+ * (url-encoded or multipart), which carries neither, changes nothing; a foreign page's WebSocket or SSE stream is
+ * refused though the cookie comes with it.
  */
 class BrowserSessionIT {
 
@@ -61,17 +65,55 @@ class BrowserSessionIT {
                     .isEqualTo(403);
             assertThat(send(base + "/api/jobs", "POST", job, cookie,
                     Map.of("X-CSRF-Token", token, "Origin", "https://evil.example")).statusCode()).as("a foreign page").isEqualTo(403);
+            // What a page of another site can send blind: a form, url-encoded or multipart, with the user's cookie.
+            HttpResponse<String> urlEncoded = form(base + "/api/jobs", "application/x-www-form-urlencoded", "type=noop", cookie);
+            assertThat(urlEncoded.statusCode()).as("a cross-origin url-encoded form post").isEqualTo(403);
+            assertThat(urlEncoded.body()).contains("CSRF token");
+            String boundary = "----evilform";
+            HttpResponse<String> multipart = form(base + "/api/jobs", "multipart/form-data; boundary=" + boundary,
+                    "--" + boundary + "\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\nnoop\r\n"
+                            + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n"
+                            + "Content-Type: text/csv\r\n\r\na\n1\n\r\n--" + boundary + "--\r\n", cookie);
+            assertThat(multipart.statusCode()).as("a cross-origin multipart form post").isEqualTo(403);
+            assertThat(multipart.body()).contains("CSRF token");
+
             HttpResponse<String> submitted = send(base + "/api/jobs", "POST", job, cookie, Map.of("X-CSRF-Token", token));
             assertThat(submitted.statusCode()).isEqualTo(202);
             String id = JsonMapper.builder().build().readTree(submitted.body()).get("job_id").asString();
             assertThat(admin.job(id).get("owner").asString()).isEqualTo("alice");
-            assertThat(TopicReader.commands(service)).filteredOn(c -> c.getPayload() instanceof SubmitJob).hasSize(1);
+            assertThat(form(base + "/api/jobs/" + id + "/cancel", "application/x-www-form-urlencoded", "", cookie).statusCode())
+                    .as("a cross-origin form posted to cancel").isEqualTo(403);
+            List<io.jobline.schemas.command.JobCommand> commands = TopicReader.commands(service);
+            assertThat(commands).filteredOn(c -> c.getPayload() instanceof SubmitJob).hasSize(1);
+            assertThat(commands).noneMatch(c -> c.getPayload() instanceof CancelJob);
+
+            // The push streams: a foreign page's WebSocket or EventSource gets nothing, though the cookie comes along.
+            try (RawConnection socket = RawConnection.webSocket(base, "127.0.0.1", 13,
+                    Map.of("Origin", "https://evil.example", "Cookie", cookie))) {
+                assertThat(socket.status()).as("a foreign page's WebSocket with the session cookie").isEqualTo(403);
+            }
+            try (RawConnection socket = RawConnection.webSocket(base, "127.0.0.1", 13, Map.of("Origin", base, "Cookie", cookie))) {
+                assertThat(socket.status()).as("the dashboard's own WebSocket with the cookie").isEqualTo(101);
+            }
+            try (SseClient foreign = new SseClient(base + "/api/jobs/" + id + "/stream", null,
+                    Map.of("Origin", "https://evil.example", "Cookie", cookie));
+                 SseClient own = new SseClient(base + "/api/jobs/" + id + "/stream", null, Map.of("Origin", base, "Cookie", cookie))) {
+                assertThat(foreign.status()).as("a foreign page's EventSource with the session cookie").isEqualTo(403);
+                assertThat(own.status()).isEqualTo(200);
+            }
 
             HttpResponse<String> signedOut = send(base + "/api/session", "DELETE", null, cookie, Map.of());
             assertThat(signedOut.statusCode()).isEqualTo(204);
             assertThat(signedOut.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("jobline_session=;")
                     && c.contains("Max-Age=0"));
         }
+    }
+
+    /** A form as another site's page posts it: the cookie (were it sent), a foreign Origin, no CSRF header. */
+    private HttpResponse<String> form(String url, String contentType, String body, String cookie) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", contentType).header("Cookie", cookie).header("Origin", "https://evil.example")
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String url, String cookie) throws Exception {

@@ -64,6 +64,10 @@ class CsvReportIT {
         assertThat(whole.status()).isEqualTo(200);
         assertThat(whole.text()).isEqualTo(CSV);
         assertThat(whole.header("Accept-Ranges")).isEqualTo("bytes");
+        assertThat(whole.header("Content-Disposition")).as("from the local store, a download, never a page")
+                .isEqualTo("attachment; filename=\"ranges.csv\"");
+        assertThat(whole.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(whole.header("Content-Type")).startsWith("text/csv");
         assertThat(part.status()).isEqualTo(206);
         assertThat(part.text()).isEqualTo(CSV.substring(7, 13));
         assertThat(part.header("Content-Range")).isEqualTo("bytes 7-12/" + CSV.length());

@@ -51,6 +51,50 @@ class QuotaIT {
     }
 
     @Test
+    void shouldLimitAKeyWithItsOwnRateApartFromTheOtherKeysOfItsOwner() {
+        String adminKey = "quota-it-admin-key-0123456789-abcdefghij";
+        try (RunningService service = RunningService.start(dir, Map.of("jobline.processor.concurrency", 0,
+                "jobline.access.admin-key", adminKey, "jobline.quotas.submits-per-second", 4))) {
+            ServiceClient admin = service.client().withKey(adminKey);
+            assertThat(admin.postJson("/api/keys", "{\"owner\": \"alice\", \"scopes\": [\"jobs:write\"], "
+                    + "\"quotas\": {\"submits_per_second\": -1}}").status()).isEqualTo(400);
+            var made = admin.postJson("/api/keys", "{\"owner\": \"alice\", \"scopes\": [\"jobs:write\"], "
+                    + "\"quotas\": {\"submits_per_second\": 2}}");
+            assertThat(made.status()).as(made.toString()).isEqualTo(201);
+            assertThat(made.json().get("quotas").get("submits_per_second").asInt()).isEqualTo(2);
+            ServiceClient limited = service.client().withKey(made.json().get("key").asString());
+            ServiceClient other = service.client().withKey(admin.postJson("/api/keys",
+                    "{\"owner\": \"alice\", \"scopes\": [\"jobs:write\"]}").json().get("key").asString());
+            var listed = admin.get("/api/keys").json().get("keys");
+            assertThat(listed).filteredOn(k -> k.get("id").asString().equals(made.json().get("id").asString()))
+                    .singleElement().satisfies(k -> {
+                        assertThat(k.get("quotas").get("submits_per_second").asInt()).isEqualTo(2);
+                        assertThat(k.get("quotas").get("active_jobs").isNull()).isTrue();
+                    });
+            assertThat(listed).filteredOn(k -> !k.get("id").asString().equals(made.json().get("id").asString()))
+                    .singleElement().satisfies(k -> assertThat(k.get("quotas").isNull()).isTrue());
+
+            assertThat(limited.postJson("/api/jobs/batch", "{\"jobs\": [{\"type\": \"noop\"}, {\"type\": \"noop\"}]}")
+                    .status()).isEqualTo(202);
+            var third = limited.postJson("/api/jobs", "{\"type\": \"noop\"}");
+
+            assertThat(third.status()).as(third.toString()).isEqualTo(429);
+            assertThat(third.header("Retry-After")).isEqualTo("1");
+            assertThat(third.header("RateLimit-Limit")).isEqualTo("2");
+            assertThat(third.json().get("detail").asString()).contains("of owner 'alice' may submit 2 jobs a second");
+            // The owner's 4 a second are the other key's: the limited key's 2 are counted apart.
+            var four = other.postJson("/api/jobs/batch", "{\"jobs\": ["
+                    + String.join(",", java.util.Collections.nCopies(4, "{\"type\": \"noop\"}")) + "]}");
+            assertThat(four.status()).as(four.toString()).isEqualTo(202);
+            var fifth = other.postJson("/api/jobs", "{\"type\": \"noop\"}");
+            assertThat(fifth.status()).isEqualTo(429);
+            assertThat(fifth.header("RateLimit-Limit")).isEqualTo("4");
+
+            assertThat(TopicReader.commands(service)).filteredOn(c -> c.getPayload() instanceof SubmitJob).hasSize(6);
+        }
+    }
+
+    @Test
     void shouldRefuseAnUploadPastTheBytesTheOwnersJobsHoldWith413AndTakeItOnceAJobIsDeleted() {
         try (RunningService service = RunningService.start(dir, Map.of("jobline.processor.concurrency", 0,
                 "jobline.quotas.upload-bytes", "2KB"))) {

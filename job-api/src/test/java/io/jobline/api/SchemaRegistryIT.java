@@ -46,6 +46,7 @@ class SchemaRegistryIT {
                 "webhook-attempts-value", "webhook-subscriptions-value", "workers-value");
 
         assertThat(client.get(REGISTRY + "/subjects/job-events-value/versions").text()).isEqualTo("[1,2,3,4,5,6,7,8]");
+        assertThat(client.get(REGISTRY + "/subjects/api-keys-value/versions").text()).isEqualTo("[1,2]");
 
         Response version = client.get(REGISTRY + "/subjects/job-events-value/versions/8");
         assertThat(version.json().get("subject").asString()).isEqualTo("job-events-value");

@@ -18,6 +18,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import io.jobline.api.support.RunningService;
 import io.jobline.api.support.ServiceClient;
+import io.jobline.api.support.SseClient;
 import io.jobline.api.support.TopicReader;
 import io.jobline.api.support.WsClient;
 import io.jobline.core.system.KafkaSettings;
@@ -26,7 +27,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A job type whose schema marks a field {@code writeOnly}: its value is sealed before the submit is sent, so no
- * answer, stream, log line or Kafka record holds it in clear, and the worker that runs the job gets it opened.
+ * answer, stream (WebSocket and SSE), log line or Kafka record holds it in clear, and the worker that runs the job
+ * gets it opened.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SecretInputIT {
@@ -53,6 +55,8 @@ class SecretInputIT {
             ws.send("{\"subscribe\": \"*\"}");
 
             String id = client.submit("publish", "{\"video\": \"a.mp4\", \"token\": \"" + SECRET + "\"}");
+            SseClient sse = new SseClient(client.baseUrl() + "/api/jobs/" + id + "/stream", null);
+            assertThat(sse.status()).isEqualTo(200);
 
             JsonNode job = client.job(id);
             assertThat(job.get("input").get("token").asString()).isEqualTo("***");
@@ -70,6 +74,14 @@ class SecretInputIT {
             List<JsonNode> pushed = ws.until(m -> m.toString().contains("\"completed\""),
                     Duration.ofSeconds(10));
             assertThat(pushed).isNotEmpty().allSatisfy(m -> assertThat(m.toString()).doesNotContain(SECRET));
+            List<SseClient.Event> streamed;
+            try (sse) {
+                streamed = sse.until(e -> "completed".equals(e.data().path("status").path("status").asString()),
+                        Duration.ofSeconds(10));
+            }
+            assertThat(streamed).as("the job's SSE stream").isNotEmpty()
+                    .allSatisfy(e -> assertThat(e.data().toString()).doesNotContain(SECRET))
+                    .anySatisfy(e -> assertThat(e.data().path("status").path("input").path("token").asString()).isEqualTo("***"));
             KafkaSettings kafka = service.bean(KafkaSettings.class);
             for (String topic : List.of(JobTopics.COMMANDS, JobTopics.EVENTS, "job-offers")) {
                 List<ConsumerRecord<String, byte[]>> records = TopicReader.readAll(kafka, topic);

@@ -68,7 +68,20 @@ public class ApiKeys implements AutoCloseable {
             @io.swagger.v3.oas.annotations.media.ArraySchema(minItems = 1, schema = @io.swagger.v3.oas.annotations.media.Schema(
                     allowableValues = {"jobs:read", "jobs:write", "worker", "admin"})) List<String> scopes,
             @io.swagger.v3.oas.annotations.media.Schema(nullable = true, description = "In the future; absent: never") Instant expiresAt,
-            @io.swagger.v3.oas.annotations.media.Schema(nullable = true, description = "A worker key's job types") List<String> types) {
+            @io.swagger.v3.oas.annotations.media.Schema(nullable = true, description = "A worker key's job types") List<String> types,
+            @io.swagger.v3.oas.annotations.media.Schema(nullable = true, description = "The key's own limits, in place "
+                    + "of its owner's; absent: the owner's") NewQuotas quotas) {
+    }
+
+    /** A POST's quotas: each one left out is the owner's. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "NewKeyQuotas", description = "The key's own limits, in place "
+            + "of its owner's: each absent or null takes the owner's (its override, else the default); 0 is no limit. "
+            + "submits_per_second counts this key's submits alone; active_jobs and upload_bytes are compared with what "
+            + "all of the owner's jobs hold.")
+    public record NewQuotas(
+            @io.swagger.v3.oas.annotations.media.Schema(nullable = true, minimum = "0") Integer submitsPerSecond,
+            @io.swagger.v3.oas.annotations.media.Schema(nullable = true, minimum = "0") Long activeJobs,
+            @io.swagger.v3.oas.annotations.media.Schema(nullable = true, minimum = "0", description = "Bytes") Long uploadBytes) {
     }
 
     /** A key just made: the key itself is in {@code token}, here and nowhere else. */
@@ -93,7 +106,7 @@ public class ApiKeys implements AutoCloseable {
         }
         ApiKeyTokens.NewKey key = ApiKeyTokens.generate();
         ApiKeyCreated created = new ApiKeyCreated(owner, scopes.stream().map(Scope::wireName).toList(), types,
-                request.expiresAt(), key.sha256(), by.owner());
+                request.expiresAt(), key.sha256(), by.owner(), quotas(request.quotas()));
         append(event(key.id(), now, created));
         return new Created(catalog.find(key.id()).orElseThrow(), key.token());
     }
@@ -151,6 +164,21 @@ public class ApiKeys implements AutoCloseable {
             }
         }
         return scopes;
+    }
+
+    /** The key's own limits as stored; null when none is given. */
+    private static io.jobline.schemas.access.KeyQuotas quotas(NewQuotas quotas) {
+        if (quotas == null || (quotas.submitsPerSecond() == null && quotas.activeJobs() == null
+                && quotas.uploadBytes() == null)) {
+            return null;
+        }
+        if ((quotas.submitsPerSecond() != null && quotas.submitsPerSecond() < 0)
+                || (quotas.activeJobs() != null && quotas.activeJobs() < 0)
+                || (quotas.uploadBytes() != null && quotas.uploadBytes() < 0)) {
+            throw ApiException.badRequest("'quotas' holds limits of 0 (none) or more: submits_per_second, active_jobs, "
+                    + "upload_bytes");
+        }
+        return new io.jobline.schemas.access.KeyQuotas(quotas.submitsPerSecond(), quotas.activeJobs(), quotas.uploadBytes());
     }
 
     private static List<String> types(List<String> names, Set<Scope> scopes) {

@@ -39,12 +39,13 @@ class ApiKeysController {
     record KeyResponse(String id, String owner, List<String> scopes,
                        @Schema(description = "The job types a worker key may work on; empty: any") List<String> types,
                        @Schema(nullable = true) Instant expiresAt,
-                       boolean expired, Instant createdAt, String createdBy) {
+                       boolean expired, Instant createdAt, String createdBy,
+                       @Schema(nullable = true, description = "The key's own limits; null: its owner's") ApiKey.Quotas quotas) {
 
         static KeyResponse of(ApiKey key, Instant now) {
             return new KeyResponse(key.id(), key.owner(), key.scopes().stream().map(Scope::wireName).sorted().toList(),
                     key.types().stream().sorted().toList(), key.expiresAt(), key.isExpired(now), key.createdAt(),
-                    key.createdBy());
+                    key.createdBy(), key.quotas());
         }
     }
 
@@ -52,7 +53,7 @@ class ApiKeysController {
     @Schema(name = "CreatedApiKey")
     record CreatedResponse(String id, @Schema(description = "The key: shown only this once") String key, String owner,
                            List<String> scopes, List<String> types, @Schema(nullable = true) Instant expiresAt,
-                           Instant createdAt, String message) {
+                           Instant createdAt, @Schema(nullable = true) ApiKey.Quotas quotas, String message) {
     }
 
     record KeyList(List<KeyResponse> keys, int count) {
@@ -69,7 +70,7 @@ class ApiKeysController {
         KeyResponse key = KeyResponse.of(created.key(), keys.now());
         return ResponseEntity.created(URI.create("/api/keys/" + key.id())).body(new CreatedResponse(key.id(),
                 created.token(), key.owner(), key.scopes(), key.types(), key.expiresAt(), key.createdAt(),
-                "Keep the key now: it is shown only this once (only its hash is stored). Send it as "
+                key.quotas(), "Keep the key now: it is shown only this once (only its hash is stored). Send it as "
                         + "'Authorization: Bearer <key>'."));
     }
 

@@ -32,9 +32,12 @@ public final class KeysCommand {
     static final String USAGE = """
             Usage: java -jar job-api.jar keys <command> [--url URL]
               create --owner NAME --scopes SCOPE[,SCOPE...] [--types TYPE[,TYPE...]] [--expires-at INSTANT | --expires-in 30d]
+                     [--submits-per-second N] [--active-jobs N] [--upload-bytes SIZE]
               list
               revoke KEY_ID
             Scopes: %s. --types limits a worker key to those job types.
+            --submits-per-second, --active-jobs, --upload-bytes (like 500MB): the key's own quotas, in place of its
+            owner's (0: no limit); each one left out is the owner's.
             --url: the service (default http://127.0.0.1:$PORT, PORT defaulting to 8080). From a client on the
             service's machine in protected mode no key is needed; otherwise set JOBLINE_API_KEY to an admin key.
             """.formatted(Scope.names());
@@ -120,6 +123,27 @@ public final class KeysCommand {
         String types = option(rest, "--types");
         String expiresAt = option(rest, "--expires-at");
         String expiresIn = option(rest, "--expires-in");
+        Map<String, Object> quotas = new LinkedHashMap<>();
+        String perSecond = option(rest, "--submits-per-second");
+        if (perSecond != null) {
+            quotas.put("submits_per_second", count(perSecond, "--submits-per-second", Integer.MAX_VALUE));
+        }
+        String active = option(rest, "--active-jobs");
+        if (active != null) {
+            quotas.put("active_jobs", count(active, "--active-jobs", Long.MAX_VALUE));
+        }
+        String uploadBytes = option(rest, "--upload-bytes");
+        if (uploadBytes != null) {
+            try {
+                long bytes = org.springframework.util.unit.DataSize.parse(uploadBytes).toBytes();
+                if (bytes < 0) {
+                    throw new IllegalArgumentException();
+                }
+                quotas.put("upload_bytes", bytes);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--upload-bytes must be a size like 1048576, 500MB or 10GB");
+            }
+        }
         requireNoMore(rest);
         if (owner == null || scopes == null) {
             throw new IllegalArgumentException("create needs --owner and --scopes");
@@ -133,6 +157,9 @@ public final class KeysCommand {
         if (types != null) {
             body.put("types", list(types));
         }
+        if (!quotas.isEmpty()) {
+            body.put("quotas", quotas);
+        }
         if (expiresAt != null) {
             try {
                 body.put("expires_at", Instant.parse(expiresAt).toString());
@@ -143,6 +170,21 @@ public final class KeysCommand {
             body.put("expires_at", now.plus(duration(expiresIn)).toString());
         }
         return new Call("POST", "/api/keys", Json.write(Json.MAPPER.valueToTree(body)), null);
+    }
+
+    /** A whole number from 0 to {@code max}. */
+    private static long count(String text, String name, long max) {
+        if (text.matches("[0-9]{1,19}")) {
+            try {
+                long n = Long.parseLong(text);
+                if (n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // past a long: refused below
+            }
+        }
+        throw new IllegalArgumentException(name + " must be a whole number from 0 to " + max);
     }
 
     /** 90s, 30m, 12h or 30d. */

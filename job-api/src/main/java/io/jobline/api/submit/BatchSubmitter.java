@@ -48,12 +48,13 @@ class BatchSubmitter {
         }
     }
 
-    Outcome submit(List<SubmitRequest> requests, String owner, String key) {
+    Outcome submit(List<SubmitRequest> requests, io.jobline.api.access.Caller caller, String key) {
+        String owner = caller.owner();
         List<JobPlan> plans = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
             plans.add(planItem(i, requests.get(i)));
         }
-        quotas.admit(owner, requests.size());
+        quotas.admit(caller, requests.size());
         if (key == null) {
             List<String> ids = plans.stream().map(p -> p.placedId(UUID.randomUUID().toString(), partitions)).toList();
             return appendMissing(ids, requests, plans, null, emptyEarlier(requests.size()));

@@ -58,8 +58,8 @@ class JobSubmitter {
 
     Outcome submit(SubmitRequest request) {
         JobPlan plan = planner.plan(request);
-        quotas.admit(request.owner(), 1);
-        quotas.admitUploads(request.owner(), request.uploads().stream().mapToLong(Upload::size).sum());
+        quotas.admit(request.owner(), request.keyId(), 1);
+        quotas.admitUploads(request.owner(), request.keyId(), request.uploads().stream().mapToLong(Upload::size).sum());
         String key = request.idempotencyKey();
         if (key == null) {
             return new Outcome(create(plan.placedId(UUID.randomUUID().toString(), partitions), request, plan), true);

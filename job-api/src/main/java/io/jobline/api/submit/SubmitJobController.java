@@ -78,10 +78,10 @@ class SubmitJobController {
                                             @Parameter(description = "1 to 255 visible ASCII characters: the same key within 24 hours answers the job(s) it made",
                     schema = @Schema(pattern = "^[\\x21-\\x7e]{1,255}$")) @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
                                             @AuthenticationPrincipal Caller caller) {
-        return answer(submitter.submit(jsonRequest(body, idempotencyKey, caller.owner())));
+        return answer(submitter.submit(jsonRequest(body, idempotencyKey, caller)));
     }
 
-    private static SubmitRequest jsonRequest(JsonNode body, String idempotencyKey, String owner) {
+    private static SubmitRequest jsonRequest(JsonNode body, String idempotencyKey, Caller caller) {
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("The body must be a JSON object like {\"type\": \"demo\", \"input\": {}}");
         }
@@ -95,7 +95,7 @@ class SubmitJobController {
             throw ApiException.badRequest("'type' is required and must be a non-empty string");
         }
         return new SubmitRequest(type.asString(), input(body.get("input")), body.get("options"), body.get("notify"),
-                List.of(), owner, idempotencyKey);
+                List.of(), caller.owner(), idempotencyKey, caller.keyId());
     }
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -130,7 +130,8 @@ class SubmitJobController {
         JsonNode notify = formJson(request, "notify");
         List<Upload> uploads = new ArrayList<>();
         request.getMultiFileMap().values().forEach(parts -> parts.forEach(part -> uploads.add(upload(part))));
-        return answer(submitter.submit(new SubmitRequest(type, input, options, notify, uploads, caller.owner(), idempotencyKey)));
+        return answer(submitter.submit(new SubmitRequest(type, input, options, notify, uploads, caller.owner(), idempotencyKey,
+                caller.keyId())));
     }
 
     /**
@@ -166,12 +167,12 @@ class SubmitJobController {
         List<SubmitRequest> requests = new ArrayList<>();
         for (int i = 0; i < jobs.size(); i++) {
             try {
-                requests.add(jsonRequest(jobs.get(i), idempotencyKey, caller.owner()));
+                requests.add(jsonRequest(jobs.get(i), idempotencyKey, caller));
             } catch (ApiException e) {
                 throw ApiException.badRequest("jobs[" + i + "]: " + e.getMessage());
             }
         }
-        BatchSubmitter.Outcome outcome = batches.submit(requests, caller.owner(), idempotencyKey);
+        BatchSubmitter.Outcome outcome = batches.submit(requests, caller, idempotencyKey);
         long unconfirmed = outcome.unconfirmed();
         BatchAnswer batch = new BatchAnswer(outcome.jobs().size(), outcome.jobs().size() - unconfirmed, unconfirmed,
                 outcome.jobs());

@@ -34,6 +34,22 @@ class KeysCommandTest {
     }
 
     @Test
+    void shouldPostTheKeysOwnQuotasOnlyWhenGiven() {
+        JsonNode body = Json.parse(KeysCommand.call(List.of("create", "--owner", "alice", "--scopes", "jobs:write",
+                "--submits-per-second", "5", "--upload-bytes", "10MB"), NOW).body());
+
+        assertThat(body.get("quotas").toString()).isEqualTo("{\"submits_per_second\":5,\"upload_bytes\":10485760}");
+        assertThat(Json.parse(KeysCommand.call(List.of("create", "--owner", "alice", "--scopes", "jobs:write"), NOW).body())
+                .has("quotas")).isFalse();
+        assertThatThrownBy(() -> KeysCommand.call(List.of("create", "--owner", "a", "--scopes", "jobs:write",
+                "--active-jobs", "-1"), NOW)).hasMessageContaining("--active-jobs must be a whole number");
+        assertThatThrownBy(() -> KeysCommand.call(List.of("create", "--owner", "a", "--scopes", "jobs:write",
+                "--submits-per-second", "3000000000"), NOW)).hasMessageContaining("--submits-per-second");
+        assertThatThrownBy(() -> KeysCommand.call(List.of("create", "--owner", "a", "--scopes", "jobs:write",
+                "--upload-bytes", "lots"), NOW)).hasMessageContaining("--upload-bytes");
+    }
+
+    @Test
     void shouldListAndRevoke() {
         assertThat(KeysCommand.call(List.of("list"), NOW)).isEqualTo(new KeysCommand.Call("GET", "/api/keys", null, null));
         assertThat(KeysCommand.call(List.of("revoke", "0123456789abcdef"), NOW).path()).isEqualTo("/api/keys/0123456789abcdef");

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.util.unit.DataSize;
 
+import io.jobline.api.access.ApiKey;
 import io.jobline.api.problem.ApiException;
 import io.jobline.api.system.JoblineProperties;
 import io.jobline.projections.query.JobFilter;
@@ -100,6 +101,35 @@ class SubmitQuotasTest {
         assertThatThrownBy(() -> quotas.admit("alice", 11)).hasMessageContaining("split it");
         quotas.admit("batchy", 500);
         assertThatThrownBy(() -> quotas.admit("batchy", 1)).isInstanceOf(ApiException.class);
+    }
+
+    @Test
+    void shouldCountAKeyWithItsOwnRateApartFromItsOwnerAndTakeTheOwnersLimitsItLeavesOut() {
+        statsByOwner.put("alice", List.of(new TypeStats("demo", Map.of("pending", 2L), 0, 0)));
+        Map<String, ApiKey.Quotas> keys = Map.of("slow", new ApiKey.Quotas(2, null, null),
+                "busy", new ApiKey.Quotas(null, 10L, null));
+        SubmitQuotas quotas = new SubmitQuotas(new JoblineProperties.Quotas(0, 0, null,
+                Map.of("alice", new JoblineProperties.OwnerQuota(3, 5L, null))), queries, nanos::get,
+                id -> Optional.ofNullable(keys.get(id)));
+
+        quotas.admit("alice", "slow", 2);
+        assertThatThrownBy(() -> quotas.admit("alice", "slow", 1)).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status().value()).isEqualTo(429);
+            assertThat(e.getMessage()).contains("Key 'slow' of owner 'alice' may submit 2 jobs a second");
+            assertThat(e.headers()).containsEntry("RateLimit-Limit", "2");
+        });
+        quotas.admit("alice", null, 1);
+        assertThatThrownBy(() -> quotas.admit("alice", "busy", 3)).as("'busy' shares the owner's 3 a second")
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.headers()).containsEntry("RateLimit-Limit", "3"));
+        assertThatThrownBy(() -> quotas.admit("alice", "slow", 4)).as("'slow' has the owner's 5 active jobs")
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage()).contains("may have 5"));
+
+        statsByOwner.put("alice", List.of(new TypeStats("demo", Map.of("pending", 4L), 0, 0)));
+        nanos.addAndGet(1_000_000_000L);
+        quotas.admit("alice", "busy", 3);
+        assertThatThrownBy(() -> quotas.admit("alice", "unknown", 1)).as("a key without quotas: the owner's")
+                .hasMessageContaining("Owner 'alice' may submit 3 jobs a second");
+        assertThatThrownBy(() -> quotas.admit("alice", null, 2)).hasMessageContaining("may have 5");
     }
 
     @Test
