@@ -302,35 +302,26 @@ class ExternalWorkerIT {
     }
 
     /**
-     * A worker that heartbeats every heartbeat_interval_ms learns of a cancel at the first heartbeat it sends after the
-     * cancel was accepted, or at the latest one interval later: here the interval is 1 s (a third of the job's
-     * heartbeat_timeout_ms).
+     * A worker learns of a cancel at the first heartbeat it sends after the cancel was accepted (the instance that
+     * accepted it remembers it until the job's view shows it), whatever its heartbeat interval (here 1 s, a third of
+     * the job's heartbeat_timeout_ms).
      */
     @Test
-    void shouldTellAWorkerOfACancelWithinOneHeartbeatInterval() throws InterruptedException {
+    void shouldTellAWorkerOfACancelAtItsNextHeartbeat() {
         declare("cancellable", "{\"stages\": [\"long\"]}");
         String id = client.submit("cancellable", "{}", "{\"heartbeat_timeout_ms\": 3000}");
         JsonNode task = poll("cancel-worker", "cancellable");
         assertThat(task.get("job_id").asString()).isEqualTo(id);
-        long interval = task.get("heartbeat_interval_ms").asLong();
-        assertThat(interval).as("a third of the heartbeat timeout").isEqualTo(1000);
+        assertThat(task.get("heartbeat_interval_ms").asLong()).as("a third of the heartbeat timeout").isEqualTo(1000);
         String heartbeat = "/api/jobs/" + id + "/attempts/1/heartbeat";
         assertThat(client.postJson(heartbeat, "{\"progress\": 0.1}").json().get("cancel_requested").asBoolean()).isFalse();
 
         assertThat(client.post("/api/jobs/" + id + "/cancel", "application/json", "").status()).isEqualTo(202);
-        long accepted = System.nanoTime();
-        var first = client.postJson(heartbeat, "{\"progress\": 0.2}");
-        long firstAfterMs = (System.nanoTime() - accepted) / 1_000_000;
-        assertThat(first.status()).as(first.text()).isEqualTo(200);
-        boolean atOnce = first.json().get("cancel_requested").asBoolean();
-        System.out.println("Cancel: the heartbeat " + firstAfterMs + " ms after the 202 says cancel_requested=" + atOnce);
-        if (!atOnce) {
-            Thread.sleep(Math.max(0, interval - (System.nanoTime() - accepted) / 1_000_000));
-            var next = client.postJson(heartbeat, "{\"progress\": 0.3}");
-            assertThat(next.json().get("cancel_requested").asBoolean())
-                    .as("the heartbeat one interval (%d ms) after the cancel was accepted", interval).isTrue();
-        }
-        assertThat(client.job(id).get("status").asString()).isEqualTo("cancelled");
+        var next = client.postJson(heartbeat, "{\"progress\": 0.2}");
+
+        assertThat(next.status()).as(next.text()).isEqualTo(200);
+        assertThat(next.json().get("cancel_requested").asBoolean()).as("the heartbeat right after the 202").isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.job(id).get("status").asString().equals("cancelled"));
     }
 
     private static void declare(String type, String body) {

@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.jobline.api.access.Caller;
+import io.jobline.api.workers.CancelRequests;
 import io.jobline.api.command.CommandAppender;
 import io.jobline.api.openapi.Problems;
 import io.jobline.api.problem.ApiException;
@@ -32,12 +33,15 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Tag(name = "jobs")
 class JobControlController {
 
+    private final CancelRequests cancels;
     private final JobLookup lookup;
     private final RecentSubmissions recent;
     private final CommandAppender appender;
     private final JobCommands commands;
 
-    JobControlController(JobLookup lookup, RecentSubmissions recent, CommandAppender appender, JobCommands commands) {
+    JobControlController(JobLookup lookup, RecentSubmissions recent, CommandAppender appender, JobCommands commands,
+                         CancelRequests cancels) {
+        this.cancels = cancels;
         this.lookup = lookup;
         this.recent = recent;
         this.appender = appender;
@@ -57,6 +61,7 @@ class JobControlController {
                     "Job " + job.jobId() + " is already " + job.status().wireName(), job.jobId(), job.status().wireName(), null);
         }
         appender.append(commands.cancel(job.jobId(), caller.owner(), "cancelled by " + caller.owner()));
+        cancels.accepted(job.jobId(), job.attempt());
         return ResponseEntity.accepted().body(answer(job, "cancelling",
                 "Cancellation accepted; a running job stops at its next progress report"));
     }

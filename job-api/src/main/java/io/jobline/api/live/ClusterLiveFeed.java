@@ -71,7 +71,15 @@ public final class ClusterLiveFeed implements AutoCloseable {
     private void run() {
         try {
             while (!closed) {
-                for (ConsumerRecord<String, JobEvent> record : consumer.poll(Duration.ofMillis(200))) {
+                org.apache.kafka.clients.consumer.ConsumerRecords<String, JobEvent> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(200));
+                } catch (org.apache.kafka.common.errors.RecordDeserializationException e) {
+                    // A poison record (the Streams applications dead-letter it): skip it.
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
+                    continue;
+                }
+                for (ConsumerRecord<String, JobEvent> record : records) {
                     JobEvent event = record.value();
                     if (event == null) {
                         continue;

@@ -106,7 +106,15 @@ public final class SubmitTail implements AutoCloseable {
     private void run() {
         try {
             while (!closed) {
-                for (ConsumerRecord<String, JobCommand> record : consumer.poll(Duration.ofMillis(200))) {
+                org.apache.kafka.clients.consumer.ConsumerRecords<String, JobCommand> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(200));
+                } catch (org.apache.kafka.common.errors.RecordDeserializationException e) {
+                    // A poison record (the Streams applications dead-letter it): skip it.
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
+                    continue;
+                }
+                for (ConsumerRecord<String, JobCommand> record : records) {
                     JobCommand command = record.value();
                     if (command != null && command.getPayload() instanceof SubmitJob) {
                         remember(RecentSubmissions.viewOf(command));

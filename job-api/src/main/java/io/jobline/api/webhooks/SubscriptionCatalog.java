@@ -90,7 +90,14 @@ final class SubscriptionCatalog implements AutoCloseable {
     private void run() {
         try {
             while (!closed) {
-                var records = consumer.poll(Duration.ofMillis(500));
+                org.apache.kafka.clients.consumer.ConsumerRecords<String, WebhookSubscriptionEvent> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(500));
+                } catch (org.apache.kafka.common.errors.RecordDeserializationException e) {
+                    log.warn("Skipped an unreadable record of {} at offset {}: {}", e.topicPartition(), e.offset(), e.toString());
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
+                    continue;
+                }
                 synchronized (this) {
                     for (ConsumerRecord<String, WebhookSubscriptionEvent> record : records) {
                         apply(record.value());

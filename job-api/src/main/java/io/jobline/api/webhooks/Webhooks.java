@@ -45,8 +45,12 @@ public final class Webhooks implements AutoCloseable {
         WebhookSender sender = new WebhookSender(kafka, topics, destinations, signing, properties.timeout());
         DeliveryTopology.Schedule schedule = new DeliveryTopology.Schedule(properties.retryDelays(), properties.lifetime(),
                 properties.timeout().multipliedBy(2).plusSeconds(60));
-        KafkaStreams streams = new KafkaStreams(DeliveryTopology.build(topics, subscriptions, sender, schedule),
-                StreamsConfigs.forApplication(kafka, DeliveryTopology.APPLICATION_ID, kafka.projectionCommitIntervalMs()));
+        java.util.Properties config = StreamsConfigs.forApplication(kafka, DeliveryTopology.APPLICATION_ID,
+                kafka.projectionCommitIntervalMs());
+        // A poison record of job-events is the projection's to dead-letter: not a second copy from here.
+        config.put(org.apache.kafka.streams.StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                io.jobline.core.system.DeadLetters.OnDeserializationBesideProjection.class);
+        KafkaStreams streams = new KafkaStreams(DeliveryTopology.build(topics, subscriptions, sender, schedule), config);
         StreamsConfigs.replaceFailedThreads(streams, DeliveryTopology.APPLICATION_ID);
         streams.start();
         return new Webhooks(streams, sender);

@@ -62,8 +62,11 @@ class AttemptController {
     private final ExternalWorkers workers;
     private final Clock clock = Clock.systemUTC();
 
+    private final CancelRequests cancels;
+
     AttemptController(AttemptFence fence, DeclaredPlans plans, CommandAppender appender, JobCommands commands,
-                      FileStore files, ExternalWorkers workers) {
+                      FileStore files, ExternalWorkers workers, CancelRequests cancels) {
+        this.cancels = cancels;
         this.workers = workers;
         this.fence = fence;
         this.plans = plans;
@@ -129,6 +132,10 @@ class AttemptController {
                 return new HeartbeatAnswer(true, null);
             }
             throw e;
+        }
+        if (cancels.isRequested(id, attempt)) {
+            // Accepted here a moment ago; the job's view shows it once the decider has decided it.
+            return new HeartbeatAnswer(true, null);
         }
         HeartbeatRequest request = body == null ? new HeartbeatRequest(null, null, null) : body;
         int stage = request.stage() == null ? job.stage() : request.stage();

@@ -39,6 +39,27 @@ public final class DeadLetters {
         }
     }
 
+    /**
+     * For an application that reads job-events beside the projection, which dead-letters each of its poison records
+     * once: such a record is skipped and logged here, not written to the dead-letter topic a second time; a poison
+     * record of the application's own topics is dead-lettered.
+     */
+    public static final class OnDeserializationBesideProjection extends LogAndContinueExceptionHandler {
+        @Override
+        public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
+                                                                    ConsumerRecord<byte[], byte[]> record,
+                                                                    Exception exception) {
+            if (io.jobline.schemas.topic.JobTopics.EVENTS.equals(record.topic())) {
+                org.slf4j.LoggerFactory.getLogger(DeadLetters.class).warn("Skipped an unreadable record of {} (partition {}, "
+                        + "offset {}); the projection dead-letters it: {}", record.topic(), record.partition(),
+                        record.offset(), exception.toString());
+                return DeserializationExceptionHandler.Response.resume();
+            }
+            COUNT.incrementAndGet();
+            return super.handleError(context, record, exception);
+        }
+    }
+
     /** For {@code processing.exception.handler}. */
     public static final class OnProcessing extends LogAndContinueProcessingExceptionHandler {
         @Override
