@@ -109,9 +109,52 @@ class ClusterReadsIT {
                     JsonNode stats = client.get("/api/jobs/stats").json();
                     assertThat(stats.get("counts").get("completed").asLong()).isEqualTo(JOBS);
                 }
+                // One Idempotency-Key sent to both instances at once: one job; the other answer is the replay (200) of it,
+                // or 422 when its request differs.
+                for (int race = 0; race < 4; race++) {
+                    boolean same = race % 2 == 0;
+                    List<ServiceClient.Response> answers = race(clients, "race-" + race, same);
+                    assertThat(answers).extracting(ServiceClient.Response::status).as("race %d: %s", race, answers)
+                            .containsExactlyInAnyOrder(202, same ? 200 : 422);
+                    String winner = answers.stream().filter(r -> r.status() == 202).findFirst().orElseThrow()
+                            .json().get("job_id").asString();
+                    if (same) {
+                        assertThat(answers).allSatisfy(r -> assertThat(r.json().get("job_id").asString()).isEqualTo(winner));
+                    }
+                    await().atMost(Duration.ofSeconds(30)).until(() -> clients[0].get("/api/jobs/" + winner + "/events").status() == 200
+                            && clients[0].get("/api/jobs/" + winner + "/events").json().get("events").get(0) != null);
+                    assertThat(clients[1].get("/api/jobs/" + winner + "/events").json().get("events").valueStream()
+                            .filter(e -> e.get("type").asString().equals("JobSubmitted")).count()).isEqualTo(1);
+                }
                 assertThat(clients[0].get("/api/jobs/00000000-0000-0000-0000-000000000000").status()).isEqualTo(404);
                 assertThat(clients[1].get("/api/jobs/00000000-0000-0000-0000-000000000000").status()).isEqualTo(404);
             }
+        }
+    }
+
+    /** The same keyed submit sent to both instances at the same moment (the second's input differs unless {@code same}). */
+    private static List<ServiceClient.Response> race(ServiceClient[] clients, String key, boolean same) throws Exception {
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<ServiceClient.Response>> sent = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                ServiceClient client = clients[i];
+                String input = same || i == 0 ? "{\"stages\": 1, \"stage_ms\": 0}" : "{\"stages\": 2, \"stage_ms\": 0}";
+                sent.add(pool.submit(() -> {
+                    start.await();
+                    return client.postJson("/api/jobs", "{\"type\": \"demo\", \"input\": " + input + "}",
+                            Map.of("Idempotency-Key", key));
+                }));
+            }
+            start.countDown();
+            List<ServiceClient.Response> answers = new ArrayList<>();
+            for (var answer : sent) {
+                answers.add(answer.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            return answers;
+        } finally {
+            pool.shutdownNow();
         }
     }
 

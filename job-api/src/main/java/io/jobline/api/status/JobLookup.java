@@ -54,6 +54,19 @@ public class JobLookup {
         return justSubmitted(jobId);
     }
 
+    /**
+     * In a cluster, the job another instance's SubmitJob for {@code jobId} made, when that one came before this
+     * instance's {@code commandId} (an Idempotency-Key sent to two instances at once: the decider takes the first);
+     * empty when this instance's came first, or alone.
+     */
+    public Optional<JobView> racedTo(String jobId, String commandId) {
+        if (tail.isEmpty()) {
+            return Optional.empty();
+        }
+        return tail.get().first(jobId, TAIL_WAIT).filter(first -> !first.commandId().equals(commandId))
+                .map(SubmitTail.First::job);
+    }
+
     /** Accepted here moments ago, or (in a cluster) through another instance. */
     private Optional<JobView> justSubmitted(String jobId) {
         Optional<JobView> here = recent.find(jobId);

@@ -51,7 +51,7 @@ public final class SubmitTail implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
 
-    private record Seen(JobView job, Instant at) {
+    private record Seen(JobView job, String commandId, Instant at) {
     }
 
     public SubmitTail(KafkaSettings kafka, JobTopics topics) {
@@ -117,7 +117,7 @@ public final class SubmitTail implements AutoCloseable {
                 for (ConsumerRecord<String, JobCommand> record : records) {
                     JobCommand command = record.value();
                     if (command != null && command.getPayload() instanceof SubmitJob) {
-                        remember(RecentSubmissions.viewOf(command));
+                        remember(RecentSubmissions.viewOf(command), command.getCommandId());
                     }
                 }
                 partitions.forEach(p -> positions.put(p, consumer.position(p)));
@@ -133,14 +133,31 @@ public final class SubmitTail implements AutoCloseable {
         }
     }
 
-    private void remember(JobView job) {
+    /**
+     * The first SubmitJob of a job id, in its partition's order, is the one the decider accepts: a later one for the
+     * same id (an Idempotency-Key sent to two instances at once) is kept out, so {@link #first} names the winner.
+     */
+    private void remember(JobView job, String commandId) {
         Instant now = clock.instant();
         if (submitted.size() >= MAX_ENTRIES) {
             submitted.values().removeIf(seen -> seen.at().plus(KEEP).isBefore(now));
         }
         if (submitted.size() < MAX_ENTRIES) {
-            submitted.put(job.jobId(), new Seen(job, now));
+            submitted.putIfAbsent(job.jobId(), new Seen(job, commandId, now));
         }
+    }
+
+    /** The SubmitJob the decider takes for {@code jobId}: its command id and the job it makes. */
+    public record First(String commandId, JobView job) {
+    }
+
+    /**
+     * The first SubmitJob for {@code jobId} on job-commands, read up to where the topic ends now (so a command
+     * acknowledged before this call is among those read); empty when none was seen within {@code wait}.
+     */
+    public Optional<First> first(String jobId, Duration wait) {
+        awaitEndOfNow(wait);
+        return Optional.ofNullable(submitted.get(jobId)).map(seen -> new First(seen.commandId(), seen.job()));
     }
 
     @Override

@@ -62,7 +62,7 @@ class JobSubmitter {
         quotas.admitUploads(request.owner(), request.keyId(), request.uploads().stream().mapToLong(Upload::size).sum());
         String key = request.idempotencyKey();
         if (key == null) {
-            return new Outcome(create(plan.placedId(UUID.randomUUID().toString(), partitions), request, plan), true);
+            return new Outcome(create(plan.placedId(UUID.randomUUID().toString(), partitions), request, plan).job(), true);
         }
         IdempotencyKeys.validate(key);
         String owner = request.owner();
@@ -74,12 +74,23 @@ class JobSubmitter {
                 IdempotentSubmits.requireSameRequest(job, plan.hash(), key);
                 return new Outcome(SubmittedJob.replayed(job), false);
             }
-            return new Outcome(create(plan.placedId(IdempotencyKeys.jobId(owner, key, idempotent.today()), partitions),
-                    request, plan), true);
+            String jobId = plan.placedId(IdempotencyKeys.jobId(owner, key, idempotent.today()), partitions);
+            Appended made = create(jobId, request, plan);
+            Optional<JobView> winner = lookup.racedTo(jobId, made.commandId());
+            if (winner.isPresent()) {
+                // Another instance appended a SubmitJob under the same key first: the decider takes that one.
+                IdempotentSubmits.requireSameRequest(winner.get(), plan.hash(), key);
+                return new Outcome(SubmittedJob.replayed(winner.get()), false);
+            }
+            return new Outcome(made.job(), true);
         });
     }
 
-    private SubmittedJob create(String jobId, SubmitRequest request, JobPlan plan) {
+    /** A SubmitJob appended, and the job it is for. */
+    private record Appended(SubmittedJob job, String commandId) {
+    }
+
+    private Appended create(String jobId, SubmitRequest request, JobPlan plan) {
         if (plan.dedupKey() == null) {
             return append(jobId, request, plan);
         }
@@ -94,17 +105,17 @@ class JobSubmitter {
                         lookup.find(holder.get()).map(job -> job.status().wireName()).orElse("pending"), null);
             }
             recentDedupKeys.remove(scoped);
-            SubmittedJob job = append(jobId, request, plan);
+            Appended job = append(jobId, request, plan);
             recentDedupKeys.put(scoped, jobId);
             return job;
         });
     }
 
     /** Stores the uploads, then appends; uploads of a command Kafka refused are removed. */
-    private SubmittedJob append(String jobId, SubmitRequest request, JobPlan plan) {
+    private Appended append(String jobId, SubmitRequest request, JobPlan plan) {
         StagedUploads uploads = StagedUploads.store(files, jobId, request.uploads());
         JobCommand command = accepted.command(jobId, request, plan, uploads.files(), plan.hash());
         appender.append(command, uploads::discard);
-        return accepted.accepted(command);
+        return new Appended(accepted.accepted(command), command.getCommandId());
     }
 }
