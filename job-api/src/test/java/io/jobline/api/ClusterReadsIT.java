@@ -109,6 +109,20 @@ class ClusterReadsIT {
                     JsonNode stats = client.get("/api/jobs/stats").json();
                     assertThat(stats.get("counts").get("completed").asLong()).isEqualTo(JOBS);
                 }
+                // An external worker takes a job from one instance and reports on it to the other.
+                assertThat(clients[0].send("/api/job-types/clustered", "PUT", "application/json", "{\"stages\": [\"only\"]}")
+                        .status()).isIn(200, 201);
+                await().atMost(Duration.ofSeconds(10)).until(() -> clients[1].get("/api/job-types/clustered").status() == 200);
+                String external = clients[1].submit("clustered", "{}");
+                JsonNode task = clients[0].postJson("/api/workers/poll",
+                        "{\"worker_id\": \"w-1\", \"types\": [\"clustered\"], \"wait_ms\": 20000}").json();
+                assertThat(task.get("job_id").asString()).isEqualTo(external);
+                String attempt = "/api/jobs/" + external + "/attempts/" + task.get("attempt").asInt();
+                assertThat(clients[1].postJson(attempt + "/heartbeat", "{\"progress\": 0.5}").status()).isEqualTo(200);
+                ServiceClient.Response completed = clients[1].postJson(attempt + "/complete", "{\"result\": {\"ok\": true}}");
+                assertThat(completed.status()).as(completed.text()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(20)).until(() -> "completed".equals(clients[0].job(external).get("status").asString()));
+
                 // One Idempotency-Key sent to both instances at once: one job; the other answer is the replay (200) of it,
                 // or 422 when its request differs.
                 for (int race = 0; race < 4; race++) {

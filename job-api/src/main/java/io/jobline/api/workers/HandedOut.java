@@ -6,9 +6,10 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
- * The attempts this instance's long polls handed out lately. Until any instance answers for any job (the views are
- * split across instances by partition), an instance may not have the view of a job it handed to a worker: the
- * worker's calls for that attempt are then let through to the decider, which fences them by attempt.
+ * The attempts this instance's long polls handed out lately. An instance that is not clustered (no advertised URL)
+ * may not have the view of a job it handed to a worker (the views are split across instances by partition): the
+ * worker's calls for that attempt are then let through to the decider, which fences them by attempt. In a cluster,
+ * any instance reads the job's view from its holder, so a worker's calls may go to any instance.
  */
 @Component
 class HandedOut {
