@@ -48,7 +48,7 @@ public final class ClusterJobQueries implements JobQueries {
         if (owner.isEmpty()) {
             return local.find(jobId);
         }
-        PeerMessages.Answer answer = peers.ask(owner.get(), PeerMessages.Query.job(PeerMessages.Op.FIND, jobId));
+        PeerMessages.Answer answer = askHolder(owner.get(), PeerMessages.Query.job(PeerMessages.Op.FIND, jobId));
         if (answer.job() == null && !answer.caughtUp()) {
             throw ApiException.catchingUp("job " + jobId);
         }
@@ -61,7 +61,7 @@ public final class ClusterJobQueries implements JobQueries {
         if (owner.isEmpty()) {
             return local.history(jobId, afterSequence, limit);
         }
-        PeerMessages.Answer answer = peers.ask(owner.get(), new PeerMessages.Query(PeerMessages.Op.HISTORY, jobId,
+        PeerMessages.Answer answer = askHolder(owner.get(), new PeerMessages.Query(PeerMessages.Op.HISTORY, jobId,
                 afterSequence, limit, 0, null, null, null, null, null));
         return answer.events() == null ? List.of()
                 : answer.events().stream().map(bytes -> events.deserializer().deserialize(JobTopics.EVENTS, bytes)).toList();
@@ -73,7 +73,7 @@ public final class ClusterJobQueries implements JobQueries {
         if (owner.isEmpty()) {
             return local.deletedAt(jobId);
         }
-        Long at = peers.ask(owner.get(), PeerMessages.Query.job(PeerMessages.Op.DELETED_AT, jobId)).deletedAt();
+        Long at = askHolder(owner.get(), PeerMessages.Query.job(PeerMessages.Op.DELETED_AT, jobId)).deletedAt();
         return Optional.ofNullable(at).map(Instant::ofEpochMilli);
     }
 
@@ -147,6 +147,9 @@ public final class ClusterJobQueries implements JobQueries {
     PeerMessages.Answer answer(PeerMessages.Query query) {
         boolean caughtUp = localCaughtUp.getAsBoolean();
         PeerMessages.Answer none = PeerMessages.Answer.empty(caughtUp);
+        if (query.jobId() != null && !holds(query.jobId())) {
+            return PeerMessages.Answer.moved();
+        }
         switch (query.op()) {
             case FIND:
                 return new PeerMessages.Answer(local.find(query.jobId()).orElse(null), null, null, null, null, null, caughtUp);
@@ -169,6 +172,24 @@ public final class ClusterJobQueries implements JobQueries {
             default:
                 return none;
         }
+    }
+
+    /** Whether this instance's projection holds (actively) the partition of {@code jobId} now. */
+    private boolean holds(String jobId) {
+        try {
+            return peers.ownerOf(jobId).isEmpty();
+        } catch (ApiException e) {
+            return false; // being assigned
+        }
+    }
+
+    /** An answer from the job's holder; a moved partition is a 503 (the asker tries again), never a 404. */
+    private PeerMessages.Answer askHolder(HostInfo owner, PeerMessages.Query query) {
+        PeerMessages.Answer answer = peers.ask(owner, query);
+        if (answer.notHeld()) {
+            throw ApiException.catchingUp("job " + query.jobId() + " (its partition is moving between instances)");
+        }
+        return answer;
     }
 
     private byte[] bytes(JobEvent event) {

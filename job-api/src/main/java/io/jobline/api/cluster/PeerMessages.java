@@ -30,13 +30,24 @@ final class PeerMessages {
 
     /**
      * The answer: {@code events} are job-events values as the topic's serde writes them; {@code caughtUp} whether the
-     * answering instance's projection holds every event that was in the log when it started.
+     * answering instance's projection holds every event that was in the log when it started; {@code notHeld} that the
+     * job's partition is no longer this instance's to answer for.
      */
     record Answer(JobView job, List<byte[]> events, JobPage page, List<TypeStats> stats, Long deletedAt,
-                  String dedupJob, boolean caughtUp) {
+                  String dedupJob, boolean caughtUp, boolean notHeld) {
+
+        Answer(JobView job, List<byte[]> events, JobPage page, List<TypeStats> stats, Long deletedAt, String dedupJob,
+               boolean caughtUp) {
+            this(job, events, page, stats, deletedAt, dedupJob, caughtUp, false);
+        }
 
         static Answer empty(boolean caughtUp) {
             return new Answer(null, null, null, null, null, null, caughtUp);
+        }
+
+        /** The asked instance no longer holds the job's partition (it moved): the asker answers 503, never a 404. */
+        static Answer moved() {
+            return new Answer(null, null, null, null, null, null, false, true);
         }
     }
 }

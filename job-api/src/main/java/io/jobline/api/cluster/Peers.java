@@ -34,6 +34,8 @@ public final class Peers {
 
     private final KafkaStreams streams;
     private final HostInfo self;
+    /** The scheme of the instances' URLs: the one this instance advertises (a deployment uses one). */
+    private final String scheme;
     private final String token;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(TIMEOUT).build();
@@ -42,8 +44,13 @@ public final class Peers {
 
     /** {@code self}: this instance as the others reach it; null when it is not reachable (then every read is local). */
     public Peers(KafkaStreams streams, HostInfo self, SecretInputs secrets) {
+        this(streams, self, "http", secrets);
+    }
+
+    public Peers(KafkaStreams streams, HostInfo self, String scheme, SecretInputs secrets) {
         this.streams = streams;
         this.self = self;
+        this.scheme = scheme == null ? "http" : scheme;
         this.token = Base64.getUrlEncoder().withoutPadding().encodeToString(secrets.derive("jobline-cluster-peers"));
     }
 
@@ -100,7 +107,7 @@ public final class Peers {
     }
 
     PeerMessages.Answer ask(HostInfo peer, PeerMessages.Query query) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + peer.host() + ":" + peer.port() + PATH))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(scheme + "://" + peer.host() + ":" + peer.port() + PATH))
                 .timeout(TIMEOUT).header(TOKEN_HEADER, token).header("Content-Type", SMILE)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(queries.serializer().serialize(null, query))).build();
         try {

@@ -112,6 +112,9 @@ public final class ClusterLiveFeed implements AutoCloseable {
     Folded fold(JobEvent event) {
         String jobId = event.getJobId();
         JobView before = views.get(jobId);
+        if (before == null && event.getPayload() instanceof io.jobline.schemas.event.JobDeleted) {
+            return new Folded(true, null); // a job deleted (retention) that nobody here followed: nothing to look up
+        }
         if (before == null && !(event.getPayload() instanceof JobSubmitted)) {
             before = base(event).orElse(null);
             if (before == null) {
@@ -151,8 +154,8 @@ public final class ClusterLiveFeed implements AutoCloseable {
                     if (view.lastSequence() >= event.getSequence() - 1 || System.nanoTime() > deadline) {
                         return Optional.of(view);
                     }
-                } else if (System.nanoTime() > deadline) {
-                    return Optional.empty();
+                } else {
+                    return Optional.empty(); // the cluster does not know the job: no reason to wait
                 }
             } catch (RuntimeException e) {
                 if (System.nanoTime() > deadline) {

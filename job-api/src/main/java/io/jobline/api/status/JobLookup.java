@@ -67,6 +67,23 @@ public class JobLookup {
                 .map(SubmitTail.First::job);
     }
 
+    /**
+     * As {@link #find}, without waiting to read job-commands up to its end on a miss: for a check whose race is settled
+     * later (an Idempotency-Key's first look; {@link #racedTo} settles it after the append).
+     */
+    public Optional<JobView> findWithoutWaiting(String jobId) {
+        Optional<JobView> accepted = recent.find(jobId).or(() -> tail.flatMap(t -> t.peek(jobId)));
+        try {
+            Optional<JobView> projected = queries.find(jobId);
+            return projected.isPresent() ? projected : accepted;
+        } catch (InvalidStateStoreException | ApiException e) {
+            if (accepted.isPresent()) {
+                return accepted;
+            }
+            throw e;
+        }
+    }
+
     /** Accepted here moments ago, or (in a cluster) through another instance. */
     private Optional<JobView> justSubmitted(String jobId) {
         Optional<JobView> here = recent.find(jobId);

@@ -76,11 +76,26 @@ public final class SubmitTail implements AutoCloseable {
      * appended until now first (at most {@code wait}).
      */
     public Optional<JobView> find(String jobId, Duration wait) {
-        Seen seen = submitted.get(jobId);
+        Seen seen = fresh(jobId);
         if (seen == null && awaitEndOfNow(wait)) {
-            seen = submitted.get(jobId);
+            seen = fresh(jobId);
         }
         return Optional.ofNullable(seen).map(Seen::job);
+    }
+
+    /** A job submitted through any instance in the last minute, as far as this tail has read (no waiting). */
+    public Optional<JobView> peek(String jobId) {
+        return Optional.ofNullable(fresh(jobId)).map(Seen::job);
+    }
+
+    /** A submit seen in the last minute; older ones are the projections' to answer for (deleted jobs included). */
+    private Seen fresh(String jobId) {
+        Seen seen = submitted.get(jobId);
+        if (seen != null && seen.at().plus(KEEP).isBefore(clock.instant())) {
+            submitted.remove(jobId, seen);
+            return null;
+        }
+        return seen;
     }
 
     private boolean awaitEndOfNow(Duration wait) {
@@ -157,7 +172,7 @@ public final class SubmitTail implements AutoCloseable {
      */
     public Optional<First> first(String jobId, Duration wait) {
         awaitEndOfNow(wait);
-        return Optional.ofNullable(submitted.get(jobId)).map(seen -> new First(seen.commandId(), seen.job()));
+        return Optional.ofNullable(fresh(jobId)).map(seen -> new First(seen.commandId(), seen.job()));
     }
 
     @Override

@@ -52,7 +52,7 @@ class IdempotentSubmits {
         long today = IdempotencyKeys.day(now);
         for (long day : new long[] {today, today - 1}) {
             List<String> ids = idsOfDay.apply(day);
-            List<Optional<JobView>> jobs = ids.stream().map(id -> lookup.find(id)
+            List<Optional<JobView>> jobs = ids.stream().map(id -> lookup.findWithoutWaiting(id)
                     .filter(job -> key.equals(job.idempotencyKey()))
                     .filter(job -> job.createdAt().isAfter(now.minus(IdempotencyKeys.WINDOW)))).toList();
             for (String id : ids) {

@@ -175,7 +175,9 @@ class KafkaConfiguration {
 
     @Bean
     Peers peers(JobProjections projections, ClusterProperties cluster, SecretInputs secrets) {
-        return new Peers(projections.streams(), Peers.advertised(cluster).orElse(null), secrets);
+        String scheme = cluster.advertisedUrl() == null || cluster.advertisedUrl().isBlank() ? "http"
+                : java.net.URI.create(cluster.advertisedUrl().trim()).getScheme();
+        return new Peers(projections.streams(), Peers.advertised(cluster).orElse(null), scheme, secrets);
     }
 
     /** In a cluster, every partition's events pushed to this instance's live clients. */

@@ -62,8 +62,11 @@ final class DeliveryTopology {
         /** Whether {@code owner} has a subscription for jobs of {@code type}. */
         boolean any(String owner, String type);
 
-        /** The subscriptions of {@code owner} that want events of {@code kind} of a job of {@code type}. */
-        List<Target> matching(String owner, String type, String kind);
+        /**
+         * The subscriptions of {@code owner} that want events of {@code kind} of a job of {@code type} submitted at
+         * {@code submittedAt} (made by then; null: any).
+         */
+        List<Target> matching(String owner, String type, String kind, Instant submittedAt);
     }
 
     /** A destination: a subscription's id and URL. */
@@ -164,7 +167,7 @@ final class DeliveryTopology {
                 if (notify != null || subscribers.any(submitted.getOwner(), submitted.getType())) {
                     jobs.put(jobId, new WebhookJob(submitted.getOwner(), submitted.getType(),
                             notify == null ? null : notify.getUrl(), notify == null ? List.of() : notify.getEvents(),
-                            List.of()));
+                            List.of(), event.getTimestamp()));
                 }
                 return;
             }
@@ -192,7 +195,7 @@ final class DeliveryTopology {
             if (job.notifyUrl() != null && job.notifyEvents().contains(kind)) {
                 targets.add(new Target(null, job.notifyUrl()));
             }
-            targets.addAll(subscribers.matching(job.owner(), job.type(), kind));
+            targets.addAll(subscribers.matching(job.owner(), job.type(), kind, job.submittedAt()));
             if (targets.isEmpty()) {
                 return;
             }

@@ -74,6 +74,15 @@ public class Destinations {
         return uri;
     }
 
+    private static boolean allZero(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Loopback, private (RFC 1918, unique local), link-local (cloud metadata), shared (CGNAT), multicast, unspecified. */
     static boolean isInternal(InetAddress address) {
         if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
@@ -88,7 +97,26 @@ public class Destinations {
                     || (first == 198 && (second == 18 || second == 19)) || first >= 240;
         }
         if (address instanceof Inet6Address) {
-            return (b[0] & 0xfe) == 0xfc; // fc00::/7, unique local
+            if ((b[0] & 0xfe) == 0xfc) {
+                return true; // fc00::/7, unique local
+            }
+            // An IPv4 address inside IPv6 (NAT64 64:ff9b::/96, 6to4 2002::/16, IPv4-compatible ::a.b.c.d): judged as
+            // the IPv4 address it carries.
+            byte[] v4 = null;
+            if (b[0] == 0x00 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && allZero(b, 4, 12)) {
+                v4 = java.util.Arrays.copyOfRange(b, 12, 16);
+            } else if (b[0] == 0x20 && b[1] == 0x02) {
+                v4 = java.util.Arrays.copyOfRange(b, 2, 6);
+            } else if (allZero(b, 0, 12)) {
+                v4 = java.util.Arrays.copyOfRange(b, 12, 16);
+            }
+            if (v4 != null) {
+                try {
+                    return isInternal(InetAddress.getByAddress(v4));
+                } catch (UnknownHostException e) {
+                    return true;
+                }
+            }
         }
         return false;
     }

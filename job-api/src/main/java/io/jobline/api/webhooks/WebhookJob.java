@@ -11,8 +11,11 @@ import java.util.Optional;
  *
  * @param notifyUrl    the job's own webhook, or null
  * @param notifyEvents which kinds of its events go there (terminal, stage, progress)
+ * @param submittedAt  when the job was submitted: subscriptions made later do not cover it (null: kept before this
+ *                     was recorded)
  */
-record WebhookJob(String owner, String type, String notifyUrl, List<String> notifyEvents, List<Delivery> deliveries) {
+record WebhookJob(String owner, String type, String notifyUrl, List<String> notifyEvents, List<Delivery> deliveries,
+                  Instant submittedAt) {
 
     /** At most this many deliveries are kept per job: the oldest finished ones go first, then the oldest. */
     static final int MAX_DELIVERIES = 200;
@@ -40,13 +43,13 @@ record WebhookJob(String owner, String type, String notifyUrl, List<String> noti
         while (all.size() > MAX_DELIVERIES) {
             all.remove(0); // still too many (a receiver down under a stream of progress): the oldest go
         }
-        return new WebhookJob(owner, type, notifyUrl, notifyEvents, all);
+        return new WebhookJob(owner, type, notifyUrl, notifyEvents, all, submittedAt);
     }
 
     WebhookJob replacing(Delivery delivery) {
         List<Delivery> all = new ArrayList<>(deliveries);
         all.replaceAll(d -> d.id().equals(delivery.id()) ? delivery : d);
-        return new WebhookJob(owner, type, notifyUrl, notifyEvents, all);
+        return new WebhookJob(owner, type, notifyUrl, notifyEvents, all, submittedAt);
     }
 
     /**

@@ -42,8 +42,6 @@ final class WebhookSender implements DeliveryTopology.Dispatcher, AutoCloseable 
     private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
     static final int THREADS = 4;
     static final int QUEUE = 256;
-    /** Most of an answer's body kept in the attempt's error. */
-    static final int MAX_ERROR = 300;
 
     private final HttpClient http;
     private final Duration timeout;
@@ -118,16 +116,23 @@ final class WebhookSender implements DeliveryTopology.Dispatcher, AutoCloseable 
             if (traceparent != null) {
                 request.header(JobTracing.HEADER, traceparent);
             }
-            HttpResponse<java.io.InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            // The body of the answer is not read (a receiver cannot hold a sender thread by trickling it), and the
+            // whole exchange has one deadline, also for the headers of a receiver that accepted the connection.
+            java.util.concurrent.CompletableFuture<HttpResponse<Void>> exchange =
+                    http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response;
+            try {
+                response = exchange.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                exchange.cancel(true);
+                throw new HttpTimeoutException("no answer");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            }
             status = response.statusCode();
             span.setAttribute("http.response.status_code", status);
-            String answer;
-            try (java.io.InputStream body = response.body()) {
-                // Only the start of an answer is kept; the rest is not read (a receiver cannot make us buffer much).
-                answer = new String(body.readNBytes(MAX_ERROR + 1), java.nio.charset.StandardCharsets.UTF_8).strip();
-            }
             if (status < 200 || status > 299) {
-                error = "HTTP " + status + (answer.isEmpty() ? "" : ": " + abbreviate(answer));
+                error = "HTTP " + status;
             }
         } catch (IllegalArgumentException e) {
             error = "Not sent: " + e.getMessage();
@@ -161,10 +166,6 @@ final class WebhookSender implements DeliveryTopology.Dispatcher, AutoCloseable 
             log.info("Webhook {} for job {} try {} to {} failed: {}", send.deliveryId(), send.jobId(), send.attempt(),
                     send.url(), error);
         }
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= MAX_ERROR ? text : text.substring(0, MAX_ERROR) + "...";
     }
 
     @Override

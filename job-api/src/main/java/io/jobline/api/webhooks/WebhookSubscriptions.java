@@ -103,8 +103,9 @@ public class WebhookSubscriptions implements DeliveryTopology.Subscribers, AutoC
     }
 
     @Override
-    public List<DeliveryTopology.Target> matching(String owner, String type, String kind) {
-        return catalog.ofOwner(owner).stream().filter(s -> s.covers(type) && s.events().contains(kind))
+    public List<DeliveryTopology.Target> matching(String owner, String type, String kind, java.time.Instant submittedAt) {
+        return catalog.ofOwner(owner).stream().filter(s -> s.covers(type) && s.events().contains(kind)
+                        && (submittedAt == null || !s.createdAt().isAfter(submittedAt)))
                 .map(s -> new DeliveryTopology.Target(s.id(), s.url())).toList();
     }
 

@@ -135,6 +135,7 @@ class AttemptController {
         }
         if (cancels.isRequested(id, attempt)) {
             // Accepted here a moment ago; the job's view shows it once the decider has decided it.
+            workers.released(id, attempt);
             return new HeartbeatAnswer(true, null);
         }
         HeartbeatRequest request = body == null ? new HeartbeatRequest(null, null, null) : body;

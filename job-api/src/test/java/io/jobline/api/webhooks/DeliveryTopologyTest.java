@@ -61,9 +61,10 @@ class DeliveryTopologyTest {
             }
 
             @Override
-            public List<Target> matching(String owner, String type, String kind) {
+            public List<Target> matching(String owner, String type, String kind, Instant submittedAt) {
                 return subscriptions.getOrDefault(owner, List.of()).stream()
-                        .filter(s -> s.covers(type) && s.events().contains(kind))
+                        .filter(s -> s.covers(type) && s.events().contains(kind)
+                                && (submittedAt == null || !s.createdAt().isAfter(submittedAt)))
                         .map(s -> new Target(s.id(), s.url())).toList();
             }
         };
@@ -228,6 +229,16 @@ class DeliveryTopologyTest {
         });
         assertThat(jobs.get("j1").deliveries().get(0).subscription()).isEqualTo("s1");
         assertThat(jobs.get("j2")).as("bob has no subscription and the job no notify: nothing kept").isNull();
+    }
+
+    @Test
+    void shouldNotSendToASubscriptionMadeAfterTheJobWasSubmitted() {
+        pipe(submittedWithNotify("j1", "alice", "https://hooks.example.com/own", "terminal"));
+        subscriptions.put("alice", List.of(new Subscription("s-late", "alice", "https://a.example.com/late", List.of("terminal"),
+                List.of(), EventLog.T0.plusSeconds(30), "alice")));
+        events.pipeInput("j1", EventLog.of("j1").raw(new io.jobline.schemas.event.JobCancelled("stop", "alice"), 0, 2).last());
+
+        assertThat(sent).extracting(Send::url).containsExactly("https://hooks.example.com/own");
     }
 
     @Test

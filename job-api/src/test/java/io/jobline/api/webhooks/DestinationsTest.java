@@ -16,13 +16,14 @@ class DestinationsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "100.64.0.1",
-            "0.0.0.0", "224.0.0.1", "255.255.255.255", "::1", "fe80::1", "fd00::1", "198.18.0.1"})
+            "0.0.0.0", "224.0.0.1", "255.255.255.255", "::1", "fe80::1", "fd00::1", "198.18.0.1",
+            "64:ff9b::a9fe:a9fe", "2002:c0a8:101::1", "::a9fe:a9fe", "::ffff:10.0.0.1"})
     void shouldTakeInternalAddressesForInternal(String address) throws Exception {
         assertThat(Destinations.isInternal(InetAddress.getByName(address))).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"8.8.8.8", "1.1.1.1", "203.0.114.1", "2606:4700:4700::1111"})
+    @ValueSource(strings = {"8.8.8.8", "1.1.1.1", "203.0.114.1", "2606:4700:4700::1111", "2002:808:808::1", "64:ff9b::808:808"})
     void shouldTakePublicAddressesForPublic(String address) throws Exception {
         assertThat(Destinations.isInternal(InetAddress.getByName(address))).isFalse();
     }

@@ -106,9 +106,8 @@ final class JobExecution implements Runnable {
      * stage still reports belongs to an attempt that is no longer current, and is refused.
      */
     CompletableFuture<Void> release(String reason) {
-        CompletableFuture<Void> acked = sender.send(commands.release(job.jobId(), workerId, job.attempt(), reason));
-        cancel();
-        return acked;
+        cancel(); // first: nothing the stage sends from now on may land after the release
+        return sender.send(commands.release(job.jobId(), workerId, job.attempt(), reason));
     }
 
     @Override

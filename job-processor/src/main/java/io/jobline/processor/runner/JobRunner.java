@@ -172,7 +172,10 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         boolean startedHere = decision.events().stream()
                 .anyMatch(e -> e.getPayload() instanceof JobStarted s && workerId.equals(s.getWorkerId()));
         Waiting granted = startedHere ? requested.remove(jobId) : null;
-        if (granted != null) {
+        if (granted != null && stopping) {
+            // Granted after the stop began: handed back at once rather than started and interrupted.
+            sender.send(commands.release(jobId, workerId, state.attempt(), "its worker's process is stopping"));
+        } else if (granted != null) {
             JobExecution[] self = new JobExecution[1];
             self[0] = new JobExecution(granted.partition(), state, types.find(state.type()).orElse(null), files, secrets, sender,
                     commands, workerId, () -> finished(jobId, self[0]));
@@ -380,6 +383,10 @@ public final class JobRunner implements DecisionListener, AutoCloseable {
         }
         JobState state = job.runningState();
         String jobId = job.jobId();
+        if (stopping) {
+            sender.send(commands.release(jobId, workerId, state.attempt(), "its worker's process is stopping"));
+            return;
+        }
         JobExecution[] self = new JobExecution[1];
         self[0] = new JobExecution(-1, state, types.find(state.type()).orElse(null), files, secrets, sender, commands, workerId,
                 () -> finished(jobId, self[0]));
