@@ -109,6 +109,22 @@ class ClusterReadsIT {
                     JsonNode stats = client.get("/api/jobs/stats").json();
                     assertThat(stats.get("counts").get("completed").asLong()).isEqualTo(JOBS);
                 }
+                // A job's webhook deliveries are listed by either instance, whichever holds them.
+                try (WebhookIT.Receiver receiver = new WebhookIT.Receiver()) {
+                    String notified = clients[0].postJson("/api/jobs", "{\"type\": \"noop\", \"input\": {}, \"notify\": {\"url\": \""
+                            + receiver.url("/ok") + "\"}}").json().get("job_id").asString();
+                    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.at("/ok").size() == 1);
+                    for (ServiceClient client : clients) {
+                        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                            JsonNode deliveries = client.get("/api/jobs/" + notified + "/deliveries").json();
+                            assertThat(deliveries.get("count").asInt()).as(deliveries.toString()).isEqualTo(1);
+                            assertThat(deliveries.get("deliveries").get(0).get("id").asString())
+                                    .isEqualTo(receiver.at("/ok").get(0).headers().get("webhook-id"));
+                            assertThat(deliveries.get("deliveries").get(0).get("status").asString()).isEqualTo("delivered");
+                        });
+                    }
+                }
+
                 // An external worker takes a job from one instance and reports on it to the other.
                 assertThat(clients[0].send("/api/job-types/clustered", "PUT", "application/json", "{\"stages\": [\"only\"]}")
                         .status()).isIn(200, 201);
@@ -178,6 +194,7 @@ class ClusterReadsIT {
         settings.put("jobline.cluster.advertised-url", "http://127.0.0.1:" + port);
         settings.put("jobline.secrets.keys", keys);
         settings.put("jobline.kafka.partitions", 6);
+        settings.put("jobline.webhooks.allowed-hosts", "127.0.0.1");
         return settings;
     }
 

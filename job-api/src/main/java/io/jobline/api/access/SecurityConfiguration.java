@@ -68,6 +68,7 @@ class SecurityConfiguration {
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         // Another instance's question (the peer token is checked by PeerController).
                         .requestMatchers(HttpMethod.POST, "/internal/projections").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/internal/webhooks/*").permitAll()
                         .requestMatchers("/api/session", OidcLoginController.START, OidcLoginController.CALLBACK).permitAll()
                         // The OpenAPI description and Swagger UI: documentation, public in every mode.
                         .requestMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",

@@ -27,7 +27,7 @@ import io.jobline.projections.JobsTopology;
  */
 public final class Peers {
 
-    static final String TOKEN_HEADER = "X-Jobline-Peer-Token";
+    public static final String TOKEN_HEADER = "X-Jobline-Peer-Token";
     static final String PATH = "/internal/projections";
     static final String SMILE = "application/x-jackson-smile";
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -127,7 +127,39 @@ public final class Peers {
         }
     }
 
-    boolean isPeer(String presented) {
+    /** This instance as the others reach it; empty when it is not clustered. */
+    public Optional<HostInfo> self() {
+        return Optional.ofNullable(self);
+    }
+
+    /**
+     * {@code GET path} at another instance, as a peer: the body, or null when it answered 204 (nothing there).
+     *
+     * @throws ApiException 503 when it cannot be asked
+     */
+    public byte[] get(HostInfo peer, String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(scheme + "://" + peer.host() + ":" + peer.port() + path))
+                .timeout(TIMEOUT).header(TOKEN_HEADER, token).GET().build();
+        try {
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() == 204) {
+                return null;
+            }
+            if (response.statusCode() != 200) {
+                throw ApiException.unavailable("The instance at " + peer.host() + ":" + peer.port() + " answered "
+                        + response.statusCode() + " for " + path);
+            }
+            return response.body();
+        } catch (java.io.IOException e) {
+            throw ApiException.unavailable("The instance at " + peer.host() + ":" + peer.port() + " cannot be reached: "
+                    + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("Interrupted while asking another instance");
+        }
+    }
+
+    public boolean isPeer(String presented) {
         return presented != null && java.security.MessageDigest.isEqual(presented.getBytes(), token.getBytes());
     }
 

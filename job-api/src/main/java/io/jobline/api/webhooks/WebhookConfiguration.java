@@ -14,7 +14,7 @@ class WebhookConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "jobline.webhooks.enabled", havingValue = "true", matchIfMissing = true)
     Webhooks webhooks(KafkaSettings kafka, JobTopics topics, WebhookSubscriptions subscriptions, Destinations destinations,
-                      WebhookSigning signing, WebhookProperties properties) {
-        return Webhooks.start(kafka, topics, subscriptions, destinations, signing, properties);
+                      WebhookSigning signing, WebhookProperties properties, io.jobline.api.cluster.Peers peers) {
+        return Webhooks.start(kafka, topics, subscriptions, destinations, signing, properties, peers);
     }
 }
