@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.jobline.api.cluster.Peers;
+import io.jobline.api.support.ChildService;
 import io.jobline.api.support.RunningService;
 import io.jobline.api.support.ServiceClient;
 import io.jobline.api.support.WsClient;
@@ -24,10 +25,12 @@ import io.jobline.core.system.KafkaSettings;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Two instances on one broker, each advertising its URL: every job is answered by both, whichever holds its
+ * Two instances on one broker (B in a child JVM), each advertising its URL: every job is answered by both, whichever holds its
  * partition, also right after the other one accepted it (never a 404 for a job that exists); listings, their
  * cursors and the stats are the cluster's, the same on both; a follower of every job on either instance is pushed
- * every job's updates.
+ * every job's updates; an external worker's calls and a job's webhook deliveries work on either; racing
+ * Idempotency-Keys make one job; and with B SIGKILLed mid-run and restarted, A never answers 404 and every job
+ * completes exactly once.
  */
 class ClusterReadsIT {
 
@@ -42,11 +45,14 @@ class ClusterReadsIT {
         int portA = freePort();
         try (RunningService a = RunningService.start(dir.resolve("a"), settings(portA, keys, Map.of()))) {
             String bootstrap = a.bean(KafkaSettings.class).bootstrapServers();
-            int portB = freePort();
-            try (RunningService b = RunningService.start(dir.resolve("b"), settings(portB, keys,
-                    Map.of("jobline.kafka.bootstrap-servers", bootstrap)))) {
-                await("each instance knows the other").atMost(Duration.ofSeconds(60)).until(() ->
-                        !a.bean(Peers.class).others().isEmpty() && !b.bean(Peers.class).others().isEmpty());
+            Map<String, String> childSettings = new LinkedHashMap<>();
+            settings(0, keys, Map.of("jobline.kafka.bootstrap-servers", bootstrap)).forEach((k, v) -> childSettings.put(k, String.valueOf(v)));
+            childSettings.remove("server.port");
+            childSettings.put("jobline.cluster.advertised-url", "http://127.0.0.1:{port}");
+            try (ChildService b = new ChildService(dir.resolve("b"), childSettings).start()) {
+                await("each instance knows the other").atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() ->
+                        !a.bean(Peers.class).others().isEmpty()
+                                && b.client().get("/actuator/health/readiness").status() == 200);
                 ServiceClient[] clients = {a.client(), b.client()};
                 List<WsClient> followers = new ArrayList<>();
                 for (ServiceClient client : clients) {
@@ -158,6 +164,54 @@ class ClusterReadsIT {
                 }
                 assertThat(clients[0].get("/api/jobs/00000000-0000-0000-0000-000000000000").status()).isEqualTo(404);
                 assertThat(clients[1].get("/api/jobs/00000000-0000-0000-0000-000000000000").status()).isEqualTo(404);
+
+                // B is SIGKILLed while jobs run on both: A never answers 404 for a job that exists (503 while B's
+                // partitions have no holder), and after B's restart every job has completed exactly once.
+                List<String> more = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    more.add(clients[i % 2].submit("demo", "{\"stages\": 3, \"stage_ms\": 300}"));
+                }
+                java.util.concurrent.atomic.AtomicInteger notFound = new java.util.concurrent.atomic.AtomicInteger();
+                java.util.concurrent.atomic.AtomicInteger unavailable = new java.util.concurrent.atomic.AtomicInteger();
+                java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean(true);
+                Thread poller = new Thread(() -> {
+                    while (polling.get()) {
+                        for (String id : more) {
+                            int status = clients[0].get("/api/jobs/" + id).status();
+                            if (status == 404) {
+                                notFound.incrementAndGet();
+                            } else if (status == 503) {
+                                unavailable.incrementAndGet();
+                            }
+                        }
+                    }
+                });
+                poller.start();
+                await().atMost(Duration.ofSeconds(60)).until(() -> more.stream().anyMatch(id ->
+                        "completed".equals(clients[0].get("/api/jobs/" + id).json().path("status").asString())));
+                b.kill();
+                Thread.sleep(8_000); // past the session timeout: B's partitions move to A
+                b.start();
+                await("B back").atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                        .until(() -> b.client().get("/actuator/health/readiness").status() == 200);
+                try {
+                    await("every job finished").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                            .ignoreExceptions().until(() -> more.stream().allMatch(id ->
+                                    "completed".equals(clients[0].job(id).get("status").asString())));
+                } finally {
+                    polling.set(false);
+                    poller.join(10_000);
+                }
+                System.out.printf("Cluster failover: reads of %d jobs on A while B was killed and restarted: %d answered "
+                        + "503, %d answered 404%n", more.size(), unavailable.get(), notFound.get());
+                assertThat(notFound.get()).as("404s for jobs that exist").isZero();
+                Map<String, Long> terminal = io.jobline.api.support.TopicReader.events(bootstrap).stream()
+                        .filter(e -> more.contains(e.getJobId()) && io.jobline.api.support.JobHistories.isTerminal(e))
+                        .collect(java.util.stream.Collectors.groupingBy(e -> e.getJobId(), java.util.stream.Collectors.counting()));
+                assertThat(terminal).as("one terminal event per job").hasSize(more.size()).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+                for (String id : more) {
+                    assertThat(b.client().job(id).get("status").asString()).as("B after its restart").isEqualTo("completed");
+                }
             }
         }
     }
@@ -195,6 +249,7 @@ class ClusterReadsIT {
         settings.put("jobline.secrets.keys", keys);
         settings.put("jobline.kafka.partitions", 6);
         settings.put("jobline.webhooks.allowed-hosts", "127.0.0.1");
+        settings.put("jobline.kafka.session-timeout-ms", 6000);
         return settings;
     }
 

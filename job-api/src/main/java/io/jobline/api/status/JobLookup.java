@@ -40,8 +40,10 @@ public class JobLookup {
         try {
             projected = queries.find(jobId);
         } catch (InvalidStateStoreException | ApiException e) {
-            // The stores that hold the job (here, or at another instance) cannot answer now.
-            Optional<JobView> accepted = justSubmitted(jobId);
+            // The stores that hold the job (here, or at another instance) cannot answer now: a job this instance
+            // accepted moments ago is answered as accepted; any other is a 503 (another instance's submit, seen on the
+            // tail, may have moved on since: not answered from there).
+            Optional<JobView> accepted = recent.find(jobId);
             if (accepted.isPresent()) {
                 return accepted;
             }

@@ -20,7 +20,10 @@ public final class ChildService implements AutoCloseable {
     private final int kafkaPort;
     private final ServiceClient client;
 
-    /** {@code properties}: more settings, as Spring Boot command-line arguments without the leading dashes. */
+    /**
+     * {@code properties}: more settings, as Spring Boot command-line arguments without the leading dashes; "{port}" in
+     * a value stands for the child's HTTP port.
+     */
     public ChildService(Path dir, Map<String, String> properties) {
         this(dir, properties, "-Xmx768m");
     }
@@ -33,7 +36,8 @@ public final class ChildService implements AutoCloseable {
         List<String> command = new ArrayList<>(ChildJvm.command(dir, JoblineApplication.class, maxHeap, "-XX:+UseSerialGC"));
         command.addAll(List.of("--server.port=" + httpPort, "--jobline.data-dir=" + dir.resolve("data"),
                 "--jobline.kafka.embedded-port=" + kafkaPort, "--logging.config=" + dir.resolve("logback.xml")));
-        properties.forEach((name, value) -> command.add("--" + name + "=" + value));
+        // "{port}" in a value is the child's HTTP port (for a URL it advertises).
+        properties.forEach((name, value) -> command.add("--" + name + "=" + value.replace("{port}", Integer.toString(httpPort))));
         this.jvm = new ChildJvm(command, dir.resolve("service.log").toFile());
     }
 
