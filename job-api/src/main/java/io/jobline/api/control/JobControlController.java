@@ -79,6 +79,7 @@ class JobControlController {
                     + job.jobId() + " is " + job.status().wireName(), job.jobId(), job.status().wireName(), null);
         }
         appender.append(commands.retry(job.jobId(), caller.owner(), "retried by " + caller.owner()));
+        cancels.retried(job.jobId());
         return ResponseEntity.accepted().body(answer(job, "pending",
                 "Retry accepted: a new attempt resumes after the last completed stage"));
     }
