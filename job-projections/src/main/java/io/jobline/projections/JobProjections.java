@@ -22,26 +22,39 @@ import io.jobline.schemas.topic.JobTopics;
 public final class JobProjections implements AutoCloseable {
 
     public static final String APPLICATION_ID = "jobline-projections";
+    /** Standby copies of each partition's stores kept by other instances of a cluster. */
+    static final int STANDBY_REPLICAS = 1;
 
     private final KafkaStreams streams;
     private final JobQueries queries;
     private final ProjectionCatchUp catchUp;
+    private final int eventPartitions;
 
-    private JobProjections(KafkaStreams streams, EventLogEnd atStart, FoldProgress progress) {
+    /**
+     * {@code clustered}: other instances hold the other partitions and this one keeps standby copies of some of
+     * theirs; the stats and dedup stores are then read from this instance's active tasks only (a standby copy is
+     * another instance's part, and may be behind).
+     */
+    private JobProjections(KafkaStreams streams, EventLogEnd atStart, FoldProgress progress, boolean clustered) {
         this.streams = streams;
+        this.eventPartitions = atStart.lastEvent().size();
         this.catchUp = new ProjectionCatchUp(atStart, progress, () -> heldPartitions(streams));
         this.queries = new StoreJobQueries(
                 () -> streams.store(StoreQueryParameters.fromNameAndType(JobsTopology.JOBS_STORE,
                         QueryableStoreTypes.<String, io.jobline.projections.view.JobView>keyValueStore()).enableStaleStores()),
                 () -> streams.store(StoreQueryParameters.fromNameAndType(JobsTopology.HISTORY_STORE,
                         QueryableStoreTypes.<String, io.jobline.schemas.event.JobEvent>keyValueStore()).enableStaleStores()),
-                () -> streams.store(StoreQueryParameters.fromNameAndType(JobsTopology.STATS_STORE,
-                        QueryableStoreTypes.<String, io.jobline.projections.stats.TypeStats>keyValueStore()).enableStaleStores()),
-                () -> streams.store(StoreQueryParameters.fromNameAndType(JobsTopology.DEDUP_STORE,
-                        QueryableStoreTypes.<String, String>keyValueStore()).enableStaleStores()),
+                () -> streams.store(stale(StoreQueryParameters.fromNameAndType(JobsTopology.STATS_STORE,
+                        QueryableStoreTypes.<String, io.jobline.projections.stats.TypeStats>keyValueStore()), !clustered)),
+                () -> streams.store(stale(StoreQueryParameters.fromNameAndType(JobsTopology.DEDUP_STORE,
+                        QueryableStoreTypes.<String, String>keyValueStore()), !clustered)),
                 () -> indexes(streams),
                 () -> streams.store(StoreQueryParameters.fromNameAndType(JobsTopology.TOMBSTONE_STORE,
                         QueryableStoreTypes.<String, Long>keyValueStore()).enableStaleStores()));
+    }
+
+    private static <T> StoreQueryParameters<T> stale(StoreQueryParameters<T> parameters, boolean stale) {
+        return stale ? parameters.enableStaleStores() : parameters;
     }
 
     /** The listing index of each partition this instance holds, one store each: each is sorted, all of them are not. */
@@ -84,11 +97,14 @@ public final class JobProjections implements AutoCloseable {
         java.util.Properties config = StreamsConfigs.forApplication(kafka, APPLICATION_ID, kafka.projectionCommitIntervalMs());
         if (applicationServer != null) {
             config.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+            // A warm copy of each partition on another instance: when its holder goes, the copy takes over after
+            // replaying only what it lacks, instead of the partition's whole changelog.
+            config.put(org.apache.kafka.streams.StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, STANDBY_REPLICAS);
         }
         KafkaStreams streams = new KafkaStreams(JobsTopology.build(topics, listener, progress), config);
         StreamsConfigs.replaceFailedThreads(streams, APPLICATION_ID);
         streams.start();
-        return new JobProjections(streams, atStart, progress);
+        return new JobProjections(streams, atStart, progress, applicationServer != null);
     }
 
     /**
@@ -102,6 +118,25 @@ public final class JobProjections implements AutoCloseable {
     /** Partitions held here that have not caught up yet; -1 while they are being assigned. */
     public long partitionsBehind() {
         return catchUp.partitionsBehind();
+    }
+
+    /** The partitions of job-events whose stores this instance holds, as active tasks and as standby copies. */
+    public record Held(java.util.SortedSet<Integer> active, java.util.SortedSet<Integer> standby) {
+    }
+
+    public Held held() {
+        java.util.SortedSet<Integer> active = new java.util.TreeSet<>();
+        java.util.SortedSet<Integer> standby = new java.util.TreeSet<>();
+        streams.metadataForLocalThreads().forEach(thread -> {
+            thread.activeTasks().forEach(task -> active.add(task.taskId().partition()));
+            thread.standbyTasks().forEach(task -> standby.add(task.taskId().partition()));
+        });
+        return new Held(active, standby);
+    }
+
+    /** job-events' partition count, as it was when this process started. */
+    public int eventPartitions() {
+        return eventPartitions;
     }
 
     public KafkaStreams streams() {

@@ -46,7 +46,11 @@ public final class ClusterJobQueries implements JobQueries {
     public Optional<JobView> find(String jobId) {
         Optional<HostInfo> owner = peers.ownerOf(jobId);
         if (owner.isEmpty()) {
-            return local.find(jobId);
+            Optional<JobView> here = local.find(jobId);
+            if (here.isEmpty() && peers.isClustered() && !peers.servesUpToDate(jobId)) {
+                throw ApiException.catchingUp("job " + jobId + " (its partition is being restored here)");
+            }
+            return here;
         }
         PeerMessages.Answer answer = askHolder(owner.get(), PeerMessages.Query.job(PeerMessages.Op.FIND, jobId));
         if (answer.job() == null && !answer.caughtUp()) {
@@ -59,6 +63,7 @@ public final class ClusterJobQueries implements JobQueries {
     public List<JobEvent> history(String jobId, long afterSequence, int limit) {
         Optional<HostInfo> owner = peers.ownerOf(jobId);
         if (owner.isEmpty()) {
+            requireUpToDate(jobId);
             return local.history(jobId, afterSequence, limit);
         }
         PeerMessages.Answer answer = askHolder(owner.get(), new PeerMessages.Query(PeerMessages.Op.HISTORY, jobId,
@@ -87,12 +92,13 @@ public final class ClusterJobQueries implements JobQueries {
         if (others.isEmpty()) {
             return local.list(filter, limit, offset, after);
         }
+        requireEveryPartitionHeld("the listing");
         int wanted = (int) Math.min(Integer.MAX_VALUE, (long) limit + offset);
         List<JobPage> parts = new ArrayList<>();
         parts.add(local.list(filter, wanted, 0, after));
         for (HostInfo peer : others) {
-            parts.add(peers.ask(peer, new PeerMessages.Query(PeerMessages.Op.LIST, null, 0, wanted, 0, after, filter,
-                    null, null, null)).page());
+            parts.add(whole(peers.ask(peer, new PeerMessages.Query(PeerMessages.Op.LIST, null, 0, wanted, 0, after, filter,
+                    null, null, null)), "the listing").page());
         }
         List<JobView> merged = new ArrayList<>();
         long count = 0;
@@ -108,17 +114,44 @@ public final class ClusterJobQueries implements JobQueries {
 
     @Override
     public List<TypeStats> stats() {
+        List<HostInfo> others = peers.others();
+        if (!others.isEmpty()) {
+            requireEveryPartitionHeld("the counts");
+        }
         List<TypeStats> all = new ArrayList<>(local.stats());
-        peers.others().forEach(peer -> all.addAll(peers.ask(peer, PeerMessages.Query.of(PeerMessages.Op.STATS)).stats()));
+        others.forEach(peer -> all.addAll(whole(peers.ask(peer, PeerMessages.Query.of(PeerMessages.Op.STATS)), "the counts").stats()));
         return sum(all);
     }
 
     @Override
     public List<TypeStats> stats(String owner) {
+        List<HostInfo> others = peers.others();
+        if (!others.isEmpty()) {
+            requireEveryPartitionHeld("the counts");
+        }
         List<TypeStats> all = new ArrayList<>(local.stats(owner));
-        peers.others().forEach(peer -> all.addAll(peers.ask(peer, new PeerMessages.Query(PeerMessages.Op.OWNER_STATS, null,
-                0, 0, 0, null, null, owner, null, null)).stats()));
+        others.forEach(peer -> all.addAll(whole(peers.ask(peer, new PeerMessages.Query(PeerMessages.Op.OWNER_STATS, null,
+                0, 0, 0, null, null, owner, null, null)), "the counts").stats()));
         return sum(all);
+    }
+
+    /**
+     * A sum or a merge of every instance's part is whole only when every partition has a holder: during a
+     * rebalance, 503 (try again) rather than a short answer.
+     */
+    private void requireEveryPartitionHeld(String what) {
+        if (!peers.everyPartitionHeld() || !peers.localPartitionsUpToDate()) {
+            throw ApiException.unavailable("Part of the jobs is moving between instances (a rebalance), so " + what
+                    + " would be short; try again shortly");
+        }
+    }
+
+    /** Another instance's part, refused (503) while that instance's projection is still catching up. */
+    private static PeerMessages.Answer whole(PeerMessages.Answer part, String what) {
+        if (!part.caughtUp()) {
+            throw ApiException.catchingUp(what);
+        }
+        return part;
     }
 
     /** This instance's own partitions: what its gauges report (a sum over instances is the cluster's). */
@@ -152,8 +185,14 @@ public final class ClusterJobQueries implements JobQueries {
         }
         switch (query.op()) {
             case FIND:
-                return new PeerMessages.Answer(local.find(query.jobId()).orElse(null), null, null, null, null, null, caughtUp);
+                JobView found = local.find(query.jobId()).orElse(null);
+                // Not found in a partition still being restored here: the asker answers 503, not 404.
+                return new PeerMessages.Answer(found, null, null, null, null, null,
+                        caughtUp && (found != null || peers.servesUpToDate(query.jobId())));
             case HISTORY:
+                if (peers.isClustered() && !peers.servesUpToDate(query.jobId())) {
+                    return PeerMessages.Answer.moved(); // being restored here: the asker answers 503
+                }
                 return new PeerMessages.Answer(null, local.history(query.jobId(), query.afterSequence(), query.limit()).stream()
                         .map(this::bytes).toList(), null, null, null, null, caughtUp);
             case DELETED_AT:
@@ -161,11 +200,12 @@ public final class ClusterJobQueries implements JobQueries {
                         .map(Instant::toEpochMilli).orElse(null), null, caughtUp);
             case LIST:
                 return new PeerMessages.Answer(null, null, local.list(query.filter() == null ? JobFilter.ALL : query.filter(),
-                        query.limit(), query.offset(), query.cursor()), null, null, null, caughtUp);
+                        query.limit(), query.offset(), query.cursor()), null, null, null, caughtUp && peers.localPartitionsUpToDate());
             case STATS:
-                return new PeerMessages.Answer(null, null, null, local.stats(), null, null, caughtUp);
+                return new PeerMessages.Answer(null, null, null, local.stats(), null, null, caughtUp && peers.localPartitionsUpToDate());
             case OWNER_STATS:
-                return new PeerMessages.Answer(null, null, null, local.stats(query.owner()), null, null, caughtUp);
+                return new PeerMessages.Answer(null, null, null, local.stats(query.owner()), null, null,
+                        caughtUp && peers.localPartitionsUpToDate());
             case DEDUP:
                 return new PeerMessages.Answer(null, null, null, null, null,
                         local.activeJobWithDedupKey(query.type(), query.dedupKey()).orElse(null), caughtUp);
@@ -180,6 +220,13 @@ public final class ClusterJobQueries implements JobQueries {
             return peers.ownerOf(jobId).isEmpty();
         } catch (ApiException e) {
             return false; // being assigned
+        }
+    }
+
+    /** A job's history read here while its partition is still being restored would have a gap: 503 until it is not. */
+    private void requireUpToDate(String jobId) {
+        if (peers.isClustered() && !peers.servesUpToDate(jobId)) {
+            throw ApiException.catchingUp("job " + jobId + " (its partition is being restored here)");
         }
     }
 

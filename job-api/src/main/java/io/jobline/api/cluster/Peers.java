@@ -19,6 +19,7 @@ import io.jobline.api.problem.ApiException;
 import io.jobline.core.secrets.SecretInputs;
 import io.jobline.core.support.StateSerde;
 import io.jobline.projections.JobsTopology;
+import io.jobline.schemas.topic.JobTopics;
 
 /**
  * The other instances of the service, as Kafka Streams' metadata of the projections names them (each instance
@@ -33,6 +34,8 @@ public final class Peers {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final KafkaStreams streams;
+    /** job-events' partitions: what the instances' projections hold between them. */
+    private final int partitions;
     private final HostInfo self;
     /** The scheme of the instances' URLs: the one this instance advertises (a deployment uses one). */
     private final String scheme;
@@ -42,13 +45,13 @@ public final class Peers {
     private final StateSerde<PeerMessages.Query> queries = new StateSerde<>(PeerMessages.Query.class);
     private final StateSerde<PeerMessages.Answer> answers = new StateSerde<>(PeerMessages.Answer.class);
 
-    /** {@code self}: this instance as the others reach it; null when it is not reachable (then every read is local). */
-    public Peers(KafkaStreams streams, HostInfo self, SecretInputs secrets) {
-        this(streams, self, "http", secrets);
-    }
-
-    public Peers(KafkaStreams streams, HostInfo self, String scheme, SecretInputs secrets) {
+    /**
+     * {@code partitions}: job-events' partition count; {@code self}: this instance as the others reach it, null when
+     * it is not reachable (then every read is local); {@code scheme}: of the instances' URLs.
+     */
+    public Peers(KafkaStreams streams, int partitions, HostInfo self, String scheme, SecretInputs secrets) {
         this.streams = streams;
+        this.partitions = partitions;
         this.self = self;
         this.scheme = scheme == null ? "http" : scheme;
         this.token = Base64.getUrlEncoder().withoutPadding().encodeToString(secrets.derive("jobline-cluster-peers"));
@@ -96,6 +99,46 @@ public final class Peers {
         return metadata.activeHost().equals(self) ? Optional.empty() : Optional.of(metadata.activeHost());
     }
 
+    /**
+     * Whether this instance's store of {@code jobId}'s partition is up to date: its task is active and running, not
+     * restoring (a partition that just moved here, from a standby copy or from scratch, is read while it restores,
+     * and a job missing from it then may well exist).
+     */
+    boolean servesUpToDate(String jobId) {
+        try {
+            KeyQueryMetadata metadata = streams.queryMetadataForKey(JobsTopology.JOBS_STORE, jobId, Serdes.String().serializer());
+            if (metadata == null || metadata == KeyQueryMetadata.NOT_AVAILABLE) {
+                return false;
+            }
+            // store() finds the stores only when one is read: read the job through the running task's store.
+            streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(JobsTopology.JOBS_STORE,
+                    org.apache.kafka.streams.state.QueryableStoreTypes.<String, Object>keyValueStore())
+                    .withPartition(metadata.partition())).get(jobId);
+            return true;
+        } catch (RuntimeException e) {
+            return false; // restoring, moving, or the instance is stopping
+        }
+    }
+
+    /**
+     * Whether every partition this instance's projection holds is up to date (none restoring): until then a listing
+     * or a sum of this instance's part would be short.
+     */
+    boolean localPartitionsUpToDate() {
+        try {
+            for (var thread : streams.metadataForLocalThreads()) {
+                for (var task : thread.activeTasks()) {
+                    streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(JobsTopology.JOBS_STORE,
+                            org.apache.kafka.streams.state.QueryableStoreTypes.<String, Object>keyValueStore())
+                            .withPartition(task.taskId().partition())).approximateNumEntries();
+                }
+            }
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Every other instance that holds partitions of the projection. */
     public List<HostInfo> others() {
         if (self == null) {
@@ -104,6 +147,19 @@ public final class Peers {
         return streams.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo)
                 .filter(host -> !host.equals(self) && !host.equals(HostInfo.unavailable()))
                 .distinct().toList();
+    }
+
+    /**
+     * Whether every partition of the projection has an instance holding it now. During a rebalance some have none
+     * (or are being restored), and a listing or a sum of every instance's part would come back short.
+     */
+    boolean everyPartitionHeld() {
+        java.util.Set<Integer> held = new java.util.HashSet<>();
+        for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
+            instance.topicPartitions().stream().filter(p -> p.topic().equals(JobTopics.EVENTS))
+                    .forEach(p -> held.add(p.partition()));
+        }
+        return held.size() >= partitions;
     }
 
     PeerMessages.Answer ask(HostInfo peer, PeerMessages.Query query) {

@@ -14,7 +14,6 @@ import org.springframework.context.annotation.Configuration;
 import io.jobline.core.command.KafkaCommandSender;
 import io.jobline.processor.JobProcessor;
 import io.jobline.projections.JobProjections;
-import io.jobline.projections.query.JobQueries;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -46,10 +45,11 @@ class MetricsConfiguration {
         }));
     }
 
+    /** From this instance's own partitions (in a cluster, the sum over the instances is the cluster's). */
     @Bean
-    MeterBinder activeJobsMetric(JobQueries queries, MetricsScheduler scheduler) {
+    MeterBinder activeJobsMetric(io.jobline.projections.JobProjections projections, MetricsScheduler scheduler) {
         return registry -> {
-            ActiveJobsGauges gauges = new ActiveJobsGauges(queries, registry);
+            ActiveJobsGauges gauges = new ActiveJobsGauges(projections.queries(), registry);
             scheduler.executor().scheduleWithFixedDelay(gauges::refresh, 0, ACTIVE_JOBS_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
         };
     }

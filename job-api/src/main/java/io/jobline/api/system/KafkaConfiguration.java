@@ -177,7 +177,7 @@ class KafkaConfiguration {
     Peers peers(JobProjections projections, ClusterProperties cluster, SecretInputs secrets) {
         String scheme = cluster.advertisedUrl() == null || cluster.advertisedUrl().isBlank() ? "http"
                 : java.net.URI.create(cluster.advertisedUrl().trim()).getScheme();
-        return new Peers(projections.streams(), Peers.advertised(cluster).orElse(null), scheme, secrets);
+        return new Peers(projections.streams(), projections.eventPartitions(), Peers.advertised(cluster).orElse(null), scheme, secrets);
     }
 
     /** In a cluster, every partition's events pushed to this instance's live clients. */
