@@ -35,17 +35,24 @@ public final class ClusterLiveFeed implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterLiveFeed.class);
     static final int MAX_VIEWS = 100_000;
+    /** How long a job's view may lag behind this feed before its update is pushed from what the view has. */
     private static final Duration CATCH_UP = Duration.ofSeconds(2);
+    /**
+     * How long the feed waits for the instance holding a job met mid-history to answer (it may be restarting, or its
+     * partition moving): the feed stops meanwhile, so no update is dropped, only delayed.
+     */
+    private static final Duration UNAVAILABLE = Duration.ofSeconds(60);
 
     private final KafkaConsumer<String, JobEvent> consumer;
     private final LiveHub hub;
     private final JobQueries queries;
-    private final Map<String, JobView> views = new LinkedHashMap<>(16, 0.75f, true) {
+    /** The views this feed folded, the least recently used dropped first; read by subscribers' threads too. */
+    private final Map<String, JobView> views = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, JobView> eldest) {
             return size() > MAX_VIEWS;
         }
-    };
+    });
     private final Thread thread;
     private volatile boolean closed;
 
@@ -136,15 +143,29 @@ public final class ClusterLiveFeed implements AutoCloseable {
 
     /**
      * The view of a job met in the middle of its history, up to just before {@code event}: the cluster's projection
-     * of it, and the events it has not folded yet (it may be a moment behind this feed).
+     * of it, and the events it has not folded yet (it may be a moment behind this feed). While the instance holding
+     * it cannot answer (a restart, a rebalance), the feed waits: a follower of every job must not miss the update.
      */
     private Optional<JobView> base(JobEvent event) {
         long deadline = System.nanoTime() + CATCH_UP.toNanos();
+        long unavailableDeadline = System.nanoTime() + UNAVAILABLE.toNanos();
         while (true) {
             try {
                 Optional<JobView> found = queries.find(event.getJobId());
                 if (found.isPresent()) {
                     JobView view = found.get();
+                    if (view.lastSequence() >= event.getSequence()) {
+                        // Ahead of this event (this feed is behind): a status pushed from it would carry a later
+                        // sequence number and hide the updates in between; the view just before the event is folded
+                        // from the job's history instead.
+                        JobView before = null;
+                        for (JobEvent earlier : queries.history(event.getJobId(), 0, (int) (event.getSequence() - 1))) {
+                            if (earlier.getSequence() < event.getSequence()) {
+                                before = JobViewFold.apply(before, earlier);
+                            }
+                        }
+                        return Optional.of(before != null ? before : view);
+                    }
                     if (view.lastSequence() < event.getSequence() - 1) {
                         for (JobEvent missed : queries.history(event.getJobId(), view.lastSequence(),
                                 (int) (event.getSequence() - 1 - view.lastSequence()))) {
@@ -158,10 +179,14 @@ public final class ClusterLiveFeed implements AutoCloseable {
                     return Optional.empty(); // the cluster does not know the job: no reason to wait
                 }
             } catch (RuntimeException e) {
-                if (System.nanoTime() > deadline) {
-                    log.debug("No view of job {} to push its update from: {}", event.getJobId(), e.toString());
+                if (System.nanoTime() > unavailableDeadline) {
+                    log.warn("No view of job {} to push its update from for {} s: {}", event.getJobId(),
+                            UNAVAILABLE.toSeconds(), e.toString());
                     return Optional.empty();
                 }
+            }
+            if (closed) {
+                return Optional.empty();
             }
             try {
                 Thread.sleep(20);
@@ -170,6 +195,15 @@ public final class ClusterLiveFeed implements AutoCloseable {
                 return Optional.empty();
             }
         }
+    }
+
+    /**
+     * The sequence number of the last update of {@code jobId} this feed handed to the hub (0: none): the holder's
+     * projection may not have folded that far yet, and a subscriber resuming the job waits until it has.
+     */
+    public long lastSequence(String jobId) {
+        JobView view = views.get(jobId);
+        return view == null ? 0 : view.lastSequence();
     }
 
     @Override

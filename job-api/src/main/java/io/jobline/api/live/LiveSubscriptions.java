@@ -30,8 +30,14 @@ class LiveSubscriptions {
     private final JobLookup lookup;
     private final JobQueries queries;
     private final Duration sendTimeout;
+    /** In a cluster, the feed that pushes every partition's updates, which may run ahead of the projections. */
+    private final java.util.Optional<ClusterLiveFeed> feed;
+    /** How long a subscribe waits for the projection to catch up with what the cluster's feed already pushed. */
+    static final Duration FEED_LEAD = Duration.ofSeconds(3);
 
-    LiveSubscriptions(LiveHub hub, LiveMessages messages, JobLookup lookup, JobQueries queries, JoblineProperties properties) {
+    LiveSubscriptions(LiveHub hub, LiveMessages messages, JobLookup lookup, JobQueries queries, JoblineProperties properties,
+                      org.springframework.beans.factory.ObjectProvider<ClusterLiveFeed> feed) {
+        this.feed = java.util.Optional.ofNullable(feed.getIfAvailable());
         this.hub = hub;
         this.messages = messages;
         this.lookup = lookup;
@@ -49,6 +55,7 @@ class LiveSubscriptions {
         JobView view;
         try {
             view = lookup.require(jobId, subscriber.caller());
+            view = caughtUpWithTheFeed(jobId, view, subscriber);
         } catch (ApiException | InvalidStateStoreException e) {
             hub.unfollow(subscriber, jobId);
             subscriber.abandonReplay(jobId);
@@ -58,11 +65,44 @@ class LiveSubscriptions {
         }
         subscriber.send(messages.subscribed(jobId));
         if (afterSeq != null) {
-            replay(subscriber, jobId, afterSeq, view);
+            try {
+                replay(subscriber, jobId, afterSeq, view);
+            } catch (ApiException | InvalidStateStoreException e) {
+                // The job's history cannot be read now (its partition is moving): the client asks again, from where
+                // it was, rather than get the current state over a gap.
+                hub.unfollow(subscriber, jobId);
+                subscriber.abandonReplay(jobId);
+                subscriber.send(messages.error(jobId, e.getMessage()));
+                return false;
+            }
         }
         subscriber.sendSnapshot(messages.status(view));
         subscriber.endReplay(jobId);
         return true;
+    }
+
+    /**
+     * In a cluster the feed may have pushed updates of the job (before this subscription held them back) that the
+     * holder's projection has not folded yet: the view is read again until it has them (for at most
+     * {@link #FEED_LEAD}), so the replay and the snapshot leave no gap before the updates held back.
+     */
+    private JobView caughtUpWithTheFeed(String jobId, JobView view, Subscriber subscriber) {
+        if (feed.isEmpty()) {
+            return view;
+        }
+        long pushed = feed.get().lastSequence(jobId);
+        long deadline = System.nanoTime() + FEED_LEAD.toNanos();
+        JobView current = view;
+        while (current.lastSequence() < pushed && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return current;
+            }
+            current = lookup.require(jobId, subscriber.caller());
+        }
+        return current;
     }
 
     /**

@@ -94,7 +94,9 @@ final class Subscriber {
             allJobs = false;
         } else {
             jobs.remove(jobId);
-            lastSeq.remove(jobId);
+            if (!allJobs) {
+                lastSeq.remove(jobId); // still followed as one of every job: what was sent of it stays sent
+            }
         }
     }
 

@@ -22,6 +22,9 @@ public class JobLookup {
     /** How long a miss waits to read the commands appended until then (a submit through another instance). */
     static final java.time.Duration TAIL_WAIT = java.time.Duration.ofSeconds(2);
 
+    /** In a cluster, how long a job accepted here is answered from memory while its holder cannot answer. */
+    static final java.time.Duration JUST_ACCEPTED = java.time.Duration.ofSeconds(5);
+
     private final JobQueries queries;
     private final RecentSubmissions recent;
     private final JobProjections projections;
@@ -43,7 +46,7 @@ public class JobLookup {
             // The stores that hold the job (here, or at another instance) cannot answer now: a job this instance
             // accepted moments ago is answered as accepted; any other is a 503 (another instance's submit, seen on the
             // tail, may have moved on since: not answered from there).
-            Optional<JobView> accepted = recent.find(jobId);
+            Optional<JobView> accepted = recent.find(jobId).filter(this::justAccepted);
             if (accepted.isPresent()) {
                 return accepted;
             }
@@ -84,6 +87,15 @@ public class JobLookup {
             }
             throw e;
         }
+    }
+
+    /**
+     * Whether a job accepted here may still be answered as just accepted while the stores holding it cannot answer.
+     * In a cluster this instance's projection does not see most jobs it accepts, so it never learns that one has
+     * moved on: after {@link #JUST_ACCEPTED} such a job is a 503 rather than a stale "pending".
+     */
+    private boolean justAccepted(JobView job) {
+        return tail.isEmpty() || job.createdAt().isAfter(java.time.Instant.now().minus(JUST_ACCEPTED));
     }
 
     /** Accepted here moments ago, or (in a cluster) through another instance. */

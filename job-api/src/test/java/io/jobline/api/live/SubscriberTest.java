@@ -105,6 +105,27 @@ class SubscriberTest {
         assertThat(sink.seqs).containsExactly(5L, 7L, 8L);
     }
 
+    @Test
+    void shouldKeepWhatItSentOfAJobWhoseOwnSubscriptionFailedWhileFollowingEveryJob() {
+        RecordingSink sink = new RecordingSink();
+        Subscriber subscriber = new Subscriber("s1", sink, Caller.localAdmin(), pool, 100);
+        subscriber.follow("*");
+        subscriber.deliver(message("job-1", 9));
+        // A resume of job-1 that fails (its partition is moving), then one that replays from an older point.
+        subscriber.beginReplay("job-1");
+        subscriber.follow("job-1");
+        subscriber.unfollow("job-1");
+        subscriber.abandonReplay("job-1");
+        subscriber.beginReplay("job-1");
+        subscriber.follow("job-1");
+        subscriber.sendIfNewer(message("job-1", 3));
+        subscriber.sendIfNewer(message("job-1", 10));
+        subscriber.endReplay("job-1");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> sink.seqs.size() == 2);
+        assertThat(sink.seqs).as("nothing older than what was sent").containsExactly(9L, 10L);
+    }
+
     private static LiveMessage message(String jobId, long seq) {
         return new LiveMessage("job_progress", jobId, "local", seq, null, "{\"seq\":" + seq + "}");
     }
