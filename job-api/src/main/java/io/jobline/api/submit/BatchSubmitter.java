@@ -10,6 +10,7 @@ import org.springframework.stereotype.Service;
 import io.jobline.api.command.CommandAppender;
 import io.jobline.core.system.KafkaSettings;
 import io.jobline.api.problem.ApiException;
+import io.jobline.api.status.JobLookup;
 import io.jobline.projections.view.JobView;
 import io.jobline.schemas.command.JobCommand;
 
@@ -27,12 +28,14 @@ class BatchSubmitter {
     private final AcceptedJobs accepted;
     private final CommandAppender appender;
     private final SubmitQuotas quotas;
+    private final JobLookup lookup;
     private final StripedLocks locks = new StripedLocks();
     private final int partitions;
 
     BatchSubmitter(JobPlanner planner, IdempotentSubmits idempotent, AcceptedJobs accepted, CommandAppender appender,
-                   SubmitQuotas quotas, KafkaSettings kafka) {
+                   SubmitQuotas quotas, JobLookup lookup, KafkaSettings kafka) {
         this.partitions = kafka.partitions();
+        this.lookup = lookup;
         this.quotas = quotas;
         this.planner = planner;
         this.idempotent = idempotent;
@@ -57,7 +60,7 @@ class BatchSubmitter {
         quotas.admit(caller, requests.size());
         if (key == null) {
             List<String> ids = plans.stream().map(p -> p.placedId(UUID.randomUUID().toString(), partitions)).toList();
-            return appendMissing(ids, requests, plans, null, emptyEarlier(requests.size()));
+            return appendMissing(ids, requests, plans, null, null, emptyEarlier(requests.size()));
         }
         IdempotencyKeys.validate(key);
         String hash = RequestHash.ofBatch(plans.stream().map(JobPlan::hash).toList());
@@ -66,7 +69,7 @@ class BatchSubmitter {
             earlier.ifPresent(found -> found.jobs().stream().flatMap(Optional::stream).findFirst()
                     .ifPresent(job -> IdempotentSubmits.requireSameRequest(job, hash, key)));
             long day = earlier.map(IdempotentSubmits.Earlier::day).orElse(idempotent.today());
-            return appendMissing(ids(owner, key, day, plans), requests, plans, hash,
+            return appendMissing(ids(owner, key, day, plans), requests, plans, hash, key,
                     earlier.map(IdempotentSubmits.Earlier::jobs).orElse(emptyEarlier(requests.size())));
         });
     }
@@ -86,9 +89,14 @@ class BatchSubmitter {
         return plan;
     }
 
-    /** Appends the items no earlier request made, in one go; answers every item. */
+    /**
+     * Appends the items no earlier request made, in one go; answers every item. In a cluster, an item whose
+     * SubmitJob another instance appended first under the same key (the same batch sent to two instances at once:
+     * the decider takes the first) is answered as a replay of that one's job, or the whole batch 422 when that
+     * request differed.
+     */
     private Outcome appendMissing(List<String> ids, List<SubmitRequest> requests, List<JobPlan> plans, String batchHash,
-                                  List<Optional<JobView>> earlier) {
+                                  String key, List<Optional<JobView>> earlier) {
         List<JobCommand> missing = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             if (earlier.get(i).isEmpty()) {
@@ -99,18 +107,27 @@ class BatchSubmitter {
         }
         List<Boolean> acknowledged = missing.isEmpty() ? List.of() : appender.appendEach(missing);
         List<SubmittedJob> answers = new ArrayList<>(ids.size());
+        boolean created = false;
         int next = 0;
         for (int i = 0; i < ids.size(); i++) {
             if (earlier.get(i).isPresent()) {
                 answers.add(SubmittedJob.replayed(earlier.get(i).get()));
+                continue;
+            }
+            JobCommand command = missing.get(next);
+            Optional<JobView> winner = key != null && acknowledged.get(next)
+                    ? lookup.racedTo(command.getJobId(), command.getCommandId()) : Optional.empty();
+            if (winner.isPresent()) {
+                IdempotentSubmits.requireSameRequest(winner.get(), batchHash, key);
+                answers.add(SubmittedJob.replayed(winner.get()));
             } else {
-                JobCommand command = missing.get(next);
                 answers.add(acknowledged.get(next) ? accepted.accepted(command)
                         : SubmittedJob.unconfirmed(command.getJobId(), batchHash != null));
-                next++;
+                created = true;
             }
+            next++;
         }
-        return new Outcome(List.copyOf(answers), !missing.isEmpty());
+        return new Outcome(List.copyOf(answers), created);
     }
 
     private List<String> ids(String owner, String key, long day, List<JobPlan> plans) {
