@@ -35,7 +35,6 @@ import kafka.server.KafkaRaftServer;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
-    private static final int NODE_ID = 1;
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
@@ -59,17 +58,55 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * that need a broker set up differently. Clients of the PLAINTEXT listener on {@code port} tell when it is ready.
      */
     static EmbeddedKafkaBroker start(Path dataDir, int port, java.util.function.Consumer<Map<String, Object>> adjust) {
+        Node node = new Node(1, port == 0 ? freePort() : port, freePort());
+        return start(dataDir, node, List.of(node), Uuid.randomUuid().toString(), adjust);
+    }
+
+    /**
+     * One node of a cluster whose every node is both a broker and a controller (a static quorum of {@code voters},
+     * this node among them), for tests and trials of a real cluster on one machine: internal topics get a
+     * replication factor of min(3, nodes) and acknowledge writes once min(2, that) replicas have them. Start the
+     * nodes at the same time: none serves clients before a majority of the quorum is up.
+     *
+     * @param clusterId the same on every node (a {@link Uuid} string); used when this node's storage is formatted
+     */
+    public static EmbeddedKafkaBroker startNode(Path dataDir, Node node, List<Node> voters, String clusterId) {
+        int factor = Math.min(3, voters.size());
+        String minInsync = Integer.toString(Math.min(2, factor));
+        return start(dataDir, node, voters, clusterId, props -> {
+            props.put("offsets.topic.replication.factor", Integer.toString(factor));
+            props.put("transaction.state.log.replication.factor", Integer.toString(factor));
+            props.put("transaction.state.log.min.isr", minInsync);
+            props.put("share.coordinator.state.topic.replication.factor", Integer.toString(factor));
+            props.put("share.coordinator.state.topic.min.isr", minInsync);
+            props.put("default.replication.factor", Integer.toString(factor));
+            props.put("min.insync.replicas", minInsync);
+        });
+    }
+
+    /** A node of a KRaft quorum on 127.0.0.1: its id, its client (PLAINTEXT) port and its controller port. */
+    public record Node(int id, int clientPort, int controllerPort) {
+
+        public static Node onFreePorts(int id) {
+            return new Node(id, freePort(), freePort());
+        }
+
+        String voter() {
+            return id + "@127.0.0.1:" + controllerPort;
+        }
+    }
+
+    private static EmbeddedKafkaBroker start(Path dataDir, Node node, List<Node> voters, String clusterId,
+                                             java.util.function.Consumer<Map<String, Object>> adjust) {
         guardExitProcedures();
-        int clientPort = port == 0 ? freePort() : port;
-        int controllerPort = freePort();
         Path logDir = dataDir.toAbsolutePath().resolve("kafka");
-        Map<String, Object> props = brokerConfig(logDir, clientPort, controllerPort);
+        Map<String, Object> props = brokerConfig(logDir, node, voters);
         adjust.accept(props);
         KafkaConfig config = new KafkaConfig(props, false);
-        formatOnce(logDir, config);
+        formatOnce(logDir, config, node.id(), clusterId);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        String bootstrap = "127.0.0.1:" + clientPort;
+        String bootstrap = "127.0.0.1:" + node.clientPort();
         awaitReady(bootstrap);
         log.info("Embedded Kafka broker (KRaft) serving on {} with data in {}", bootstrap, logDir);
         return new EmbeddedKafkaBroker(server, bootstrap);
@@ -86,13 +123,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         log.info("Embedded Kafka broker stopped");
     }
 
-    private static Map<String, Object> brokerConfig(Path logDir, int clientPort, int controllerPort) {
+    private static Map<String, Object> brokerConfig(Path logDir, Node node, List<Node> voters) {
         Map<String, Object> props = new HashMap<>();
         props.put("process.roles", "broker,controller");
-        props.put("node.id", Integer.toString(NODE_ID));
-        props.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
+        props.put("node.id", Integer.toString(node.id()));
+        props.put("controller.quorum.voters", String.join(",", voters.stream().map(Node::voter).toList()));
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + node.clientPort() + ",CONTROLLER://127.0.0.1:" + node.controllerPort());
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + node.clientPort());
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -117,7 +154,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return props;
     }
 
-    private static void formatOnce(Path logDir, KafkaConfig config) {
+    private static void formatOnce(Path logDir, KafkaConfig config, int nodeId, String clusterId) {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return;
         }
@@ -125,8 +162,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Files.createDirectories(logDir);
             new Formatter()
                     .setPrintStream(new PrintStream(java.io.OutputStream.nullOutputStream()))
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setNodeId(NODE_ID)
+                    .setClusterId(clusterId)
+                    .setNodeId(nodeId)
                     .setDirectories(List.of(logDir.toString()))
                     .setMetadataLogDirectory(logDir.toString())
                     .setControllerListenerName("CONTROLLER")

@@ -28,12 +28,14 @@ public final class ChildService implements AutoCloseable {
         this(dir, properties, "-Xmx768m");
     }
 
-    /** {@code maxHeap}: the child's -Xmx option, e.g. {@code -Xmx256m}. */
-    public ChildService(Path dir, Map<String, String> properties, String maxHeap) {
+    /** {@code jvmOptions}: the child's -Xmx option, e.g. {@code -Xmx256m}, and any others. */
+    public ChildService(Path dir, Map<String, String> properties, String... jvmOptions) {
         int httpPort = ChildJvm.freePort();
         this.kafkaPort = ChildJvm.freePort();
         this.client = new ServiceClient("http://127.0.0.1:" + httpPort);
-        List<String> command = new ArrayList<>(ChildJvm.command(dir, JoblineApplication.class, maxHeap, "-XX:+UseSerialGC"));
+        List<String> options = new ArrayList<>(List.of(jvmOptions));
+        options.add("-XX:+UseSerialGC");
+        List<String> command = new ArrayList<>(ChildJvm.command(dir, JoblineApplication.class, options.toArray(String[]::new)));
         command.addAll(List.of("--server.port=" + httpPort, "--jobline.data-dir=" + dir.resolve("data"),
                 "--jobline.kafka.embedded-port=" + kafkaPort, "--logging.config=" + dir.resolve("logback.xml")));
         // "{port}" in a value is the child's HTTP port (for a URL it advertises).
@@ -72,6 +74,16 @@ public final class ChildService implements AutoCloseable {
     public List<String> logTail(int lines) {
         try {
             List<String> all = Files.readAllLines(jvm.log().toPath());
+            return all.subList(Math.max(0, all.size() - lines), all.size());
+        } catch (IOException e) {
+            return List.of("(no log: " + e + ")");
+        }
+    }
+
+    /** The service's log lines that contain {@code text}, the last {@code lines} of them. */
+    public List<String> logLinesWith(String text, int lines) {
+        try {
+            List<String> all = Files.readAllLines(jvm.log().toPath()).stream().filter(line -> line.contains(text)).toList();
             return all.subList(Math.max(0, all.size() - lines), all.size());
         } catch (IOException e) {
             return List.of("(no log: " + e + ")");
