@@ -25,6 +25,7 @@ import io.jobline.core.support.Json;
  * {@code --quick} for a smoke run with tiny counts. {@code --throughput-only} measures no-op jobs/s alone (with
  * {@code -Djobline.bench.jar=...}, of another build), {@code --pickup-only} the pickup figures alone. {@code --push-only} measures push latency alone, {@code --push=100:40} chooses the
  * push loads (clients:jobs, comma-separated), {@code --push-warmup=90} how many seconds of uncounted push runs come first.
+ * {@code --cluster=1,2,3} measures scale-out alone: no-op jobs/s and read latency with that many instances.
  */
 public final class BenchmarkHarness {
 
@@ -47,7 +48,7 @@ public final class BenchmarkHarness {
     /** Counts and durations of one harness run. */
     record Settings(int runs, int jobs, int warmupJobs, int backlogJobs, int rawRecords, double latencySeconds, double pickupRate,
                     int endToEndIterations, List<PushLoad> push, int pushWarmupSeconds, int idleSeconds, boolean pushOnly,
-                    boolean throughputOnly, boolean pickupOnly, Path out) {
+                    boolean throughputOnly, boolean pickupOnly, List<Integer> cluster, Path out) {
 
         static Settings of(Map<String, String> options) {
             boolean quick = options.containsKey("quick");
@@ -61,6 +62,8 @@ public final class BenchmarkHarness {
                             : List.of(new PushLoad(1, 40), new PushLoad(100, 40), new PushLoad(1000, 6)),
                     Integer.parseInt(options.getOrDefault("push-warmup", quick ? "0" : "90")), quick ? 2 : 15,
                     options.containsKey("push-only"), options.containsKey("throughput-only"), options.containsKey("pickup-only"),
+                    options.containsKey("cluster") ? Arrays.stream(options.get("cluster").split(",")).map(String::trim)
+                            .map(Integer::valueOf).toList() : List.of(),
                     Path.of(options.getOrDefault("out", "target/benchmarks")));
         }
     }
@@ -93,7 +96,9 @@ public final class BenchmarkHarness {
     public static Path run(Settings settings) throws Exception {
         BenchmarkHarness harness = new BenchmarkHarness(settings, ServiceProcess.findJar());
         long start = System.nanoTime();
-        if (settings.pushOnly()) {
+        if (!settings.cluster().isEmpty()) {
+            harness.measureCluster();
+        } else if (settings.pushOnly()) {
             harness.measurePushOnly();
         } else if (settings.throughputOnly()) {
             harness.measureThroughputOnly();
@@ -224,6 +229,30 @@ public final class BenchmarkHarness {
             }
         }
     }
+
+    /**
+     * Scale-out (--cluster=1,2,3): for each instance count, that many instances on one broker, clustered; no-op
+     * jobs/s (after a warm-up of a quarter of a full run's) with the batches spread over them, and reads of a job on
+     * the instance that holds it and on the others.
+     */
+    private void measureCluster() throws Exception {
+        for (int size : settings.cluster()) {
+            for (int run = 0; run < settings.runs(); run++) {
+                try (ClusterScaling cluster = ClusterScaling.start(jar, LOADED, size)) {
+                    cluster.throughput(settings.warmupJobs() / 4);
+                    figure("cluster_" + size + "_jobs_per_s", "jobs/s").add(cluster.throughput(settings.jobs()));
+                    ClusterScaling.Reads reads = cluster.reads(CLUSTER_READ_JOBS);
+                    percentiles("cluster_" + size + "_local_read", reads.local(), 50, 99);
+                    if (size > 1) {
+                        percentiles("cluster_" + size + "_remote_read", reads.remote(), 50, 99);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Jobs read on every instance in a scale-out run. */
+    private static final int CLUSTER_READ_JOBS = 500;
 
     /**
      * Pickup alone (--pickup-only): in-process (eager start) and long-poll (external workers), with Kafka's own
@@ -423,6 +452,13 @@ public final class BenchmarkHarness {
             if (lowSteal != null && all != null) {
                 row(md, "Push p99 ms, " + clients + " subscriber(s), the " + lowSteal.runs.size() + " of " + all.runs.size()
                         + " runs with under " + LOW_STEAL_PERCENT + " % steal", name + "_low_steal_p99_ms", null, false);
+            }
+        }
+        for (int size : settings.cluster()) {
+            row(md, size + " instance(s): no-op jobs/s", "cluster_" + size + "_jobs_per_s", null, false);
+            for (String p : List.of("p50", "p99")) {
+                row(md, size + " instance(s): read " + p + " ms, the instance holding the job", "cluster_" + size + "_local_read_" + p + "_ms", null, false);
+                row(md, size + " instance(s): read " + p + " ms, another instance", "cluster_" + size + "_remote_read_" + p + "_ms", null, false);
             }
         }
         row(md, "Resident memory idle, embedded default (MB)", "memory_idle_rss_mb", null, false);

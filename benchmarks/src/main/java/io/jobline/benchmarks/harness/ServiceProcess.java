@@ -37,7 +37,10 @@ final class ServiceProcess implements AutoCloseable {
         this.bootstrapServers = "127.0.0.1:" + kafkaPort;
     }
 
-    /** Starts the service with {@code env} on top of its defaults and waits until it is healthy. */
+    /**
+     * Starts the service with {@code env} on top of its defaults and waits until it is healthy; "{port}" in a value
+     * is the service's HTTP port (for the URL it advertises).
+     */
     static ServiceProcess start(Path jar, Map<String, String> env) throws Exception {
         Path dataDir = Files.createTempDirectory("jobline-bench-");
         int httpPort = freePort();
@@ -53,7 +56,7 @@ final class ServiceProcess implements AutoCloseable {
         builder.environment().put("PORT", Integer.toString(httpPort));
         builder.environment().put("JOBLINE_DATA_DIR", dataDir.toString());
         builder.environment().put("JOBLINE_EMBEDDED_KAFKA_PORT", Integer.toString(kafkaPort));
-        builder.environment().putAll(env);
+        env.forEach((name, value) -> builder.environment().put(name, value.replace("{port}", Integer.toString(httpPort))));
         ServiceProcess service = new ServiceProcess(builder.start(), dataDir, httpPort, kafkaPort);
         service.awaitHealthy();
         return service;
