@@ -23,7 +23,8 @@ public final class ChildProcessor implements AutoCloseable {
     /** {@code env}: more settings, e.g. JOBLINE_WORKER_ID or JOBLINE_SESSION_TIMEOUT_MS. */
     public ChildProcessor(String bootstrapServers, Path dataDir, Path filesDir, int partitions, int concurrency,
                           Map<String, String> env) {
-        List<String> command = ChildJvm.command(dataDir, JobProcessorMain.class, "-Xmx256m", "-XX:+UseSerialGC");
+        List<String> command = ChildJvm.command(dataDir, JobProcessorMain.class, "-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1");
         this.jvm = new ChildJvm(command, dataDir.resolve("processor.log").toFile());
         jvm.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         jvm.environment().put("JOBLINE_DATA_DIR", dataDir.toString());

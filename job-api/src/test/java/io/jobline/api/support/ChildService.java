@@ -25,7 +25,7 @@ public final class ChildService implements AutoCloseable {
      * a value stands for the child's HTTP port.
      */
     public ChildService(Path dir, Map<String, String> properties) {
-        this(dir, properties, "-Xmx768m");
+        this(dir, properties, "-Xmx768m", "-XX:TieredStopAtLevel=1");
     }
 
     /** {@code jvmOptions}: the child's -Xmx option, e.g. {@code -Xmx256m}, and any others. */
