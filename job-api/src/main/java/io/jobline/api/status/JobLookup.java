@@ -1,5 +1,6 @@
 package io.jobline.api.status;
 
+import java.util.List;
 import java.util.Optional;
 
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -65,11 +66,21 @@ public class JobLookup {
      * empty when this instance's came first, or alone.
      */
     public Optional<JobView> racedTo(String jobId, String commandId) {
+        return racedTo(List.of(jobId), List.of(commandId)).get(0);
+    }
+
+    /** {@link #racedTo} of each job of a batch ({@code jobIds[i]} appended by {@code commandIds[i]}), in one read. */
+    public List<Optional<JobView>> racedTo(List<String> jobIds, List<String> commandIds) {
         if (tail.isEmpty()) {
-            return Optional.empty();
+            return jobIds.stream().map(id -> Optional.<JobView>empty()).toList();
         }
-        return tail.get().first(jobId, TAIL_WAIT).filter(first -> !first.commandId().equals(commandId))
-                .map(SubmitTail.First::job);
+        List<Optional<SubmitTail.First>> firsts = tail.get().first(jobIds, TAIL_WAIT);
+        List<Optional<JobView>> raced = new java.util.ArrayList<>(jobIds.size());
+        for (int i = 0; i < jobIds.size(); i++) {
+            String commandId = commandIds.get(i);
+            raced.add(firsts.get(i).filter(first -> !first.commandId().equals(commandId)).map(SubmitTail.First::job));
+        }
+        return raced;
     }
 
     /**

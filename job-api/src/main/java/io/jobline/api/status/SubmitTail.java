@@ -171,8 +171,14 @@ public final class SubmitTail implements AutoCloseable {
      * acknowledged before this call is among those read); empty when none was seen within {@code wait}.
      */
     public Optional<First> first(String jobId, Duration wait) {
+        return first(List.of(jobId), wait).get(0);
+    }
+
+    /** {@link #first} of each of {@code jobIds}, reading job-commands up to its end once. */
+    public List<Optional<First>> first(List<String> jobIds, Duration wait) {
         awaitEndOfNow(wait);
-        return Optional.ofNullable(fresh(jobId)).map(seen -> new First(seen.commandId(), seen.job()));
+        return jobIds.stream().map(jobId -> Optional.ofNullable(fresh(jobId)).map(seen -> new First(seen.commandId(), seen.job())))
+                .toList();
     }
 
     @Override

@@ -106,6 +106,9 @@ class BatchSubmitter {
             }
         }
         List<Boolean> acknowledged = missing.isEmpty() ? List.of() : appender.appendEach(missing);
+        List<Optional<JobView>> raced = key == null || missing.isEmpty() ? null
+                : lookup.racedTo(missing.stream().map(JobCommand::getJobId).toList(),
+                        missing.stream().map(JobCommand::getCommandId).toList());
         List<SubmittedJob> answers = new ArrayList<>(ids.size());
         boolean created = false;
         int next = 0;
@@ -115,8 +118,7 @@ class BatchSubmitter {
                 continue;
             }
             JobCommand command = missing.get(next);
-            Optional<JobView> winner = key != null && acknowledged.get(next)
-                    ? lookup.racedTo(command.getJobId(), command.getCommandId()) : Optional.empty();
+            Optional<JobView> winner = raced != null && acknowledged.get(next) ? raced.get(next) : Optional.empty();
             if (winner.isPresent()) {
                 IdempotentSubmits.requireSameRequest(winner.get(), batchHash, key);
                 answers.add(SubmittedJob.replayed(winner.get()));
