@@ -296,6 +296,8 @@ class ClusterIT {
         private final Set<String> completed = new HashSet<>();
         private final Set<String> refused = new HashSet<>();
         private final Map<String, Long> resumedAfter = new HashMap<>();
+        /** Jobs asked again whose replay has not ended yet (true once the subscription was confirmed). */
+        private final Map<String, Boolean> awaiting = new HashMap<>();
         /** What came for each job (connection:type@seq), to say why a test failed. */
         private final Map<String, List<String>> trail = new HashMap<>();
         private WsClient ws;
@@ -353,9 +355,15 @@ class ClusterIT {
                 }
                 if ("subscribed".equals(type) && "*".equals(id)) {
                     followsAll = true;
+                } else if ("subscribed".equals(type) && awaiting.containsKey(id)) {
+                    awaiting.put(id, true); // its replay and current state follow
                 } else if ("error".equals(type) && !id.isEmpty()) {
+                    awaiting.remove(id);
                     refused.add(id); // e.g. 503 while the job's partition moved: asked again below
                 } else if (m.has("seq") && !id.isEmpty()) {
+                    if ("job_status".equals(type) && Boolean.TRUE.equals(awaiting.get(id))) {
+                        awaiting.remove(id); // the current state ends an asked-again job's replay
+                    }
                     current.computeIfAbsent(id, k -> new ArrayList<>()).add(m.get("seq").asLong());
                     seen.computeIfAbsent(id, k -> new HashSet<>()).add(m.get("seq").asLong());
                     if ("job_status".equals(type) && "completed".equals(m.get("status").get("status").asString())) {
@@ -372,8 +380,9 @@ class ClusterIT {
                     List<String> again = List.copyOf(refused);
                     refused.clear();
                     askedAgain.get(askedAgain.size() - 1).addAll(again);
+                    again.forEach(id -> awaiting.put(id, false));
                     again.forEach(this::subscribe);
-                    return again.isEmpty() && completed.containsAll(ids);
+                    return again.isEmpty() && awaiting.isEmpty() && completed.containsAll(ids);
                 });
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 List<String> missing = ids.stream().filter(id -> !completed.contains(id)).toList();
