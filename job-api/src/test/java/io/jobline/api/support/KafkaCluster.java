@@ -36,6 +36,20 @@ public final class KafkaCluster implements AutoCloseable {
     /** Starts every node at once (none serves before a majority of the quorum is up) and waits until all serve. */
     public static KafkaCluster start(Path dir, int size) throws Exception {
         quietBrokers();
+        // The ports are picked free before the nodes bind them: another socket may take one meanwhile. Then the
+        // cluster starts again, on other ports and a fresh folder.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(dir.resolve("attempt-" + attempt), size);
+            } catch (Exception e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static KafkaCluster startOnce(Path dir, int size) throws Exception {
         KafkaCluster cluster = new KafkaCluster(dir, size);
         ExecutorService starting = Executors.newFixedThreadPool(size);
         try {
