@@ -110,10 +110,7 @@ public final class Peers {
             if (metadata == null || metadata == KeyQueryMetadata.NOT_AVAILABLE) {
                 return false;
             }
-            // store() finds the stores only when one is read: read the job through the running task's store.
-            streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(JobsTopology.JOBS_STORE,
-                    org.apache.kafka.streams.state.QueryableStoreTypes.<String, Object>keyValueStore())
-                    .withPartition(metadata.partition())).get(jobId);
+            runningStore(metadata.partition()).get(jobId);
             return true;
         } catch (RuntimeException e) {
             return false; // restoring, moving, or the instance is stopping
@@ -128,15 +125,22 @@ public final class Peers {
         try {
             for (var thread : streams.metadataForLocalThreads()) {
                 for (var task : thread.activeTasks()) {
-                    streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(JobsTopology.JOBS_STORE,
-                            org.apache.kafka.streams.state.QueryableStoreTypes.<String, Object>keyValueStore())
-                            .withPartition(task.taskId().partition())).approximateNumEntries();
+                    runningStore(task.taskId().partition()).approximateNumEntries();
                 }
             }
             return true;
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /**
+     * The jobs store of {@code partition} as its running active task has it (no stale stores). {@code store()} finds
+     * the stores only when one is read: a read of it throws while the task is restoring or elsewhere.
+     */
+    private org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, Object> runningStore(int partition) {
+        return streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(JobsTopology.JOBS_STORE,
+                org.apache.kafka.streams.state.QueryableStoreTypes.<String, Object>keyValueStore()).withPartition(partition));
     }
 
     /** Every other instance that holds partitions of the projection. */
