@@ -301,6 +301,28 @@ class ExternalWorkerIT {
         assertThat(client.post("/api/jobs/" + id + "/cancel", "application/json", "").status()).isEqualTo(202);
     }
 
+    @Test
+    void shouldAnswer409TimedOutToTheCallsOfALastAttemptWhoseHeartbeatTimedOut() {
+        declare("silent-once", "{\"stages\": [\"one\"]}");
+        String id = client.submit("silent-once", "{}", "{\"heartbeat_timeout_ms\": 1000, \"max_attempts\": 1}");
+        assertThat(poll("silent-once-worker", "silent-once").get("job_id").asString()).isEqualTo(id);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.job(id).get("status").asString().equals("failed"));
+        var late = client.postJson("/api/jobs/" + id + "/attempts/1/complete", "{}");
+        assertThat(late.status()).as(late.text()).isEqualTo(409);
+        assertThat(late.json().get("reason").asString()).as("not just finished: its worker was too late").isEqualTo("timed_out");
+        assertThat(late.json().get("job_status").asString()).isEqualTo("failed");
+        assertThat(late.json().get("detail").asString()).contains("no heartbeat");
+
+        // A job its worker failed itself is finished for that worker's later calls.
+        String failed = client.submit("silent-once", "{}", "{\"max_attempts\": 1}");
+        assertThat(poll("silent-once-worker", "silent-once").get("job_id").asString()).isEqualTo(failed);
+        assertThat(client.postJson("/api/jobs/" + failed + "/attempts/1/fail", "{\"error\": \"bad input\"}").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.job(failed).get("status").asString().equals("failed"));
+        assertThat(client.postJson("/api/jobs/" + failed + "/attempts/1/complete", "{}").json().get("reason").asString())
+                .isEqualTo("finished");
+    }
+
     /**
      * A worker learns of a cancel at the first heartbeat it sends after the cancel was accepted (the instance that
      * accepted it remembers it until the job's view shows it), whatever its heartbeat interval (here 1 s, a third of

@@ -183,7 +183,7 @@ class JobsTopologyTest {
                 .stageCompleted(1, "{}", List.of("chunk-1", "chunk-2")).stageStarted(2);
         pipe(log);
 
-        pipe(EventLog.of("j1").raw(new AttemptFailed("lost", 2, EventLog.T0.plusSeconds(60)), 1, 6)
+        pipe(EventLog.of("j1").raw(new AttemptFailed("lost", 2, EventLog.T0.plusSeconds(60), false), 1, 6)
                 .raw(new JobStarted("w2", 2, "{}"), 2, 7).raw(new StageStarted(2, "chunk-1"), 2, 8));
 
         JobView resumed = job("j1");
@@ -207,7 +207,7 @@ class JobsTopologyTest {
     void shouldShowAFailedAttemptAsPendingWithItsRetryTimeAndKeepEveryAttemptsError() {
         Instant retryAt = EventLog.T0.plusSeconds(60);
         EventLog log = EventLog.of("j1").submittedDemo(2).started("w").stageStarted(1)
-                .raw(new AttemptFailed("model timed out", 1, retryAt), 1, 4);
+                .raw(new AttemptFailed("model timed out", 1, retryAt, false), 1, 4);
         pipe(log);
 
         JobView waiting = job("j1");
@@ -216,7 +216,7 @@ class JobsTopologyTest {
         assertThat(waiting.errors()).extracting(AttemptError::attempt, AttemptError::error).containsExactly(tuple(1, "model timed out"));
 
         pipe(EventLog.of("j1").raw(new JobStarted("w", 1, null), 2, 5).raw(new StageStarted(1, "stage-1"), 2, 6)
-                .raw(new JobFailed("model timed out again", 1, true), 2, 7));
+                .raw(new JobFailed("model timed out again", 1, true, false), 2, 7));
 
         JobView failed = job("j1");
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);

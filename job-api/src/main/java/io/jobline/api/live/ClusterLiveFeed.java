@@ -122,6 +122,9 @@ public final class ClusterLiveFeed implements AutoCloseable {
         if (before == null && event.getPayload() instanceof io.jobline.schemas.event.JobDeleted) {
             return new Folded(true, null); // a job deleted (retention) that nobody here followed: nothing to look up
         }
+        if (before == null && event.getPayload() instanceof io.jobline.schemas.event.SubmitRefused) {
+            return new Folded(false, null); // no job was made: nothing to push
+        }
         if (before == null && !(event.getPayload() instanceof JobSubmitted)) {
             before = base(event).orElse(null);
             if (before == null) {

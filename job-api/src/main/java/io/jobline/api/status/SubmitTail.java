@@ -76,16 +76,20 @@ public final class SubmitTail implements AutoCloseable {
      * appended until now first (at most {@code wait}).
      */
     public Optional<JobView> find(String jobId, Duration wait) {
-        Seen seen = fresh(jobId);
-        if (seen == null && awaitEndOfNow(wait)) {
-            seen = fresh(jobId);
+        Optional<JobView> seen = peek(jobId);
+        if (seen.isEmpty() && awaitEndOfNow(wait)) {
+            seen = peek(jobId);
         }
-        return Optional.ofNullable(seen).map(Seen::job);
+        return seen;
     }
 
-    /** A job submitted through any instance in the last minute, as far as this tail has read (no waiting). */
+    /**
+     * A job submitted through any instance in the last minute, as far as this tail has read (no waiting). Not a job
+     * with a dedup key: the decider may have refused it, and its instance answered only once it was decided and
+     * projected.
+     */
     public Optional<JobView> peek(String jobId) {
-        return Optional.ofNullable(fresh(jobId)).map(Seen::job);
+        return Optional.ofNullable(fresh(jobId)).map(Seen::job).filter(job -> job.dedupKey() == null);
     }
 
     /** A submit seen in the last minute; older ones are the projections' to answer for (deleted jobs included). */

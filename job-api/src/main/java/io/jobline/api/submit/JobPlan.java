@@ -1,6 +1,6 @@
 package io.jobline.api.submit;
 
-import io.jobline.processor.decider.LimitedTypes;
+import io.jobline.processor.decider.Placement;
 
 import java.util.List;
 
@@ -20,10 +20,10 @@ record JobPlan(String type, Integer typeVersion, Integer concurrencyLimit, Polic
                Notify webhook) {
 
     /**
-     * The id the job gets: {@code id}, or for a type with a concurrency limit the derivation of it that lives on the
-     * type's partition (see {@link LimitedTypes}).
+     * The id the job gets: {@code id}, or for a type with a concurrency limit or a job with a dedup key the derivation
+     * of it that lives where the decider sees the others (see {@link Placement}).
      */
     String placedId(String id, int partitions) {
-        return concurrencyLimit == null ? id : LimitedTypes.placedId(id, type, partitions);
+        return Placement.placedId(id, type, concurrencyLimit, dedupKey, partitions);
     }
 }

@@ -1,10 +1,12 @@
 package io.jobline.api.submit;
 
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.springframework.stereotype.Service;
 
@@ -15,15 +17,26 @@ import io.jobline.api.status.JobLookup;
 import io.jobline.core.files.FileStore;
 import io.jobline.projections.query.JobQueries;
 import io.jobline.projections.view.JobView;
+import io.jobline.api.workers.WorkerDispatch;
+import io.jobline.processor.dispatch.EventTail;
 import io.jobline.schemas.command.JobCommand;
+import io.jobline.schemas.event.JobEvent;
+import io.jobline.schemas.event.JobSubmitted;
+import io.jobline.schemas.event.SubmitRefused;
 
 /**
  * Accepts one job: plans it against its type, answers a replayed Idempotency-Key with the job it made, refuses a
  * duplicate run, stores the uploads, appends SubmitJob and waits only for the broker's acknowledgement, never for
- * the work. Nothing is appended for a refused request, and its uploads are removed.
+ * the work; a job with a dedup key also waits for the decider, which refuses a duplicate run that the projections
+ * did not show yet. Nothing is appended for a request refused here, and the uploads of a refused job are removed.
  */
 @Service
 class JobSubmitter {
+
+    /** How long a submit with a dedup key waits for the decider's answer before a 503. */
+    static final Duration DECISION_WAIT = Duration.ofSeconds(10);
+    /** How long an accepted job with a dedup key then waits for the projection to show it. */
+    static final Duration PROJECTED_WAIT = Duration.ofSeconds(2);
 
     private final JobPlanner planner;
     private final IdempotentSubmits idempotent;
@@ -36,11 +49,12 @@ class JobSubmitter {
     private final int partitions;
     private final StripedLocks idempotencyLocks = new StripedLocks();
     private final StripedLocks dedupLocks = new StripedLocks();
-    /** Dedup keys of jobs accepted here that the projection may not show yet: key -> job id. */
-    private final Map<String, String> recentDedupKeys = new ConcurrentHashMap<>();
+    private final EventTail events;
 
     JobSubmitter(JobPlanner planner, IdempotentSubmits idempotent, AcceptedJobs accepted, FileStore files,
-                 CommandAppender appender, JobLookup lookup, JobQueries queries, SubmitQuotas quotas, KafkaSettings kafka) {
+                 CommandAppender appender, JobLookup lookup, JobQueries queries, SubmitQuotas quotas, KafkaSettings kafka,
+                 WorkerDispatch dispatch) {
+        this.events = dispatch.events();
         this.partitions = kafka.partitions();
         this.quotas = quotas;
         this.planner = planner;
@@ -94,21 +108,79 @@ class JobSubmitter {
         if (plan.dedupKey() == null) {
             return append(jobId, request, plan);
         }
-        String scoped = plan.type() + "\n" + plan.dedupKey();
-        return dedupLocks.serialized(scoped, () -> {
+        return dedupLocks.serialized(plan.type() + "\n" + plan.dedupKey(), () -> {
+            // The holder the projections already show is refused here; the decider refuses the rest (a race).
             Optional<String> holder = queries.activeJobWithDedupKey(plan.type(), plan.dedupKey())
-                    .or(() -> Optional.ofNullable(recentDedupKeys.get(scoped)))
                     .filter(id -> lookup.find(id).map(job -> job.status().isActive()).orElse(false));
             if (holder.isPresent()) {
-                throw ApiException.jobConflict("Duplicate job", "A " + plan.type() + " job with dedup key '"
-                        + plan.dedupKey() + "' is already pending or running: " + holder.get(), holder.get(),
-                        lookup.find(holder.get()).map(job -> job.status().wireName()).orElse("pending"), null);
+                throw duplicate(plan, holder.get());
             }
-            recentDedupKeys.remove(scoped);
-            Appended job = append(jobId, request, plan);
-            recentDedupKeys.put(scoped, jobId);
-            return job;
+            return appendDecided(jobId, request, plan);
         });
+    }
+
+    /**
+     * Appends the SubmitJob of a job with a dedup key and waits for the decider's answer: the job (JobSubmitted) or
+     * a refusal naming the job that holds the key (SubmitRefused), whichever instance took the other submit. Once
+     * made, the job is also waited for in the projection, so that a read on any instance finds it.
+     */
+    private Appended appendDecided(String jobId, SubmitRequest request, JobPlan plan) {
+        CompletableFuture<JobEvent> decided = new CompletableFuture<>();
+        try (AutoCloseable watch = events.watch(jobId, event -> {
+            if (event.getPayload() instanceof JobSubmitted || event.getPayload() instanceof SubmitRefused) {
+                decided.complete(event);
+            }
+        })) {
+            StagedUploads uploads = StagedUploads.store(files, jobId, request.uploads());
+            JobCommand command = accepted.command(jobId, request, plan, uploads.files(), plan.hash());
+            appender.append(command, uploads::discard);
+            JobEvent decision;
+            try {
+                decision = decided.get(DECISION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw ApiException.unavailable("The job was sent but not decided within " + DECISION_WAIT.toSeconds()
+                        + " s: it may or may not exist; submit it again (the same Idempotency-Key or dedup key finds it)");
+            }
+            if (decision.getPayload() instanceof SubmitRefused refused) {
+                uploads.discard();
+                throw duplicate(plan, refused.getDuplicateOf());
+            }
+            awaitProjected(jobId);
+            return new Appended(accepted.accepted(command), command.getCommandId());
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("Interrupted while the job was decided");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits (a little) until the projection holding the job finds it. */
+    private void awaitProjected(String jobId) throws InterruptedException {
+        long deadline = System.nanoTime() + PROJECTED_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (queries.find(jobId).isPresent()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                return; // its holder cannot answer now (a rebalance): reads answer 503 until it can
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private ApiException duplicate(JobPlan plan, String holder) {
+        String status;
+        try {
+            status = lookup.findWithoutWaiting(holder).map(job -> job.status().wireName()).orElse("pending");
+        } catch (RuntimeException e) {
+            status = "pending"; // its holder cannot answer now; the decider saw it pending or running
+        }
+        return ApiException.jobConflict("Duplicate job", "A " + plan.type() + " job with dedup key '" + plan.dedupKey()
+                + "' is already pending or running: " + holder, holder, status, null);
     }
 
     /** Stores the uploads, then appends; uploads of a command Kafka refused are removed. */

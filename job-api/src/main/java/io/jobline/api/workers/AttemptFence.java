@@ -76,6 +76,7 @@ class AttemptFence {
         return switch (job.status()) {
             case CANCELLED -> Reason.CANCELLED;
             case PENDING -> Reason.TIMED_OUT;
+            case FAILED -> Boolean.TRUE.equals(job.timedOut()) ? Reason.TIMED_OUT : Reason.FINISHED;
             default -> Reason.FINISHED;
         };
     }

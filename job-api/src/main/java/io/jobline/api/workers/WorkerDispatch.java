@@ -8,6 +8,7 @@ import io.jobline.processor.JobProcessor;
 import io.jobline.core.command.JobCommands;
 import io.jobline.core.command.KafkaCommandSender;
 import io.jobline.processor.dispatch.Dispatch;
+import io.jobline.processor.dispatch.EventTail;
 import io.jobline.processor.dispatch.OfferDispatcher;
 import io.jobline.core.system.KafkaSettings;
 import io.jobline.schemas.topic.JobTopics;
@@ -17,20 +18,26 @@ import io.jobline.schemas.topic.JobTopics;
  * slots and the external workers share one member per type's share group), or one of the API's own otherwise.
  */
 @Component
-class WorkerDispatch implements AutoCloseable {
+public class WorkerDispatch implements AutoCloseable {
 
     private final Dispatch own;
+    private final JobProcessor local;
     private final OfferDispatcher dispatcher;
 
     WorkerDispatch(ObjectProvider<JobProcessor> processor, KafkaSettings kafka, JobTopics topics,
                    KafkaCommandSender sender, JobCommands commands) {
-        JobProcessor local = processor.getIfAvailable();
+        this.local = processor.getIfAvailable();
         this.own = local == null ? Dispatch.start(kafka.clientConfig(), topics, sender, commands) : null;
         this.dispatcher = local == null ? own.dispatcher() : local.dispatch().dispatcher();
     }
 
     OfferDispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** The tail of job-events the dispatcher watches started jobs on; others may watch jobs on it too. */
+    public EventTail events() {
+        return local == null ? own.tail() : local.dispatch().tail();
     }
 
     @Override

@@ -39,7 +39,7 @@ class JobLifecycleMetricsTest {
     @Test
     void shouldCountAnAutomaticRetryAsARetryAndTimeTheNextAttemptFromItsBackoff() {
         EventLog log = EventLog.of("b").submittedDemo(1).started("w")
-                .raw(new AttemptFailed("boom", 1, EventLog.T0.plusSeconds(10)), 1, 3)
+                .raw(new AttemptFailed("boom", 1, EventLog.T0.plusSeconds(10), false), 1, 3)
                 .raw(new JobStarted("w", 1, null), 2, 4);
         fold(log);
 

@@ -70,7 +70,7 @@ class JobTransitionsTest {
                 new JobSubmitted("t", "o", "{}", List.of(), List.of("s"), null, null, null, null, 0, null, null, false, null), PENDING,
                 new JobStarted("w", 1, null), RUNNING,
                 new JobCompleted(null, List.of()), COMPLETED,
-                new JobFailed("e", null, false), FAILED,
+                new JobFailed("e", null, false, false), FAILED,
                 new JobCancelled(null, null), CANCELLED,
                 new JobDeleted(null, null), DELETED);
         events.forEach((event, to) -> {
@@ -83,7 +83,7 @@ class JobTransitionsTest {
     @ParameterizedTest
     @EnumSource(JobStatus.class)
     void shouldLetAFailedAttemptFollowOnlyARunningJobAndAHandRetryOnlyAFailedOrCancelledOne(JobStatus from) {
-        Object attemptFailed = new AttemptFailed("e", 1, java.time.Instant.EPOCH);
+        Object attemptFailed = new AttemptFailed("e", 1, java.time.Instant.EPOCH, false);
         assertThat(EventStatus.of(attemptFailed)).isEqualTo(PENDING);
         assertThat(EventStatus.mayFollow(from, attemptFailed)).as(from + " then AttemptFailed").isEqualTo(from == RUNNING);
         Object retried = new JobRetried(null, null, null);

@@ -121,7 +121,7 @@ public final class EventLog {
     }
 
     public EventLog failed(String error, Integer stage) {
-        return add(new JobFailed(error, stage, false), attempt);
+        return add(new JobFailed(error, stage, false, false), attempt);
     }
 
     public EventLog cancelled(String reason) {

@@ -59,9 +59,14 @@ import org.apache.avro.specific.SpecificRecord;
  * retry is not due yet waits for an offer once it is, on the punctuation. Offers are hints: the StartJob's expected
  * attempt is the fence, so a stale or duplicate offer is refused.
  *
- * <p>A type with a concurrency limit has all its jobs on one partition ({@link LimitedTypes}), this task's when the
+ * <p>A type with a concurrency limit has all its jobs on one partition ({@link Placement}), this task's when the
  * type hashes here: it counts the type's running jobs and refuses a start past the limit. Such a job is not offered
  * while the type is at its limit; when one of its jobs stops running, the type's best pending job here is offered.
+ *
+ * <p>A job with a dedup key lives on the partition its type and key hash to, or its limited type's ({@link Placement}): this task
+ * keeps which pending or running job holds each key here, and refuses a SubmitJob whose key another such job
+ * holds, recording a {@code SubmitRefused} that names the holder. Two racing submits on two instances so make one
+ * job, whichever instance took them.
  */
 final class DeciderProcessor implements Processor<String, JobCommand, String, SpecificRecord> {
 
@@ -86,6 +91,8 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
     private final Map<String, Set<String>> limitedRunning = new HashMap<>();
     /** The concurrency limit of each limited type, as its running jobs were submitted with. */
     private final Map<String, Integer> limits = new HashMap<>();
+    /** The pending or running job holding each dedup key on this partition: {@code <type>\n<key>} -> job id. */
+    private final Map<String, String> dedupHolders = new HashMap<>();
     /** States as last written, so a job's next command does not read and parse its state again (this is the store's only writer). */
     private final Map<String, JobState> recentStates = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
@@ -118,6 +125,7 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
         pending.clear();
         limitedRunning.clear();
         limits.clear();
+        dedupHolders.clear();
         // Also on a task revived after an aborted transaction: the store went back to the last commit.
         recentStates.clear();
         List<JobState> active = new ArrayList<>();
@@ -125,6 +133,7 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
             all.forEachRemaining(kv -> {
                 if (kv.value.isActive()) {
                     active.add(kv.value);
+                    holdDedupKey(kv.value);
                 }
                 if (kv.value.status() == JobStatus.RUNNING) {
                     running.add(kv.key);
@@ -276,6 +285,15 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
     }
 
     private void decideAndApply(JobCommand command, JobState state) {
+        String duplicateOf = duplicateOf(state, command);
+        if (duplicateOf != null) {
+            JobEvent refused = decider.duplicateRefused(command, duplicateOf);
+            context.forward(new Record<String, SpecificRecord>(refused.getJobId(), refused,
+                    refused.getTimestamp().toEpochMilli(), traced(JobTracing.currentTraceparent())), DeciderTopology.EVENTS_SINK);
+            log.debug("Refused job {}: a duplicate of {}", command.getJobId(), duplicateOf);
+            listener.decided(partition, command, new Decision(state, List.of(), "a duplicate of job " + duplicateOf));
+            return;
+        }
         Decision decision = overLimit(state, command) ? new Decision(state, List.of(), "job type " + state.type()
                 + " is at its concurrency limit of " + state.concurrencyLimit()) : decider.decide(state, command);
         if (!decision.isRejected() && command.getPayload() instanceof SubmitJob && JobTracing.enabled()) {
@@ -294,6 +312,7 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
         } else {
             states.put(command.getJobId(), decision.state());
             recentStates.put(command.getJobId(), decision.state());
+            holdDedupKey(decision.state());
             if (decision.state().status() == JobStatus.RUNNING) {
                 running.add(command.getJobId());
                 countRunning(decision.state());
@@ -316,6 +335,33 @@ final class DeciderProcessor implements Processor<String, JobCommand, String, Sp
             JobCommand start = decider.eagerStart(decision.state(), claimedBy, Instant.ofEpochMilli(context.currentSystemTimeMs()));
             handle(start, decision.state());
         }
+    }
+
+    /** The pending or running job that holds the dedup key of a new job's SubmitJob; null when none does. */
+    private String duplicateOf(JobState state, JobCommand command) {
+        if (state.exists() || !(command.getPayload() instanceof SubmitJob submit) || submit.getDedupKey() == null) {
+            return null;
+        }
+        String holder = dedupHolders.get(dedupScope(submit.getType(), submit.getDedupKey()));
+        return holder != null && !holder.equals(state.jobId()) && stateOf(holder).isActive() ? holder : null;
+    }
+
+    /** A job holds its dedup key while it is pending or running. */
+    private void holdDedupKey(JobState state) {
+        if (state.dedupKey() == null) {
+            return;
+        }
+        String scope = dedupScope(state.type(), state.dedupKey());
+        if (state.isActive()) {
+            dedupHolders.put(scope, state.jobId());
+        } else {
+            dedupHolders.remove(scope, state.jobId());
+        }
+    }
+
+    /** Where a job of {@code type} with {@code dedupKey} lives, and how its key is held: {@code <type>\n<key>}. */
+    static String dedupScope(String type, String dedupKey) {
+        return type + "\n" + dedupKey;
     }
 
     /** A start of a pending job of a limited type whose running jobs already reach the limit. */

@@ -38,6 +38,7 @@ import io.jobline.schemas.event.JobSubmitted;
 import io.jobline.schemas.event.ProgressReported;
 import io.jobline.schemas.event.StageCompleted;
 import io.jobline.schemas.event.StageStarted;
+import io.jobline.schemas.event.SubmitRefused;
 
 /**
  * Decides a command against a job's state: a pure function from (state, command) to the events it causes. Every
@@ -103,6 +104,23 @@ public final class JobDecider {
                 new FailJob(state.attempt(), expired, state.stage() == 0 ? null : state.stage(), true));
     }
 
+    /**
+     * The event that records a SubmitJob refused as a duplicate run: {@code duplicateOf}, a pending or running job of
+     * the same type, holds the same dedup key. No job is made under the command's job id (sequence 0).
+     */
+    public JobEvent duplicateRefused(JobCommand submit, String duplicateOf) {
+        SubmitJob job = (SubmitJob) submit.getPayload();
+        return JobEvent.newBuilder()
+                .setEventId(eventIds.get())
+                .setJobId(submit.getJobId())
+                .setTimestamp(submit.getTimestamp())
+                .setAttempt(0)
+                .setSequence(0)
+                .setPayload(new SubmitRefused("A " + job.getType() + " job with dedup key '" + job.getDedupKey()
+                        + "' is already pending or running: " + duplicateOf, duplicateOf))
+                .build();
+    }
+
     /** The tick a decider appends to its own partition of job-commands, stamped {@code now}. */
     public JobCommand tick(int partition, Instant now) {
         return command("", ISSUER, now, new Tick(partition));
@@ -144,22 +162,27 @@ public final class JobDecider {
         } else if (payload instanceof RetryJob retry) {
             return retry(state, retry, by, decided);
         } else if (payload instanceof FailJob fail) {
-            return fail(state, fail, at, decided);
+            return fail(state, fail, at, by, decided);
         } else if (payload instanceof ReleaseJob release) {
             return release(state, release, decided);
         }
         return "unknown command " + payload.getClass().getSimpleName();
     }
 
-    /** A retryable failure with attempts left schedules the next one after a backoff; otherwise the job fails. */
-    private static String fail(JobState state, FailJob fail, Instant at, List<Object> decided) {
+    /**
+     * A retryable failure with attempts left schedules the next one after a backoff; otherwise the job fails. A
+     * failure the decider issued itself is a timeout ({@link #timeoutCommand}).
+     */
+    private static String fail(JobState state, FailJob fail, Instant at, String by, List<Object> decided) {
         return whenCurrentAttempt(state, fail.getAttempt(), () -> {
             Policy policy = state.effectivePolicy();
             int failures = state.failures() + 1;
+            boolean timedOut = ISSUER.equals(by);
             if (fail.getRetryable() && failures < policy.maxAttempts()) {
-                decided.add(new AttemptFailed(fail.getError(), fail.getStage(), policy.retryAt(at, failures, state.jobId())));
+                decided.add(new AttemptFailed(fail.getError(), fail.getStage(), policy.retryAt(at, failures, state.jobId()),
+                        timedOut));
             } else {
-                decided.add(new JobFailed(fail.getError(), fail.getStage(), fail.getRetryable()));
+                decided.add(new JobFailed(fail.getError(), fail.getStage(), fail.getRetryable(), timedOut));
             }
             return null;
         });
@@ -239,7 +262,7 @@ public final class JobDecider {
             // completes a stage probably kills them (out of memory, a native crash): stop restarting it.
             decided.add(new JobFailed("The job's worker was lost " + (state.restarts() + 1) + " times in a row without"
                     + " completing a stage (max_restarts " + maxRestarts + "); the job probably crashes its worker",
-                    state.stage() == 0 ? null : state.stage(), false));
+                    state.stage() == 0 ? null : state.stage(), false, false));
             return null;
         }
         int first = state.completedStages() + 1;

@@ -48,6 +48,8 @@ import io.jobline.worker.StoredFile;
  *                          states stored before it
  * @param traceParent       the W3C trace context its work is traced under (that of the decision that accepted it);
  *                          null when it was submitted with tracing off
+ * @param dedupKey          the job type's duplicate-run key for its input, or null: while the job is pending or running,
+ *                          the decider refuses another job of its type with the same key
  */
 public record JobState(
         String jobId,
@@ -75,7 +77,8 @@ public record JobState(
         Integer typeVersion,
         Integer concurrencyLimit,
         Boolean dynamicStages,
-        String traceParent) {
+        String traceParent,
+        String dedupKey) {
 
     public JobState {
         if (restarts == null) {
@@ -87,6 +90,18 @@ public record JobState(
         if (dynamicStages == null) {
             dynamicStages = false;
         }
+    }
+
+    /** A job without a dedup key. */
+    public JobState(String jobId, JobStatus status, String type, String owner, String input, List<StoredFile> files,
+                    List<String> stages, int attempt, long sequence, String workerId, int stage, int completedStages,
+                    String checkpoint, String error, Policy policy, int failures, Instant retryAt,
+                    Instant attemptStartedAt, Instant stageStartedAt, Instant lastReportAt, Integer restarts,
+                    Integer priority, Integer typeVersion, Integer concurrencyLimit, Boolean dynamicStages,
+                    String traceParent) {
+        this(jobId, status, type, owner, input, files, stages, attempt, sequence, workerId, stage, completedStages,
+                checkpoint, error, policy, failures, retryAt, attemptStartedAt, stageStartedAt, lastReportAt, restarts,
+                priority, typeVersion, concurrencyLimit, dynamicStages, traceParent, null);
     }
 
     /** A job with a fixed plan, as every job of a built-in type has (Offers.started builds one). */
@@ -102,7 +117,7 @@ public record JobState(
 
     public static JobState empty(String jobId) {
         return new JobState(jobId, null, null, null, null, List.of(), List.of(), 0, 0, null, 0, 0, null, null,
-                Policy.SINGLE_ATTEMPT, 0, null, null, null, null, 0, 0, null, null, false, null);
+                Policy.SINGLE_ATTEMPT, 0, null, null, null, null, 0, 0, null, null, false, null, null);
     }
 
     /** A waiting job gains one priority point per this much time waited, so low priorities are not starved. */
@@ -144,7 +159,7 @@ public record JobState(
     public JobState withTraceParent(String traceParent) {
         return new JobState(jobId, status, type, owner, input, files, stages, attempt, sequence, workerId, stage,
                 completedStages, checkpoint, error, policy, failures, retryAt, attemptStartedAt, stageStartedAt,
-                lastReportAt, restarts, priority, typeVersion, concurrencyLimit, dynamicStages, traceParent);
+                lastReportAt, restarts, priority, typeVersion, concurrencyLimit, dynamicStages, traceParent, dedupKey);
     }
 
     public JobState apply(JobEvent event) {
@@ -156,7 +171,7 @@ public record JobState(
                     FileRefs.toStored(submitted.getFiles()), List.copyOf(submitted.getStages()), event.getAttempt(),
                     event.getSequence(), null, 0, 0, null, null, Policy.of(submitted.getPolicy()), 0, null, null,
                     null, at, 0, submitted.getPriority(), submitted.getTypeVersion(), submitted.getConcurrencyLimit(),
-                    submitted.getDynamicStages(), traceParent);
+                    submitted.getDynamicStages(), traceParent, submitted.getDedupKey());
         } else if (payload instanceof JobStarted started) {
             if (status == JobStatus.RUNNING) {
                 next.restarts = restarts + 1; // a new attempt of a running job: its worker was lost
@@ -250,7 +265,7 @@ public record JobState(
             return new JobState(from.jobId, status, from.type, from.owner, from.input, from.files, stages, attempt,
                     sequence, workerId, stage, completedStages, checkpoint, error, from.policy, failures, retryAt,
                     attemptStartedAt, stageStartedAt, lastReportAt, restarts, from.priority, from.typeVersion,
-                    from.concurrencyLimit, from.dynamicStages, from.traceParent);
+                    from.concurrencyLimit, from.dynamicStages, from.traceParent, from.dedupKey);
         }
     }
 }

@@ -27,6 +27,7 @@ import io.jobline.schemas.event.JobStarted;
 import io.jobline.schemas.event.JobSubmitted;
 import io.jobline.schemas.event.ProgressReported;
 import io.jobline.schemas.event.StageStarted;
+import io.jobline.schemas.event.SubmitRefused;
 import io.jobline.schemas.registry.SchemaRegistry;
 import io.jobline.schemas.topic.JobTopics;
 
@@ -164,6 +165,7 @@ class DeciderTopologyTest {
         JobEvent failed = events.readValue();
         assertThat(failed.getPayload()).isInstanceOf(AttemptFailed.class);
         assertThat(((AttemptFailed) failed.getPayload()).getError()).contains("no heartbeat");
+        assertThat(((AttemptFailed) failed.getPayload()).getTimedOut()).isTrue();
         assertThat(failed.getAttempt()).isEqualTo(1);
         assertThat(state("j1").status()).isEqualTo(JobStatus.PENDING);
         assertThat(listener.accepted).endsWith("j1:AttemptFailed");
@@ -405,5 +407,61 @@ class DeciderTopologyTest {
                 .as("the urgent one first").containsExactly("g4");
         send(COMMANDS.start("g4", "w", 0));
         assertThat(state("g4").status()).isEqualTo(JobStatus.RUNNING);
+    }
+
+    @Test
+    void shouldRefuseASubmitWhoseDedupKeyAPendingOrRunningJobOfItsTypeHoldsNamingTheHolder() {
+        JobCommands.SubmitOptions video7 = new JobCommands.SubmitOptions(Policy.SINGLE_ATTEMPT, null, null, "video-7");
+        send(COMMANDS.submit("d1", "alice", "compare", "{}", List.of(), List.of("s"), video7));
+        send(COMMANDS.submit("d2", "bob", "compare", "{}", List.of(), List.of("s"), video7));
+        send(COMMANDS.start("d1", "w", 0));
+        send(COMMANDS.submit("d3", "bob", "compare", "{}", List.of(), List.of("s"), video7));
+        send(COMMANDS.submit("o1", "bob", "other", "{}", List.of(), List.of("s"), video7));
+
+        List<JobEvent> decided = events.readValuesToList();
+        assertThat(decided).filteredOn(e -> e.getPayload() instanceof SubmitRefused)
+                .as("refused while the holder is pending, then running")
+                .extracting(JobEvent::getJobId, e -> ((SubmitRefused) e.getPayload()).getDuplicateOf(), JobEvent::getSequence)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("d2", "d1", 0L), org.assertj.core.groups.Tuple.tuple("d3", "d1", 0L));
+        assertThat(decided).filteredOn(e -> e.getPayload() instanceof JobSubmitted).extracting(JobEvent::getJobId)
+                .as("the same key of another type is another key").containsExactly("d1", "o1");
+        assertThat(state("d2")).as("no job was made").isNull();
+        assertThat(listener.rejections).anyMatch(r -> r.contains("a duplicate of job d1"));
+
+        send(COMMANDS.complete("d1", "w", 1, "{}", List.of()));
+        send(COMMANDS.submit("d4", "bob", "compare", "{}", List.of(), List.of("s"), video7));
+        send(COMMANDS.submit("d2", "bob", "compare", "{}", List.of(), List.of("s"), video7));
+        assertThat(events.readValuesToList()).filteredOn(e -> !e.getJobId().equals("d1"))
+                .extracting(JobEvent::getJobId, e -> e.getPayload().getClass().getSimpleName())
+                .as("a finished job holds its key no more: the next one holds it")
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("d4", "JobSubmitted"),
+                        org.assertj.core.groups.Tuple.tuple("d2", "SubmitRefused"));
+    }
+
+    @Test
+    void shouldKnowWhichJobHoldsADedupKeyWhenItTakesOverAPartition() {
+        // The task's store as a task taking over the partition finds it: d1, pending, holds the key.
+        var context = new org.apache.kafka.streams.processor.api.MockProcessorContext<String, org.apache.avro.specific.SpecificRecord>();
+        KeyValueStore<String, JobState> store = org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                        org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(DeciderTopology.STATE_STORE),
+                        org.apache.kafka.common.serialization.Serdes.String(), new io.jobline.core.support.StateSerde<>(JobState.class))
+                .withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        context.setCurrentSystemTimeMs(System.currentTimeMillis());
+        JobCommands.SubmitOptions video7 = new JobCommands.SubmitOptions(Policy.SINGLE_ATTEMPT, null, null, "video-7");
+        JobCommand holder = COMMANDS.submit("d1", "alice", "compare", "{}", List.of(), List.of("s"), video7);
+        JobDecider jobDecider = new JobDecider(() -> java.util.UUID.randomUUID().toString());
+        store.put("d1", jobDecider.decide(JobState.empty("d1"), holder).state());
+
+        DeciderProcessor processor = new DeciderProcessor(jobDecider, listener, tick -> null, Duration.ofSeconds(1));
+        processor.init(context);
+        JobCommand duplicate = COMMANDS.submit("d2", "bob", "compare", "{}", List.of(), List.of("s"), video7);
+        processor.process(new org.apache.kafka.streams.processor.api.Record<>("d2", duplicate, 0L));
+
+        assertThat(context.forwarded()).extracting(f -> f.record().value())
+                .singleElement().satisfies(event -> assertThat(((JobEvent) event).getPayload())
+                        .isEqualTo(new SubmitRefused("A compare job with dedup key 'video-7' is already pending or running: d1", "d1")));
+        assertThat(store.get("d2")).isNull();
     }
 }

@@ -52,6 +52,7 @@ class JobDeciderRetryTest {
                 at(t(10)).fail(JOB, WORKER, 1, "timeout talking to the model", 1, true), AttemptFailed.class).get(0).getPayload();
 
         assertThat(failed.getError()).isEqualTo("timeout talking to the model");
+        assertThat(failed.getTimedOut()).as("its worker failed it, whatever the error says").isFalse();
         assertThat(failed.getRetryAt()).isBetween(t(10).plusMillis(500), t(10).plusMillis(1_000));
         assertThat(fixture.state().status()).isEqualTo(JobStatus.PENDING);
         assertThat(fixture.state().failures()).isEqualTo(1);

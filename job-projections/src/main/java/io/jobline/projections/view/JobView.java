@@ -21,6 +21,8 @@ import io.jobline.worker.StoredFile;
  * @param dynamicStages whether its worker may replace the rest of the plan as it goes; null in a view stored before
  * @param typeVersion  the version of the declared job type it was submitted with (and runs, whatever the type became
  *                     since); null for a built-in type, and in a view stored before it was kept
+ * @param timedOut     whether its last failed attempt (the one that made it pending again, or failed) hit a timeout;
+ *                     null in a view stored before it was kept
  */
 public record JobView(
         String jobId,
@@ -54,7 +56,8 @@ public record JobView(
         Long heartbeatTimeoutMs,
         Integer priority,
         Boolean dynamicStages,
-        Integer typeVersion) {
+        Integer typeVersion,
+        Boolean timedOut) {
 
     /** The priority, also of a view stored before priorities existed. */
     public int effectivePriority() {

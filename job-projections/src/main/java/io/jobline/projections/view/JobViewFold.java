@@ -55,6 +55,7 @@ public final class JobViewFold {
             next.error = null;
             next.nextAttemptAt = null;
             next.workerId = started.getWorkerId();
+            next.timedOut = false;
         } else if (payload instanceof JobReleased released) {
             next.workerId = null;
             next.progressMessage = "Released by its worker" + (released.getReason() == null ? "" : ": " + released.getReason())
@@ -87,16 +88,19 @@ public final class JobViewFold {
             next.error = failed.getError();
             next.addError(failed.getStage(), failed.getError(), at);
             next.nextAttemptAt = failed.getRetryAt();
+            next.timedOut = failed.getTimedOut();
             next.progressMessage = "Attempt " + event.getAttempt() + " failed; retrying at " + failed.getRetryAt();
         } else if (payload instanceof JobFailed failed) {
             next.error = failed.getError();
             next.addError(failed.getStage(), failed.getError(), at);
             next.progressMessage = "Failed";
+            next.timedOut = failed.getTimedOut();
             next.completedAt = at;
         } else if (payload instanceof JobRetried retried) {
             next.progressMessage = retried.getReason() == null ? "Retry requested" : "Retry requested: " + retried.getReason();
             next.error = null;
             next.completedAt = null;
+            next.timedOut = false;
         } else if (payload instanceof JobCancelled cancelled) {
             next.progressMessage = cancelled.getReason() == null ? "Cancelled" : "Cancelled: " + cancelled.getReason();
             next.completedAt = at;
@@ -116,7 +120,7 @@ public final class JobViewFold {
                 Policy.of(submitted.getPolicy()).maxAttempts(), submitted.getIdempotencyKey(),
                 submitted.getRequestHash(), submitted.getDedupKey(), null,
                 Policy.of(submitted.getPolicy()).heartbeatTimeoutMs(), submitted.getPriority(), submitted.getDynamicStages(),
-                submitted.getTypeVersion());
+                submitted.getTypeVersion(), false);
     }
 
     /** The mutable copy a fold step edits. */
@@ -138,6 +142,7 @@ public final class JobViewFold {
         List<AttemptError> errors;
         Instant nextAttemptAt;
         String workerId;
+        boolean timedOut;
 
         Builder(JobView view, JobEvent event, JobStatus status) {
             this.view = view;
@@ -157,6 +162,7 @@ public final class JobViewFold {
             this.errors = view.errors() == null ? List.of() : view.errors();
             this.nextAttemptAt = view.nextAttemptAt();
             this.workerId = view.workerId();
+            this.timedOut = Boolean.TRUE.equals(view.timedOut());
         }
 
         void addError(Integer stageNumber, String message, Instant at) {
@@ -192,7 +198,7 @@ public final class JobViewFold {
                     artifacts, resultJson, view.createdAt(), startedAt, completedAt, event.getTimestamp(),
                     event.getSequence(), errors, nextAttemptAt, view.maxAttempts(), view.idempotencyKey(),
                     view.requestHash(), view.dedupKey(), workerId, view.heartbeatTimeoutMs(), view.priority(),
-                    view.dynamicStages(), view.typeVersion());
+                    view.dynamicStages(), view.typeVersion(), timedOut);
         }
     }
 }
