@@ -45,12 +45,12 @@ class SchemaRegistryIT {
                 .containsExactly("api-keys-value", "job-commands-value", "job-events-value", "job-offers-value", "job-types-value",
                 "webhook-attempts-value", "webhook-subscriptions-value", "workers-value");
 
-        assertThat(client.get(REGISTRY + "/subjects/job-events-value/versions").text()).isEqualTo("[1,2,3,4,5,6,7,8]");
+        assertThat(client.get(REGISTRY + "/subjects/job-events-value/versions").text()).isEqualTo("[1,2,3,4,5,6,7,8,9]");
         assertThat(client.get(REGISTRY + "/subjects/api-keys-value/versions").text()).isEqualTo("[1,2]");
 
-        Response version = client.get(REGISTRY + "/subjects/job-events-value/versions/8");
+        Response version = client.get(REGISTRY + "/subjects/job-events-value/versions/9");
         assertThat(version.json().get("subject").asString()).isEqualTo("job-events-value");
-        assertThat(version.json().get("version").asInt()).isEqualTo(8);
+        assertThat(version.json().get("version").asInt()).isEqualTo(9);
         int id = version.json().get("id").asInt();
         Schema schema = new Schema.Parser().parse(version.json().get("schema").asString());
         assertThat(schema.getFullName()).isEqualTo("io.jobline.schemas.event.JobEvent");
@@ -64,7 +64,7 @@ class SchemaRegistryIT {
     void shouldAnswerUnknownThingsWithRegistryErrorBodies() {
         assertError(client.get(REGISTRY + "/schemas/ids/999"), 404, 40403);
         assertError(client.get(REGISTRY + "/subjects/nope-value/versions"), 404, 40401);
-        assertError(client.get(REGISTRY + "/subjects/job-events-value/versions/9"), 404, 40402);
+        assertError(client.get(REGISTRY + "/subjects/job-events-value/versions/99"), 404, 40402);
         assertThat(client.get(REGISTRY + "/subjects/job-events-value/versions/1").json().get("id").asInt())
                 .isNotEqualTo(client.get(REGISTRY + "/subjects/job-events-value/versions/2").json().get("id").asInt());
         assertError(client.get(REGISTRY + "/subjects/job-events-value/versions/x"), 422, 42202);
