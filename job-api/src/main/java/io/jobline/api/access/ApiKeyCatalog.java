@@ -10,54 +10,34 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.jobline.api.system.TopicFold;
 import io.jobline.schemas.access.ApiKeyCreated;
 import io.jobline.schemas.access.ApiKeyEvent;
 import io.jobline.schemas.access.ApiKeyRevoked;
 import io.jobline.schemas.topic.Topic;
 
 /**
- * Every instance's view of the API keys: the fold of api-keys, read from its beginning by a thread of its own (as
- * {@code JobTypeCatalog} folds job-types). A key's last record wins: created, or revoked.
+ * Every instance's view of the API keys: the fold of api-keys ({@link TopicFold}). A key's last record wins:
+ * created, or revoked.
  */
 final class ApiKeyCatalog implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(ApiKeyCatalog.class);
-
-    private final KafkaConsumer<String, ApiKeyEvent> consumer;
-    private final TopicPartition partition;
     private final Map<String, ApiKey> active = new HashMap<>();
     private final List<Consumer<String>> revocationListeners = new CopyOnWriteArrayList<>();
-    private final long endAtStart;
-    private long position;
+    /** Keys revoked in the batch being folded: told to the listeners after it, outside the lock. */
+    private final List<String> revoked = new ArrayList<>();
+    /** Every key ever revoked (a few ids each): a push connection made as its key was revoked is closed on sight. */
+    private final java.util.Set<String> everRevoked = new java.util.HashSet<>();
     private boolean anyRecord;
-    private final Thread thread;
-    private volatile boolean closed;
+    private final TopicFold<ApiKeyEvent> fold;
 
     ApiKeyCatalog(Map<String, Object> clientConfig, Topic<String, ApiKeyEvent> topic) {
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(config, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
-        this.partition = new TopicPartition(topic.name(), 0);
-        consumer.assign(List.of(partition));
-        consumer.seekToBeginning(List.of(partition));
-        this.endAtStart = consumer.endOffsets(List.of(partition)).get(partition);
-        this.thread = new Thread(this::run, "api-key-catalog");
-        thread.setDaemon(true);
-        thread.start();
+        this.fold = new TopicFold<>("api-key-catalog", clientConfig, topic, this, this::apply, this::tellRevoked);
     }
 
     /** Whether every change appended before this instance started has been folded. */
-    synchronized boolean isCaughtUp() {
-        return position >= endAtStart;
+    boolean isCaughtUp() {
+        return fold.isCaughtUp();
     }
 
     /**
@@ -79,72 +59,50 @@ final class ApiKeyCatalog implements AutoCloseable {
         return keys;
     }
 
+    synchronized boolean isRevoked(String id) {
+        return everRevoked.contains(id);
+    }
+
     /** {@code listener} is told the id of each key revoked from now on, on the catalog's thread. */
     void onRevoked(Consumer<String> listener) {
         revocationListeners.add(listener);
     }
 
     /** Waits until every change appended before this instance started has been folded, at most {@code timeout}. */
-    synchronized boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        return awaitFolded(endAtStart - 1, timeout);
+    boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return fold.awaitCaughtUp(timeout);
     }
 
-    /** Waits until the record at {@code offset} has been folded, at most {@code timeout}. */
-    synchronized boolean awaitFolded(long offset, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (position <= offset) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            wait(Math.max(1, left / 1_000_000));
-        }
-        return true;
+    /** Appends a change and waits until this instance has folded it ({@link TopicFold#appendAndFold}). */
+    void append(String key, ApiKeyEvent change, String what) {
+        fold.appendAndFold(key, change, what);
     }
 
-    private void run() {
-        try {
-            while (!closed) {
-                var records = consumer.poll(Duration.ofMillis(500));
-                List<String> revoked = new ArrayList<>();
-                synchronized (this) {
-                    for (ConsumerRecord<String, ApiKeyEvent> record : records) {
-                        apply(record.value(), revoked);
-                    }
-                    position = consumer.position(partition);
-                    notifyAll();
-                }
-                revoked.forEach(id -> revocationListeners.forEach(listener -> listener.accept(id)));
-            }
-        } catch (WakeupException e) {
-            if (!closed) {
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            log.error("The API key catalog stopped: {}", e.toString(), e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-        }
-    }
-
-    private void apply(ApiKeyEvent event, List<String> revoked) {
-        if (event == null) {
-            return;
-        }
+    /** Called by the fold, holding this catalog's monitor. */
+    private void apply(ApiKeyEvent event) {
         anyRecord = true;
         if (event.getPayload() instanceof ApiKeyCreated created) {
             active.put(event.getKeyId(), ApiKey.of(event, created));
         } else if (event.getPayload() instanceof ApiKeyRevoked) {
+            everRevoked.add(event.getKeyId());
             if (active.remove(event.getKeyId()) != null) {
                 revoked.add(event.getKeyId());
             }
         }
     }
 
+    /** After each batch, on the fold's thread. */
+    private void tellRevoked() {
+        List<String> told;
+        synchronized (this) {
+            told = List.copyOf(revoked);
+            revoked.clear();
+        }
+        told.forEach(id -> revocationListeners.forEach(listener -> listener.accept(id)));
+    }
+
     @Override
     public void close() throws InterruptedException {
-        closed = true;
-        consumer.wakeup();
-        thread.join(10_000);
+        fold.close();
     }
 }

@@ -11,16 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.springframework.stereotype.Component;
 
 import io.jobline.api.problem.ApiException;
@@ -41,22 +34,12 @@ public class ApiKeys implements AutoCloseable {
     /** A job type's name, as declared types have them. */
     static final Pattern TYPE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     static final int MAX_TYPES = 100;
-    private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(10);
 
     private final ApiKeyCatalog catalog;
-    private final KafkaProducer<String, ApiKeyEvent> producer;
     private final Clock clock = Clock.systemUTC();
 
     public ApiKeys(KafkaSettings kafka, JobTopics topics) {
         this.catalog = new ApiKeyCatalog(kafka.clientConfig(), topics.apiKeys());
-        Map<String, Object> config = kafka.clientConfig();
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        this.producer = new KafkaProducer<>(config, topics.apiKeys().keySerde().serializer(),
-                topics.apiKeys().valueSerde().serializer());
     }
 
     /** A POST's body. */
@@ -143,6 +126,11 @@ public class ApiKeys implements AutoCloseable {
     }
 
     /** {@code listener} is told the id of each key revoked from now on. */
+    /** Whether the key with this id was revoked (as far as this instance has read). */
+    public boolean isRevoked(String id) {
+        return catalog.isRevoked(id);
+    }
+
     public void onRevoked(Consumer<String> listener) {
         catalog.onRevoked(listener);
     }
@@ -213,24 +201,11 @@ public class ApiKeys implements AutoCloseable {
     }
 
     private void append(ApiKeyEvent event) {
-        try {
-            RecordMetadata written = producer.send(new ProducerRecord<>(JobTopics.API_KEYS, event.getKeyId(), event))
-                    .get(10, TimeUnit.SECONDS);
-            if (!catalog.awaitFolded(written.offset(), APPLY_TIMEOUT)) {
-                throw ApiException.unavailable("The API key change was stored, but this instance has not read it back yet; "
-                        + "it applies within moments");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.unavailable("Interrupted while storing the API key change");
-        } catch (ExecutionException | TimeoutException e) {
-            throw ApiException.unavailable("Could not store the API key change in Kafka: " + e.getMessage());
-        }
+        catalog.append(event.getKeyId(), event, "API key change");
     }
 
     @Override
     public void close() throws InterruptedException {
-        producer.close(Duration.ofSeconds(5));
         catalog.close();
     }
 }

@@ -7,12 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
@@ -47,20 +43,12 @@ public class DeclaredTypes implements AutoCloseable {
     private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(10);
 
     private final JobTypeCatalog catalog;
-    private final KafkaProducer<String, JobTypeEvent> producer;
     private final JobTypes builtIn;
     private final JobQueries queries;
     private final Clock clock = Clock.systemUTC();
 
     public DeclaredTypes(KafkaSettings kafka, JobTopics topics, JobTypes builtIn, JobQueries queries) {
         this.catalog = new JobTypeCatalog(kafka.clientConfig(), topics.jobTypes());
-        Map<String, Object> config = kafka.clientConfig();
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        this.producer = new KafkaProducer<>(config, topics.jobTypes().keySerde().serializer(), topics.jobTypes().valueSerde().serializer());
         this.builtIn = builtIn;
         this.queries = queries;
     }
@@ -195,8 +183,8 @@ public class DeclaredTypes implements AutoCloseable {
     }
 
     private void append(JobTypeEvent event) {
+        catalog.append(event);
         try {
-            producer.send(new ProducerRecord<>(JobTopics.JOB_TYPES, event.getName(), event)).get(10, TimeUnit.SECONDS);
             if (!catalog.awaitApplied(event.getName(), event.getVersion(), event.getEventId(), APPLY_TIMEOUT)) {
                 throw conflict("Job type changed concurrently", "Job type '" + event.getName() + "' was changed by "
                         + "another request at the same time; read it and try again");
@@ -204,8 +192,6 @@ public class DeclaredTypes implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiException.unavailable("Interrupted while storing the job type");
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw ApiException.unavailable("Could not store the job type in Kafka: " + e.getMessage());
         }
     }
 
@@ -215,7 +201,6 @@ public class DeclaredTypes implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        producer.close(Duration.ofSeconds(5));
         catalog.close();
     }
 }

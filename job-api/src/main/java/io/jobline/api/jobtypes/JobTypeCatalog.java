@@ -8,57 +8,33 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.jobline.api.system.TopicFold;
 import io.jobline.schemas.jobtype.JobTypeDeclared;
 import io.jobline.schemas.jobtype.JobTypeDeleted;
 import io.jobline.schemas.jobtype.JobTypeEvent;
 import io.jobline.schemas.topic.Topic;
 
 /**
- * Every instance's view of the job types declared at runtime: the fold of job-types, read from its beginning by a
- * thread of its own. A change applies only when its version is one more than the type's current one, so every
- * instance folds the same log to the same catalog, and of two racing writers the first in the log wins.
+ * Every instance's view of the job types declared at runtime: the fold of job-types ({@link TopicFold}). A change
+ * applies only when its version is one more than the type's current one, so every instance folds the same log to
+ * the same catalog, and of two racing writers the first in the log wins.
  */
 public final class JobTypeCatalog implements AutoCloseable {
-
-    private static final Logger log = LoggerFactory.getLogger(JobTypeCatalog.class);
 
     /** A type's current version; {@code current} is null once deleted (its version counts on). */
     private record Entry(int version, DeclaredJobType current, String lastEventId) {
     }
 
-    private final KafkaConsumer<String, JobTypeEvent> consumer;
-    private final TopicPartition partition;
     private final Map<String, Entry> types = new HashMap<>();
-    private final long endAtStart;
-    private long position;
-    private final Thread thread;
-    private volatile boolean closed;
+    private final TopicFold<JobTypeEvent> fold;
 
     public JobTypeCatalog(Map<String, Object> clientConfig, Topic<String, JobTypeEvent> topic) {
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(config, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
-        this.partition = new TopicPartition(topic.name(), 0);
-        consumer.assign(List.of(partition));
-        consumer.seekToBeginning(List.of(partition));
-        this.endAtStart = consumer.endOffsets(List.of(partition)).get(partition);
-        this.thread = new Thread(this::run, "job-type-catalog");
-        thread.setDaemon(true);
-        thread.start();
+        this.fold = new TopicFold<>("job-type-catalog", clientConfig, topic, this, this::apply, () -> { });
     }
 
     /** Whether every change appended before this instance started has been folded. */
-    public synchronized boolean isCaughtUp() {
-        return position >= endAtStart;
+    public boolean isCaughtUp() {
+        return fold.isCaughtUp();
     }
 
     public synchronized Optional<DeclaredJobType> find(String name) {
@@ -82,6 +58,11 @@ public final class JobTypeCatalog implements AutoCloseable {
         return List.copyOf(sorted.values());
     }
 
+    /** Appends a change of a type, acknowledged by Kafka (not yet folded here: see {@link #awaitApplied}). */
+    void append(JobTypeEvent change) {
+        fold.append(change.getName(), change, "job type");
+    }
+
     /**
      * Waits until the type has reached {@code version} (by any writer), at most {@code timeout}; true when the
      * change that got there is the event {@code eventId}.
@@ -101,33 +82,8 @@ public final class JobTypeCatalog implements AutoCloseable {
         }
     }
 
-    private void run() {
-        try {
-            while (!closed) {
-                var records = consumer.poll(Duration.ofMillis(500));
-                synchronized (this) {
-                    for (ConsumerRecord<String, JobTypeEvent> record : records) {
-                        apply(record.value());
-                    }
-                    position = consumer.position(partition);
-                    notifyAll();
-                }
-            }
-        } catch (WakeupException e) {
-            if (!closed) {
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            log.error("The job type catalog stopped: {}", e.toString(), e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-        }
-    }
-
+    /** Called by the fold, holding this catalog's monitor. */
     private void apply(JobTypeEvent event) {
-        if (event == null) {
-            return;
-        }
         Entry entry = types.get(event.getName());
         int expected = entry == null ? 1 : entry.version() + 1;
         if (event.getVersion() != expected) {
@@ -142,8 +98,6 @@ public final class JobTypeCatalog implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        closed = true;
-        consumer.wakeup();
-        thread.join(10_000);
+        fold.close();
     }
 }

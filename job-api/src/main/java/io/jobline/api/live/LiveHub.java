@@ -108,6 +108,8 @@ public class LiveHub implements ViewListener, SmartLifecycle, DisposableBean {
         dispatcher.start();
     }
 
+    private volatile java.util.function.Predicate<String> revokedKey = keyId -> false;
+
     /** Clients disconnected since the start because their own queue was full: they did not read fast enough. */
     public long droppedSlowClients() {
         return droppedSlow.get();
@@ -123,7 +125,16 @@ public class LiveHub implements ViewListener, SmartLifecycle, DisposableBean {
         subscriber.onTooSlow(droppedSlow::incrementAndGet);
         subscriber.onClose(() -> remove(subscriber));
         subscribers.add(subscriber);
+        if (caller.keyId() != null && revokedKey.test(caller.keyId())) {
+            // Its key was revoked after it was checked, before this connection was registered to be disconnected.
+            subscriber.closeQuietly("API key revoked");
+        }
         return subscriber;
+    }
+
+    /** A connection whose key {@code revoked} says was revoked is closed as it is registered. */
+    void refuseKeysWhere(java.util.function.Predicate<String> revoked) {
+        this.revokedKey = revoked;
     }
 
     void follow(Subscriber subscriber, String jobId) {

@@ -6,15 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.springframework.stereotype.Component;
 
 import io.jobline.api.access.Caller;
@@ -35,24 +28,14 @@ public class WebhookSubscriptions implements DeliveryTopology.Subscribers, AutoC
     static final int MAX_PER_OWNER = 20;
     static final int MAX_TYPES = 100;
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(10);
 
     private final SubscriptionCatalog catalog;
-    private final KafkaProducer<String, WebhookSubscriptionEvent> producer;
     private final Destinations destinations;
     private final Clock clock = Clock.systemUTC();
 
     public WebhookSubscriptions(KafkaSettings kafka, JobTopics topics, Destinations destinations) {
         this.destinations = destinations;
         this.catalog = new SubscriptionCatalog(kafka.clientConfig(), topics.webhookSubscriptions());
-        Map<String, Object> config = kafka.clientConfig();
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        this.producer = new KafkaProducer<>(config, topics.webhookSubscriptions().keySerde().serializer(),
-                topics.webhookSubscriptions().valueSerde().serializer());
     }
 
     /** A POST's body: {@code {"url": ..., "events": ["terminal", "stage", "progress"], "job_types": [...]}}. */
@@ -142,24 +125,11 @@ public class WebhookSubscriptions implements DeliveryTopology.Subscribers, AutoC
     }
 
     private void append(WebhookSubscriptionEvent event) {
-        try {
-            RecordMetadata written = producer.send(new ProducerRecord<>(JobTopics.WEBHOOK_SUBSCRIPTIONS,
-                    event.getSubscriptionId(), event)).get(10, TimeUnit.SECONDS);
-            if (!catalog.awaitFolded(written.offset(), APPLY_TIMEOUT)) {
-                throw ApiException.unavailable("The webhook subscription change was stored, but this instance has not "
-                        + "read it back yet; it applies within moments");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.unavailable("Interrupted while storing the webhook subscription change");
-        } catch (ExecutionException | TimeoutException e) {
-            throw ApiException.unavailable("Could not store the webhook subscription change in Kafka: " + e.getMessage());
-        }
+        catalog.append(event.getSubscriptionId(), event, "webhook subscription change");
     }
 
     @Override
     public void close() throws InterruptedException {
-        producer.close(Duration.ofSeconds(5));
         catalog.close();
     }
 }
