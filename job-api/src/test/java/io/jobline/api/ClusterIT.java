@@ -49,7 +49,7 @@ import tools.jackson.databind.JsonNode;
  * started, one instance restarted gracefully, all mid-run: every job completes exactly once, and every instance
  * then counts, lists, pages and sums the same jobs. Racing Idempotency-Keys or dedup keys on two instances make one
  * job; an external worker takes a job from one instance and reports to another; a job's webhook deliveries are
- * listed by every instance.
+ * listed by every instance, and the queues are the same on every instance.
  *
  * <p>Tagged "alone": the build runs it after the other classes, in a JVM of its own (job-api/pom.xml).
  */
@@ -202,6 +202,7 @@ class ClusterIT {
                 racingDedupKeys(clients[1], clients[2], clients[0]);
                 externalWorkerAcrossInstances(clients[0], clients[1]);
                 webhookDeliveriesOnEveryInstance(clients);
+                queuesOnEveryInstance(clients);
             } catch (AssertionError | RuntimeException e) {
                 for (ChildService instance : instances) {
                     System.out.println("---- " + instance.client().baseUrl() + "\n" + String.join("\n", instance.logTail(30))
@@ -308,6 +309,30 @@ class ClusterIT {
                     assertThat(deliveries.get("deliveries").get(0).get("status").asString()).isEqualTo("delivered");
                 });
             }
+        }
+    }
+
+    /** Jobs of a type no worker takes, submitted round-robin, are the same queues on every instance. */
+    private static void queuesOnEveryInstance(ServiceClient[] clients) {
+        assertThat(clients[0].send("/api/job-types/nobody-takes", "PUT", "application/json", "{\"stages\": [\"only\"]}")
+                .status()).isIn(200, 201);
+        for (ServiceClient client : clients) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.get("/api/job-types/nobody-takes").status() == 200);
+        }
+        for (int i = 0; i < 6; i++) {
+            clients[i % clients.length].submit("nobody-takes", "{}", "{\"priority\": " + (i % 2 == 0 ? 10 : 0) + "}");
+        }
+        for (ServiceClient client : clients) {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                JsonNode queues = client.get("/api/jobs/queues").json().get("queues");
+                Map<Integer, Long> pending = new java.util.TreeMap<>();
+                queues.forEach(q -> {
+                    if (q.get("type").asString().equals("nobody-takes")) {
+                        pending.put(q.get("priority").asInt(), q.get("pending").asLong());
+                    }
+                });
+                assertThat(pending).as("on %s: %s", client.baseUrl(), queues).isEqualTo(Map.of(0, 3L, 10, 3L));
+            });
         }
     }
 

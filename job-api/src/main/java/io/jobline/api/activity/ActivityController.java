@@ -53,14 +53,14 @@ class ActivityController {
 
     @GetMapping("/api/jobs/queues")
     @io.swagger.v3.oas.annotations.Operation(operationId = "getJobQueues", summary = "Pending and running jobs per type "
-            + "and priority", description = "Of the partitions this instance holds")
+            + "and priority", description = "Of every job (with several instances, their sum; 503 while partitions move)")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "The queues")
     @io.jobline.api.openapi.Problems({503})
     Queues queues() {
         if (!projections.isCaughtUp()) {
             throw ApiException.catchingUp("the queues");
         }
-        return new Queues(queries.activeByPriority().stream()
+        return new Queues(queries.queues().stream()
                 .filter(a -> a.pending() > 0 || a.running() > 0)
                 .sorted(Comparator.comparing(ActiveJobs::type).thenComparing(Comparator.comparingInt(ActiveJobs::priority).reversed()))
                 .map(a -> new Queue(a.type(), a.priority(), a.pending(), a.running()))

@@ -160,6 +160,25 @@ public final class ClusterJobQueries implements JobQueries {
         return local.activeByPriority();
     }
 
+    /** Every instance's pending and running jobs summed per type and priority; 503 during a rebalance. */
+    @Override
+    public List<ActiveJobs> queues() {
+        List<HostInfo> others = peers.others();
+        if (others.isEmpty()) {
+            return local.activeByPriority();
+        }
+        requireEveryPartitionHeld("the queues");
+        Map<String, ActiveJobs> summed = new TreeMap<>();
+        List<ActiveJobs> all = new ArrayList<>(local.activeByPriority());
+        others.forEach(peer -> all.addAll(whole(peers.ask(peer, PeerMessages.Query.of(PeerMessages.Op.QUEUES)), "the queues")
+                .queues()));
+        for (ActiveJobs part : all) {
+            summed.merge(part.type() + "\n" + part.priority(), part, (a, b) -> new ActiveJobs(a.type(), a.priority(),
+                    a.pending() + b.pending(), a.running() + b.running()));
+        }
+        return List.copyOf(summed.values());
+    }
+
     @Override
     public Optional<String> activeJobWithDedupKey(String type, String dedupKey) {
         Optional<String> here = local.activeJobWithDedupKey(type, dedupKey);
@@ -206,6 +225,8 @@ public final class ClusterJobQueries implements JobQueries {
             case OWNER_STATS:
                 return new PeerMessages.Answer(null, null, null, local.stats(query.owner()), null, null,
                         caughtUp && peers.localPartitionsUpToDate());
+            case QUEUES:
+                return PeerMessages.Answer.queues(local.activeByPriority(), caughtUp && peers.localPartitionsUpToDate());
             case DEDUP:
                 return new PeerMessages.Answer(null, null, null, null, null,
                         local.activeJobWithDedupKey(query.type(), query.dedupKey()).orElse(null), caughtUp);

@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.jobline.projections.query.JobFilter;
 import io.jobline.projections.query.JobPage;
+import io.jobline.projections.stats.ActiveJobs;
 import io.jobline.projections.stats.TypeStats;
 import io.jobline.projections.view.JobView;
 
@@ -13,7 +14,7 @@ final class PeerMessages {
     private PeerMessages() {
     }
 
-    enum Op { FIND, HISTORY, DELETED_AT, LIST, STATS, OWNER_STATS, DEDUP }
+    enum Op { FIND, HISTORY, DELETED_AT, LIST, STATS, OWNER_STATS, DEDUP, QUEUES }
 
     /** One question; the fields its {@code op} needs are set. */
     record Query(Op op, String jobId, long afterSequence, int limit, int offset, String cursor, JobFilter filter,
@@ -34,11 +35,21 @@ final class PeerMessages {
      * job's partition is no longer this instance's to answer for.
      */
     record Answer(JobView job, List<byte[]> events, JobPage page, List<TypeStats> stats, Long deletedAt,
-                  String dedupJob, boolean caughtUp, boolean notHeld) {
+                  String dedupJob, boolean caughtUp, boolean notHeld, List<ActiveJobs> queues) {
 
         Answer(JobView job, List<byte[]> events, JobPage page, List<TypeStats> stats, Long deletedAt, String dedupJob,
                boolean caughtUp) {
-            this(job, events, page, stats, deletedAt, dedupJob, caughtUp, false);
+            this(job, events, page, stats, deletedAt, dedupJob, caughtUp, false, null);
+        }
+
+        Answer(JobView job, List<byte[]> events, JobPage page, List<TypeStats> stats, Long deletedAt, String dedupJob,
+               boolean caughtUp, boolean notHeld) {
+            this(job, events, page, stats, deletedAt, dedupJob, caughtUp, notHeld, null);
+        }
+
+        /** An instance's pending and running jobs per type and priority. */
+        static Answer queues(List<ActiveJobs> queues, boolean caughtUp) {
+            return new Answer(null, null, null, null, null, null, caughtUp, false, queues);
         }
 
         static Answer empty(boolean caughtUp) {

@@ -42,6 +42,11 @@ public interface JobQueries {
     /** Pending and running jobs by type and priority, of the partitions this instance holds. */
     List<ActiveJobs> activeByPriority();
 
+    /** The same, of every partition: with several instances, the sum of every instance's part. */
+    default List<ActiveJobs> queues() {
+        return activeByPriority();
+    }
+
     /** When the job was deleted, for a job submitted with an Idempotency-Key and deleted in the last two days. */
     Optional<Instant> deletedAt(String jobId);
 
