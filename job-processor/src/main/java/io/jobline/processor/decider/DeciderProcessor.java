@@ -63,10 +63,10 @@ import org.apache.avro.specific.SpecificRecord;
  * type hashes here: it counts the type's running jobs and refuses a start past the limit. Such a job is not offered
  * while the type is at its limit; when one of its jobs stops running, the type's best pending job here is offered.
  *
- * <p>A job with a dedup key lives on the partition its type and key hash to, or its limited type's ({@link Placement}): this task
- * keeps which pending or running job holds each key here, and refuses a SubmitJob whose key another such job
- * holds, recording a {@code SubmitRefused} that names the holder. Two racing submits on two instances so make one
- * job, whichever instance took them.
+ * <p>A job with a dedup key lives on the partition its type and key hash to, or on its limited type's
+ * ({@link Placement}): this task keeps which pending or running job holds each key here, and refuses a SubmitJob
+ * whose key another such job holds, recording a {@code SubmitRefused} that names the holder. Two racing submits on
+ * two instances so make one job, whichever instance took them.
  */
 final class DeciderProcessor implements Processor<String, JobCommand, String, SpecificRecord> {
 
